@@ -1,0 +1,182 @@
+/**
+ * The base of every simulator: a real HTTP server (node:http) that speaks an external
+ * system's contract, records what it receives, honours Idempotency-Key, and can be told to
+ * fail, be slow or go down — programmatically or over HTTP:
+ *   GET  /__sim/received           what it has received
+ *   POST /__sim/mode {failStatus?, failRate?, slowMs?, down?}
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface SimRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: any;
+}
+
+export interface SimResponse {
+  status: number;
+  body?: unknown;
+}
+
+export interface SimRoute {
+  method: string;
+  path: string;
+  handle(req: SimRequest): SimResponse | Promise<SimResponse>;
+}
+
+export interface SimMode {
+  /** answer this status instead of handling (e.g. 503) */
+  failStatus?: number;
+  /** 0..1: share of requests that fail with failStatus (default 1 when failStatus is set) */
+  failRate?: number;
+  /** delay every answer */
+  slowMs?: number;
+  /** reset every connection, as if the system were down */
+  down?: boolean;
+}
+
+export interface Received {
+  at: string;
+  method: string;
+  path: string;
+  idempotencyKey?: string;
+  body: any;
+  status: number;
+  duplicate: boolean;
+}
+
+function compile(path: string): { re: RegExp; names: string[] } {
+  const names: string[] = [];
+  const re = new RegExp("^" + path.replace(/:(\w+)/g, (_m, n: string) => (names.push(n), "([^/]+)")) + "/?$");
+  return { re, names };
+}
+
+export class SimulatorServer {
+  readonly received: Received[] = [];
+  mode: SimMode = {};
+  url = "";
+  private server?: http.Server;
+  private readonly routes: Array<SimRoute & { re: RegExp; names: string[] }>;
+  private readonly answered = new Map<string, SimResponse>();
+
+  constructor(readonly name: string, routes: SimRoute[]) {
+    this.routes = routes.map((r) => ({ ...r, ...compile(r.path) }));
+  }
+
+  setMode(mode: SimMode): void {
+    this.mode = { ...mode };
+  }
+
+  /** Received messages whose path matches (string prefix or RegExp). */
+  receivedOn(match: string | RegExp): Received[] {
+    return this.received.filter((r) => (typeof match === "string" ? r.path.startsWith(match) : match.test(r.path)));
+  }
+
+  async start(port = 0, host = "127.0.0.1"): Promise<string> {
+    this.server = http.createServer((req, res) => void this.onRequest(req, res));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once("error", reject);
+      this.server!.listen(port, host, () => resolve());
+    });
+    const a = this.server.address() as AddressInfo;
+    this.url = `http://${host}:${a.port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    this.server = undefined;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  private send(res: http.ServerResponse, r: SimResponse) {
+    res.writeHead(r.status, { "content-type": "application/json; charset=utf-8" });
+    res.end(r.body === undefined ? "" : JSON.stringify(r.body));
+  }
+
+  private async onRequest(req: http.IncomingMessage, res: http.ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", "http://sim");
+    const method = req.method ?? "GET";
+    if (url.pathname === "/__sim/received" && method === "GET") return this.send(res, { status: 200, body: this.received });
+    if (url.pathname === "/__sim/mode" && method === "POST") {
+      try {
+        this.setMode(raw ? JSON.parse(raw) : {});
+      } catch {
+        return this.send(res, { status: 400, body: { error: "mode must be JSON" } });
+      }
+      return this.send(res, { status: 200, body: this.mode });
+    }
+    if (this.mode.down) {
+      req.socket.destroy();
+      return;
+    }
+    if (this.mode.slowMs) await new Promise((r) => setTimeout(r, this.mode.slowMs));
+    let body: any = null;
+    try {
+      body = raw ? JSON.parse(raw) : null;
+    } catch {
+      return this.send(res, { status: 400, body: { error: "body is not JSON" } });
+    }
+    const key = req.headers["idempotency-key"] as string | undefined;
+    const record = (status: number, duplicate: boolean) =>
+      this.received.push({ at: new Date().toISOString(), method, path: url.pathname, idempotencyKey: key, body, status, duplicate });
+    if (this.mode.failStatus && Math.random() < (this.mode.failRate ?? 1)) {
+      record(this.mode.failStatus, false);
+      return this.send(res, { status: this.mode.failStatus, body: { error: "simulated failure" } });
+    }
+    if (key && this.answered.has(key)) {
+      const prev = this.answered.get(key)!;
+      record(prev.status, true);
+      return this.send(res, prev);
+    }
+    for (const r of this.routes) {
+      if (r.method !== method) continue;
+      const m = r.re.exec(url.pathname);
+      if (!m) continue;
+      const params: Record<string, string> = {};
+      r.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1])));
+      let out: SimResponse;
+      try {
+        out = await r.handle({ method, path: url.pathname, params, query: url.searchParams, headers: req.headers, body });
+      } catch (e) {
+        out = { status: 500, body: { error: (e as Error).message } };
+      }
+      if (key && out.status < 500) this.answered.set(key, out);
+      record(out.status, false);
+      return this.send(res, out);
+    }
+    record(404, false);
+    return this.send(res, { status: 404, body: { error: `no route ${method} ${url.pathname}` } });
+  }
+}
+
+/** Posts JSON to the hub (simulators calling back), never throws: returns status and body. */
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json; charset=utf-8", ...headers },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* text */
+    }
+    return { status: res.status, body: parsed };
+  } catch (e) {
+    return { status: 0, body: { error: (e as Error).message } };
+  }
+}
