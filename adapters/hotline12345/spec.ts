@@ -1,0 +1,115 @@
+/**
+ * The 12345 adapter's spec: the routes the 12345 platform calls (派单, 回访, 催办/督办) and the
+ * messages the hub sends back (签收, 退单, 延期, 回复). The gateway validates each body against
+ * the route's contract and keeps the raw message before `handle` runs; `handle` maps and makes
+ * one hub call. Hub refusals (HubError 404 unknown order, 409 illegal transition) propagate.
+ */
+import type { AdapterSpec, HubPort } from "../../kit/adapter";
+import type { Callback12345, Urge12345, WorkOrder12345 } from "../../contracts/types";
+import {
+  SYSTEM,
+  toCaseDraft,
+  toExtension,
+  toReply,
+  toReturn,
+  toSign,
+  type ExtensionCommand,
+  type ReplyCommand,
+  type ReturnCommand,
+  type SignCommand,
+} from "./mapping";
+
+export const SCHEMA = {
+  workOrder: "tongguan:hotline12345/work-order",
+  callback: "tongguan:hotline12345/callback",
+  urge: "tongguan:hotline12345/urge",
+  sign: "tongguan:hotline12345/sign",
+  return: "tongguan:hotline12345/return",
+  extension: "tongguan:hotline12345/extension",
+  reply: "tongguan:hotline12345/reply",
+} as const;
+
+/** What cases.callback / cases.urge answer. */
+interface CaseAck {
+  caseId: string;
+  status: string;
+}
+
+export const hotline12345: AdapterSpec = {
+  system: SYSTEM,
+  title: "12345政务服务便民热线",
+  basePath: "/v1/hotline12345",
+  routes: [
+    {
+      method: "POST",
+      path: "/work-orders",
+      kind: "work-order",
+      schema: SCHEMA.workOrder,
+      summary: "12345派单：接收一张工单并建立案件（同一工单编号重复派发答复 200 duplicate） / dispatch a work order",
+      async handle(body: WorkOrder12345, _params, hub: HubPort) {
+        const r = await hub.call<{ caseId: string; duplicate: boolean }>("cases.open", { draft: toCaseDraft(body) });
+        return {
+          status: r.duplicate ? 200 : 202,
+          body: r.duplicate ? { caseId: r.caseId, duplicate: true } : { caseId: r.caseId },
+          caseId: r.caseId,
+        };
+      },
+    },
+    {
+      method: "POST",
+      path: "/work-orders/:orderNo/callback",
+      kind: "callback",
+      schema: SCHEMA.callback,
+      summary: "12345回访结果：满意度 0 不满意 重办，1–3 办结归档 / call-back result",
+      async handle(body: Callback12345, params, hub: HubPort) {
+        const r = await hub.call<CaseAck>("cases.callback", {
+          system: SYSTEM,
+          externalId: params.orderNo,
+          satisfaction: body.satisfaction,
+          ...(body.comment !== undefined ? { comment: body.comment } : {}),
+          at: body.calledBackAt ?? new Date().toISOString(),
+        });
+        return { status: 200, body: { caseId: r.caseId, status: r.status }, caseId: r.caseId };
+      },
+    },
+    {
+      method: "POST",
+      path: "/work-orders/:orderNo/urge",
+      kind: "urge",
+      schema: SCHEMA.urge,
+      summary: "12345催办/督办：记入流转记录并转告承办单位 / urging or supervision",
+      async handle(body: Urge12345, params, hub: HubPort) {
+        const r = await hub.call<CaseAck>("cases.urge", {
+          system: SYSTEM,
+          externalId: params.orderNo,
+          level: body.level,
+          text: body.text,
+          at: body.urgedAt ?? new Date().toISOString(),
+        });
+        return { status: 200, body: { caseId: r.caseId, status: r.status }, caseId: r.caseId };
+      },
+    },
+  ],
+  outbound: {
+    sign: {
+      schema: SCHEMA.sign,
+      summary: "签收：告知12345平台承办单位已签收工单 / sign for the order",
+      build: (p) => toSign(p as SignCommand),
+    },
+    return: {
+      schema: SCHEMA.return,
+      summary: "退单：把工单退回12345平台重新派单 / return the order",
+      build: (p) => toReturn(p as ReturnCommand),
+    },
+    extension: {
+      schema: SCHEMA.extension,
+      summary: "延期申请：请12345督查中心延长办理时限 / request an extension",
+      build: (p) => toExtension(p as ExtensionCommand),
+    },
+    reply: {
+      schema: SCHEMA.reply,
+      summary: "回复/办结反馈：报送办理结果和答复内容 / reply with the outcome",
+      build: (p) => toReply(p as ReplyCommand),
+    },
+  },
+};

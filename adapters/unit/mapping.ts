@@ -1,0 +1,108 @@
+/**
+ * Pure translations for the generic unit interface (承办单位通用接口): no I/O, no clock.
+ *
+ * Outbound (hub → unit): the hub's outbox payloads for `task`, `urge` and `recall` already are
+ * the bodies of the unit contracts, so a builder only chooses the path under the unit's base URL.
+ * Inbound (unit → hub): a unit's message plus the path parameters become the params of one
+ * `cases.*` action.
+ */
+import type { OutboundRequest } from "../../kit/adapter";
+import type { Outcome, UnitAccept, UnitExtension, UnitRecall, UnitRefuse, UnitResult, UnitTask, UnitUrge } from "../../contracts/types";
+
+// ---------------------------------------------------------------------------------------------
+// Outbound: hub → unit
+
+const enc = encodeURIComponent;
+
+function unitIdOf(target: string | null, kind: string): string {
+  if (!target) throw new Error(`unit outbound "${kind}" needs a target (the unitId) / 承办单位消息缺少目标单位`);
+  return target;
+}
+
+/** 派发任务: POST /units/{unitId}/tasks with the task as body. */
+export function buildTask(payload: UnitTask, target: string | null): OutboundRequest {
+  const unitId = unitIdOf(target, "task");
+  return { method: "POST", path: `/units/${enc(unitId)}/tasks`, body: { ...payload } };
+}
+
+/** 催办/督办: POST /units/{unitId}/tasks/{taskId}/urge. */
+export function buildUrge(payload: UnitUrge, target: string | null): OutboundRequest {
+  const unitId = unitIdOf(target, "urge");
+  return { method: "POST", path: `/units/${enc(unitId)}/tasks/${enc(payload.taskId)}/urge`, body: { ...payload } };
+}
+
+/** 任务撤回: POST /units/{unitId}/tasks/{taskId}/recall. */
+export function buildRecall(payload: UnitRecall, target: string | null): OutboundRequest {
+  const unitId = unitIdOf(target, "recall");
+  return { method: "POST", path: `/units/${enc(unitId)}/tasks/${enc(payload.taskId)}/recall`, body: { ...payload } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inbound: unit → hub (params of the cases.* actions)
+
+/** Path parameters of every inbound unit route: /:unitId/tasks/:taskId/… */
+export interface UnitTaskRef {
+  unitId: string;
+  taskId: string;
+}
+
+/** cases.unitAccept // 签收 */
+export interface UnitAcceptParams extends UnitTaskRef {
+  /** when the unit signed: the message's acceptedAt, else when the hub received it */
+  at: string;
+  /** 经办人, absent when the unit gave none */
+  handler?: string;
+}
+
+/** cases.unitResult // 办理结果 */
+export interface UnitResultParams extends UnitTaskRef {
+  outcome: Outcome;
+  text: string;
+  /** when handling finished: the message's finishedAt, else when the hub received it */
+  at: string;
+  handler?: string;
+}
+
+/** cases.unitExtension // 延期申请 */
+export interface UnitExtensionParams extends UnitTaskRef {
+  until: string;
+  reason: string;
+}
+
+/** cases.unitRefuse // 退回 */
+export interface UnitRefuseParams extends UnitTaskRef {
+  reason: string;
+  legalBasis?: string;
+}
+
+/** What every cases.unit* action answers; the route returns it as the 200 body. */
+export interface UnitActionReply {
+  caseId: string;
+  status: string;
+}
+
+function ref(params: Record<string, string>): UnitTaskRef {
+  return { unitId: params.unitId, taskId: params.taskId };
+}
+
+/** Optional fields are omitted (not null) when the unit did not send them. */
+function withOptional<T extends object, K extends string>(base: T, key: K, value: string | undefined): T & Partial<Record<K, string>> {
+  return value === undefined ? base : { ...base, [key]: value };
+}
+
+/** `receivedAt`: when the hub received the message (ISO 8601), the default for a missing time. */
+export function toAcceptParams(params: Record<string, string>, body: UnitAccept, receivedAt: string): UnitAcceptParams {
+  return withOptional({ ...ref(params), at: body.acceptedAt ?? receivedAt }, "handler", body.handler);
+}
+
+export function toResultParams(params: Record<string, string>, body: UnitResult, receivedAt: string): UnitResultParams {
+  return withOptional({ ...ref(params), outcome: body.outcome, text: body.text.trim(), at: body.finishedAt ?? receivedAt }, "handler", body.handler);
+}
+
+export function toExtensionParams(params: Record<string, string>, body: UnitExtension): UnitExtensionParams {
+  return { ...ref(params), until: body.until, reason: body.reason.trim() };
+}
+
+export function toRefuseParams(params: Record<string, string>, body: UnitRefuse): UnitRefuseParams {
+  return withOptional({ ...ref(params), reason: body.reason.trim() }, "legalBasis", body.legalBasis);
+}

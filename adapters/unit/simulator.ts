@@ -1,0 +1,351 @@
+/**
+ * One HTTP server that plays every handling unit (承办单位): the unitId is in the path. It
+ * receives tasks, urges and recalls as the generic unit interface defines them and, for the
+ * owner, signs (签收), optionally asks for an extension (延期) and replies (办理结果) to the hub,
+ * or refuses (退回) when told to. Failure modes (`/__sim/mode`) come from SimulatorServer.
+ */
+import { SimulatorServer, postJson, type SimRequest, type SimResponse } from "../../kit/simulator";
+import { validate } from "../../contracts";
+import type { Outcome, UnitAccept, UnitExtension, UnitRecall, UnitRefuse, UnitResult, UnitTask, UnitUrge } from "../../contracts/types";
+
+/** How one unit behaves (key: unitId, or "*" for every unit without its own entry). */
+export interface UnitBehaviour {
+  /** refuse (退回) owner tasks instead of signing them */
+  refuse?: boolean;
+  /** outcome of the reply, default 0 解决 */
+  outcome?: Outcome;
+  /** after signing, ask to extend the handling deadline by this many (calendar) days */
+  extensionDays?: number;
+  /** record tasks but never answer (to exercise sign-for deadlines and urging) */
+  silent?: boolean;
+}
+
+export interface UnitSimulatorOptions {
+  /** the hub's base URL, e.g. http://127.0.0.1:3000 (or later via setHub) */
+  hubUrl?: string;
+  /** API key with role "units", sent as X-Api-Key */
+  apiKey?: string;
+  /** delay before signing or refusing, default 500 ms */
+  acceptDelayMs?: number;
+  /** time from signing to the reply, default 3000 ms */
+  workMs?: number;
+  behaviour?: Record<string, UnitBehaviour>;
+  /** co-unit tasks (协办) are only recorded; true also signs them */
+  acceptCoTasks?: boolean;
+  log?: (line: string) => void;
+}
+
+export type SimTaskStatus = "received" | "accepted" | "replied" | "refused" | "recalled" | "failed";
+
+export interface SimHubCall {
+  kind: "accept" | "extension" | "result" | "refuse";
+  at: string;
+  body: unknown;
+  status: number;
+  answer: unknown;
+}
+
+export interface SimTask {
+  unitId: string;
+  taskId: string;
+  caseId: string;
+  role: UnitTask["role"];
+  rework: number;
+  status: SimTaskStatus;
+  receivedAt: string;
+  task: UnitTask;
+  urges: UnitUrge[];
+  recall?: UnitRecall;
+  extensionRequested: boolean;
+  /** what the simulator sent to the hub for this task, with the hub's answers */
+  hubCalls: SimHubCall[];
+  error?: string;
+}
+
+interface TaskState extends SimTask {
+  generation: number;
+  timers: Set<NodeJS.Timeout>;
+}
+
+const HANDLER = "张伟（模拟经办人）";
+
+/** Plausible reply texts (答复内容) keyed by words of the category path; first match wins. */
+const REPLIES: Array<[RegExp, string]> = [
+  [/占道|摊|市容|广告|违章搭建|违建/, "已安排执法队员到场处置，对占道经营摊点进行劝离并登记，责令当事人自行清理，并已将该路段纳入早晚高峰重点巡查"],
+  [/渣土|建筑垃圾|撒漏/, "已联系环卫作业单位对撒漏路面进行冲洗清扫，对涉事运输企业依法立案调查，并约谈工地负责人落实车辆冲洗和密闭运输"],
+  [/垃圾|环境卫生|环卫|保洁/, "已通知环卫作业单位完成垃圾清运，并将该点位清运频次调整为每日两次，安排保洁员定时巡查"],
+  [/物业/, "已约谈物业服务企业，责令其限期整改并公示整改情况，街道、社区将跟踪督促落实"],
+  [/消防通道|停车|交通|道路交通/, "已安排交警到场对占用消防通道车辆依法进行拖移和处罚，并协调物业增设禁停标识和隔离设施"],
+  [/路灯|市政|井盖|道路破损/, "已安排市政设施养护单位到场检修，故障已排除，设施恢复正常使用"],
+  [/积水|排水|防涝|下水道/, "已派出排水抢险队伍疏通雨水口并启用移动泵车排水，现场积水已消退，后续将对该路段排水管网进行排查改造"],
+  [/噪声|噪音/, "已安排执法人员到场核查，责令噪声源单位采取降噪措施，并将持续开展夜间巡查"],
+  [/供水|停水|水压/, "已联系供水企业排查管网，故障已修复，供水恢复正常"],
+];
+
+/** The reply (答复内容) a unit of this simulator writes for a task, by category and outcome. */
+export function replyText(task: Pick<UnitTask, "category" | "reporter">, outcome: Outcome): string {
+  const path = task.category.path.join("/");
+  const action = REPLIES.find(([re]) => re.test(path))?.[1] ?? "已受理并安排专人到场核实处理";
+  const told = task.reporter.confidential ? "处理情况已反馈12345平台。" : "处理情况已电话告知来电人。";
+  switch (outcome) {
+    case 0:
+      return `经核实，${action}。${told}`;
+    case 1:
+      return `经现场核实，该问题涉及历史遗留及产权争议，本单位已${action.replace(/^已/, "尝试")}，但目前暂无法彻底解决，已向来电人做好解释工作。${told}`;
+    case 2:
+      return `经核实，${action}；部分问题需协调相关部门后续处理，已列入整改计划。${told}`;
+    case 3:
+      return "经核实，该诉求不属于本单位办理范围，且无法通过其他途径办理，予以退单。";
+  }
+}
+
+const enc = encodeURIComponent;
+
+function simError(status: number, code: string, message: string, messageEn: string, errors?: unknown): SimResponse {
+  return { status, body: { error: { code, message, messageEn, ...(errors ? { errors } : {}) } } };
+}
+
+export class UnitSimulator extends SimulatorServer {
+  private hubUrl: string;
+  private apiKey?: string;
+  private readonly acceptDelayMs: number;
+  private readonly workMs: number;
+  private readonly behaviours: Record<string, UnitBehaviour>;
+  private readonly acceptCoTasks: boolean;
+  private readonly log: (line: string) => void;
+  private readonly state = new Map<string, TaskState>();
+  private stopped = false;
+
+  constructor(opts: UnitSimulatorOptions = {}) {
+    super("unit", [
+      { method: "POST", path: "/units/:unitId/tasks", handle: (r) => this.onTask(r) },
+      { method: "POST", path: "/units/:unitId/tasks/:taskId/urge", handle: (r) => this.onUrge(r) },
+      { method: "POST", path: "/units/:unitId/tasks/:taskId/recall", handle: (r) => this.onRecall(r) },
+    ]);
+    this.hubUrl = (opts.hubUrl ?? "").replace(/\/+$/, "");
+    this.apiKey = opts.apiKey;
+    this.acceptDelayMs = opts.acceptDelayMs ?? 500;
+    this.workMs = opts.workMs ?? 3000;
+    this.behaviours = { ...(opts.behaviour ?? {}) };
+    this.acceptCoTasks = opts.acceptCoTasks ?? false;
+    this.log = opts.log ?? (() => {});
+  }
+
+  /** The hub starts after the simulator: tell it where the hub is and the "units" key. */
+  setHub(url: string, apiKey?: string): void {
+    this.hubUrl = url.replace(/\/+$/, "");
+    if (apiKey !== undefined) this.apiKey = apiKey;
+  }
+
+  /** Change one unit's behaviour (read when each step of a task runs). */
+  setBehaviour(unitId: string, behaviour: UnitBehaviour): void {
+    this.behaviours[unitId] = { ...behaviour };
+  }
+
+  /** Every task received so far, oldest first (copies). */
+  tasks(): SimTask[] {
+    return [...this.state.values()].map((s) => this.view(s));
+  }
+
+  task(unitId: string, taskId: string): SimTask | undefined {
+    const s = this.state.get(this.key(unitId, taskId));
+    return s && this.view(s);
+  }
+
+  override async start(port = 0, host = "127.0.0.1"): Promise<string> {
+    this.stopped = false;
+    return super.start(port, host);
+  }
+
+  override async stop(): Promise<void> {
+    this.stopped = true;
+    for (const s of this.state.values()) this.cancel(s);
+    await super.stop();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private key(unitId: string, taskId: string) {
+    return `${unitId}\u0000${taskId}`;
+  }
+
+  private view(s: TaskState): SimTask {
+    const { generation: _g, timers: _t, ...rest } = s;
+    return structuredClone(rest);
+  }
+
+  private behaviourOf(unitId: string): UnitBehaviour {
+    return this.behaviours[unitId] ?? this.behaviours["*"] ?? {};
+  }
+
+  private cancel(s: TaskState) {
+    for (const t of s.timers) clearTimeout(t);
+    s.timers.clear();
+  }
+
+  private later(s: TaskState, ms: number, fn: () => Promise<void>) {
+    const gen = s.generation;
+    const t = setTimeout(() => {
+      s.timers.delete(t);
+      if (this.stopped || s.generation !== gen || s.status === "recalled") return;
+      fn().catch((e) => this.fail(s, (e as Error).message));
+    }, ms);
+    t.unref();
+    s.timers.add(t);
+  }
+
+  /** Still the same round of this task, not recalled, simulator running. */
+  private alive(s: TaskState, gen: number) {
+    return !this.stopped && s.generation === gen && s.status !== "recalled";
+  }
+
+  private fail(s: TaskState, why: string) {
+    if (s.status === "recalled") return;
+    s.status = "failed";
+    s.error = why;
+    this.log(`[单位 ${s.unitId}] 任务 ${s.taskId} 处理中断：${why}`);
+  }
+
+  private async toHub(s: TaskState, kind: SimHubCall["kind"], body: UnitAccept | UnitResult | UnitExtension | UnitRefuse): Promise<boolean> {
+    if (!this.hubUrl) {
+      this.fail(s, "未设置中枢地址（setHub） / hub URL not set");
+      return false;
+    }
+    const url = `${this.hubUrl}/api/v1/units/${enc(s.unitId)}/tasks/${enc(s.taskId)}/${kind}`;
+    const headers: Record<string, string> = this.apiKey ? { "x-api-key": this.apiKey } : {};
+    const res = await postJson(url, body, headers);
+    s.hubCalls.push({ kind, at: new Date().toISOString(), body, status: res.status, answer: res.body });
+    const ok = res.status >= 200 && res.status < 300;
+    if (!ok) this.log(`[单位 ${s.unitId}] 任务 ${s.taskId} ${kind} 被中枢拒绝：HTTP ${res.status}`);
+    return ok;
+  }
+
+  private onTask(req: SimRequest): SimResponse {
+    const unitId = req.params.unitId;
+    const v = validate<UnitTask>("tongguan:unit/task", req.body);
+    if (!v.ok) {
+      this.log(`[单位 ${unitId}] 拒收不合规任务：${v.errors.map((e) => e.pointer).join(", ")}`);
+      return simError(400, "VALIDATION_FAILED", `任务内容不符合接口约定，共 ${v.errors.length} 处错误`, `the task does not match the contract: ${v.errors.length} error(s)`, v.errors);
+    }
+    const task = v.value;
+    const k = this.key(unitId, task.taskId);
+    const prev = this.state.get(k);
+    // The same round again (no Idempotency-Key, or a new one) while it is still under way or
+    // answered: report as before and start nothing. After a recall, refusal or failure, or with a
+    // higher rework count (重办), the task starts over.
+    if (prev && prev.rework === task.rework && !["recalled", "refused", "failed"].includes(prev.status)) {
+      return { status: 200, body: { taskId: task.taskId, status: prev.status, duplicate: true } };
+    }
+    if (prev) this.cancel(prev);
+    const s: TaskState = {
+      unitId,
+      taskId: task.taskId,
+      caseId: task.caseId,
+      role: task.role,
+      rework: task.rework,
+      status: "received",
+      receivedAt: new Date().toISOString(),
+      task,
+      urges: prev?.urges ?? [],
+      extensionRequested: false,
+      hubCalls: prev?.hubCalls ?? [],
+      generation: (prev?.generation ?? 0) + 1,
+      timers: new Set(),
+    };
+    this.state.set(k, s);
+    const role = task.role === "owner" ? "承办" : "协办";
+    const rework = task.rework > 0 ? `，第${task.rework}次重办` : "";
+    this.log(`[单位 ${unitId}] 收到${role}任务 ${task.taskId}（案件 ${task.caseId}${rework}）：${task.title}`);
+    this.plan(s);
+    return { status: 200, body: { taskId: task.taskId, status: s.status } };
+  }
+
+  private plan(s: TaskState) {
+    const b = this.behaviourOf(s.unitId);
+    if (b.silent) {
+      this.log(`[单位 ${s.unitId}] 任务 ${s.taskId} 不作应答（silent）`);
+      return;
+    }
+    if (s.role === "co") {
+      if (this.acceptCoTasks) this.later(s, this.acceptDelayMs, () => this.accept(s, s.generation, false));
+      return;
+    }
+    if (b.refuse) {
+      this.later(s, this.acceptDelayMs, () => this.refuse(s, s.generation));
+      return;
+    }
+    this.later(s, this.acceptDelayMs, () => this.accept(s, s.generation, true));
+  }
+
+  private async refuse(s: TaskState, gen: number) {
+    const body: UnitRefuse = {
+      reason: `经核实，“${s.task.title}”不属于本单位职责范围，请重新派单至有管辖权的单位。`,
+      legalBasis: "本单位“三定”方案职责规定（模拟）",
+    };
+    if (!(await this.toHub(s, "refuse", body))) return this.fail(s, "退回未被中枢接受");
+    if (!this.alive(s, gen)) return;
+    s.status = "refused";
+    this.log(`[单位 ${s.unitId}] 退回任务 ${s.taskId}：非本单位职责`);
+  }
+
+  private async accept(s: TaskState, gen: number, owner: boolean) {
+    const body: UnitAccept = { acceptedAt: new Date().toISOString(), handler: HANDLER };
+    if (!(await this.toHub(s, "accept", body))) return this.fail(s, "签收未被中枢接受");
+    if (!this.alive(s, gen)) return;
+    s.status = "accepted";
+    this.log(`[单位 ${s.unitId}] 签收任务 ${s.taskId}`);
+    if (!owner) return;
+    const days = this.behaviourOf(s.unitId).extensionDays;
+    if (days && days > 0) {
+      const base = s.task.handleDeadline ? Date.parse(s.task.handleDeadline) : Date.now();
+      const ext: UnitExtension = {
+        until: new Date(base + days * 86_400_000).toISOString(),
+        reason: `需协调相关部门联合处置，申请延期${days}天。`,
+      };
+      const ok = await this.toHub(s, "extension", ext);
+      if (!this.alive(s, gen)) return;
+      s.extensionRequested = ok;
+      this.log(`[单位 ${s.unitId}] 任务 ${s.taskId} 申请延期${days}天${ok ? "" : "（未被接受）"}`);
+    }
+    this.later(s, this.workMs, () => this.reply(s, gen));
+  }
+
+  private async reply(s: TaskState, gen: number) {
+    const outcome = this.behaviourOf(s.unitId).outcome ?? 0;
+    const body: UnitResult = { outcome, text: replyText(s.task, outcome), finishedAt: new Date().toISOString(), handler: HANDLER };
+    if (!(await this.toHub(s, "result", body))) return this.fail(s, "办理结果未被中枢接受");
+    if (!this.alive(s, gen)) return;
+    s.status = "replied";
+    this.log(`[单位 ${s.unitId}] 报送任务 ${s.taskId} 办理结果（${["解决", "未解决", "部分解决", "不办理退单"][outcome]}）`);
+  }
+
+  private follow<T extends { taskId: string }>(req: SimRequest, schema: string, what: string): { s: TaskState; body: T } | SimResponse {
+    const { unitId, taskId } = req.params;
+    const v = validate<T>(schema, req.body);
+    if (!v.ok) return simError(400, "VALIDATION_FAILED", `${what}内容不符合接口约定，共 ${v.errors.length} 处错误`, `the body does not match the contract: ${v.errors.length} error(s)`, v.errors);
+    if (v.value.taskId !== taskId) {
+      return simError(400, "TASK_MISMATCH", `路径中的任务编号 ${taskId} 与消息中的 ${v.value.taskId} 不一致`, `taskId in the path (${taskId}) differs from the body's (${v.value.taskId})`);
+    }
+    const s = this.state.get(this.key(unitId, taskId));
+    if (!s) return simError(404, "TASK_NOT_FOUND", `本单位没有任务 ${taskId}`, `unit ${unitId} has no task ${taskId}`);
+    return { s, body: v.value };
+  }
+
+  private onUrge(req: SimRequest): SimResponse {
+    const f = this.follow<UnitUrge>(req, "tongguan:unit/urge", "催办");
+    if (!("s" in f)) return f;
+    f.s.urges.push(f.body);
+    this.log(`[单位 ${f.s.unitId}] 收到${f.body.level}：任务 ${f.s.taskId}，${f.body.text}`);
+    return { status: 200, body: { taskId: f.s.taskId, status: f.s.status } };
+  }
+
+  private onRecall(req: SimRequest): SimResponse {
+    const f = this.follow<UnitRecall>(req, "tongguan:unit/recall", "撤回");
+    if (!("s" in f)) return f;
+    this.cancel(f.s);
+    f.s.status = "recalled";
+    f.s.recall = f.body;
+    this.log(`[单位 ${f.s.unitId}] 任务 ${f.s.taskId} 已被撤回：${f.body.reason}`);
+    return { status: 200, body: { taskId: f.s.taskId, status: f.s.status } };
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The generic handling-unit adapter (承办单位通用接口): every unit without a bureau-specific
+ * adapter receives tasks over HTTP at its own base URL and reports back on these routes.
+ */
+import type { AdapterSpec, HubPort, InboundResult, InboundRoute } from "../../kit/adapter";
+import type { UnitAccept, UnitExtension, UnitRecall, UnitRefuse, UnitResult, UnitTask, UnitUrge } from "../../contracts/types";
+import {
+  buildRecall,
+  buildTask,
+  buildUrge,
+  toAcceptParams,
+  toExtensionParams,
+  toRefuseParams,
+  toResultParams,
+  type UnitActionReply,
+} from "./mapping";
+
+/** API-key role shared by a gateway that speaks for all units. */
+export const ALL_UNITS_ROLE = "units";
+
+/** API-key role of one unit: `unit.<unitId>`. */
+export const unitRole = (unitId: string): string => `unit.${unitId}`;
+
+async function answer(hub: HubPort, action: string, params: unknown): Promise<InboundResult> {
+  const reply = await hub.call<UnitActionReply>(action, params);
+  return { status: 200, body: reply, caseId: reply?.caseId };
+}
+
+const now = () => new Date().toISOString();
+
+const routes: InboundRoute[] = [
+  {
+    method: "POST",
+    path: "/:unitId/tasks/:taskId/accept",
+    kind: "accept",
+    schema: "tongguan:unit/accept",
+    summary: "签收任务 / sign for a task",
+    handle: (body: UnitAccept, params, hub) => answer(hub, "cases.unitAccept", toAcceptParams(params, body, now())),
+  },
+  {
+    method: "POST",
+    path: "/:unitId/tasks/:taskId/result",
+    kind: "result",
+    schema: "tongguan:unit/result",
+    summary: "报送办理结果 / report the handling result",
+    handle: (body: UnitResult, params, hub) => answer(hub, "cases.unitResult", toResultParams(params, body, now())),
+  },
+  {
+    method: "POST",
+    path: "/:unitId/tasks/:taskId/extension",
+    kind: "extension",
+    schema: "tongguan:unit/extension",
+    summary: "申请延期 / request an extension of the handling deadline",
+    handle: (body: UnitExtension, params, hub) => answer(hub, "cases.unitExtension", toExtensionParams(params, body)),
+  },
+  {
+    method: "POST",
+    path: "/:unitId/tasks/:taskId/refuse",
+    kind: "refuse",
+    schema: "tongguan:unit/refuse",
+    summary: "退回任务（非本单位职责） / refuse a task that is not this unit's responsibility",
+    handle: (body: UnitRefuse, params, hub) => answer(hub, "cases.unitRefuse", toRefuseParams(params, body)),
+  },
+];
+
+export const unit: AdapterSpec = {
+  system: "unit",
+  title: "承办单位（通用接口）",
+  basePath: "/v1/units",
+  routes,
+  outbound: {
+    task: {
+      schema: "tongguan:unit/task",
+      summary: "派发任务 / dispatch a task to a unit (owner or co-unit)",
+      build: (payload, target) => buildTask(payload as UnitTask, target),
+    },
+    urge: {
+      schema: "tongguan:unit/urge",
+      summary: "催办/督办 / urge or supervise the owner unit",
+      build: (payload, target) => buildUrge(payload as UnitUrge, target),
+    },
+    recall: {
+      schema: "tongguan:unit/recall",
+      summary: "撤回任务 / recall a task (the case moved elsewhere)",
+      build: (payload, target) => buildRecall(payload as UnitRecall, target),
+    },
+  },
+  /** `units` (a gateway for all units) or `unit.<unitId>` for the unit named in the path. */
+  authorize(role: string, params: Record<string, string>): boolean {
+    if (role === ALL_UNITS_ROLE) return true;
+    const unitId = params.unitId;
+    return typeof unitId === "string" && unitId.length > 0 && role === unitRole(unitId);
+  },
+};

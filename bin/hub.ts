@@ -1,0 +1,139 @@
+/**
+ * Starts the hub: `npm start`. Reads the configuration (fails fast naming any bad setting),
+ * starts the simulators for external systems without a URL (embedded mode, or SIMULATORS=on),
+ * then the Moleculer services chosen by SERVICES.
+ */
+import { ServiceBroker } from "moleculer";
+import { brokerOptions } from "../moleculer.config";
+import { ConfigError, DEMO_KEYS, loadConfig, setConfig, type Config, type ServiceName } from "../lib/config";
+import { setSimulatorUrl } from "../lib/endpoints";
+import { closeAllDbs } from "../lib/db";
+import { maskText } from "../lib/mask";
+import { compileAll } from "../contracts";
+import { Hotline12345Simulator } from "../adapters/hotline12345/simulator";
+import { UnitSimulator } from "../adapters/unit/simulator";
+import CasesService from "../services/cases.service";
+import IntakeService from "../services/intake.service";
+import RoutingService from "../services/routing.service";
+import DeliveryService from "../services/delivery.service";
+import ScheduleService from "../services/schedule.service";
+import GatewayService from "../services/gateway.service";
+
+const SERVICES: Record<ServiceName, object> = {
+  routing: RoutingService,
+  intake: IntakeService,
+  cases: CasesService,
+  delivery: DeliveryService,
+  schedule: ScheduleService,
+  gateway: GatewayService,
+};
+
+export interface Hub {
+  cfg: Config;
+  broker: ServiceBroker;
+  sims: { hotline12345?: Hotline12345Simulator; unit?: UnitSimulator };
+  stop(): Promise<void>;
+}
+
+function keyFor(cfg: Config, role: string): string | undefined {
+  for (const [k, r] of cfg.apiKeys) if (r === role) return k;
+  return undefined;
+}
+
+export async function startHub(cfg: Config, opts: { nodeID?: string; quiet?: boolean } = {}): Promise<Hub> {
+  setConfig(cfg);
+  compileAll(); // a broken contract stops start-up here, not at the first request
+  const say = (line: string) => !opts.quiet && console.log(line);
+  const sims: Hub["sims"] = {};
+  const runsDelivery = cfg.services.includes("delivery");
+  if (cfg.simulators && runsDelivery) {
+    if (!cfg.externalUrls.hotline12345) {
+      sims.hotline12345 = new Hotline12345Simulator({ callbackDelayMs: cfg.sim.callbackDelayMs, log: (l) => say(`[12345模拟器] ${maskText(l)}`) });
+      setSimulatorUrl("hotline12345", await sims.hotline12345.start(Number(process.env.SIM_12345_PORT ?? 0)));
+    }
+    if (!cfg.unitsUrl) {
+      sims.unit = new UnitSimulator({ acceptDelayMs: cfg.sim.unitAcceptMs, workMs: cfg.sim.unitWorkMs, log: (l) => say(`[承办单位模拟器] ${maskText(l)}`) });
+      setSimulatorUrl("unit", await sims.unit.start(Number(process.env.SIM_UNITS_PORT ?? 0)));
+    }
+  }
+
+  const broker = new ServiceBroker(brokerOptions(cfg, opts.nodeID));
+  for (const name of cfg.services) broker.createService(SERVICES[name] as never);
+  await broker.start();
+
+  const hubUrl = cfg.services.includes("gateway") && !process.env.HUB_URL ? `http://127.0.0.1:${gatewayPort(broker) ?? cfg.port}` : cfg.hubUrl;
+  sims.hotline12345?.setHub(hubUrl, keyFor(cfg, "hotline12345"));
+  sims.unit?.setHub(hubUrl, keyFor(cfg, "units"));
+
+  if (cfg.services.includes("gateway")) {
+    say("");
+    say(`tongguan 统管 已启动（${cfg.mode === "embedded" ? "嵌入模式 embedded: PGlite " + cfg.dataDir : "生产模式 production"}）`);
+    say(`  API        ${hubUrl}/api/v1/cases`);
+    say(`  接口文档    ${hubUrl}/api/docs`);
+    if (cfg.demoKeys) {
+      say("  演示密钥 demo keys (X-Api-Key):");
+      for (const [role, key] of Object.entries(DEMO_KEYS)) say(`    ${role.padEnd(13)} ${key}`);
+    }
+    if (sims.hotline12345) say(`  12345模拟器  ${sims.hotline12345.url}`);
+    if (sims.unit) say(`  承办单位模拟器 ${sims.unit.url}`);
+    say("");
+  }
+  return {
+    cfg,
+    broker,
+    sims,
+    async stop() {
+      sims.hotline12345?.stopGenerator();
+      await sims.hotline12345?.stop();
+      await sims.unit?.stop();
+      await broker.stop();
+      await closeAllDbs();
+    },
+  };
+}
+
+function gatewayPort(broker: ServiceBroker): number | undefined {
+  const gw = broker.getLocalService("gateway") as unknown as { server?: { address(): { port: number } | string | null } } | undefined;
+  const a = gw?.server?.address();
+  return a && typeof a === "object" ? a.port : undefined;
+}
+
+async function main() {
+  let cfg: Config;
+  try {
+    cfg = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  let hub: Hub;
+  try {
+    hub = await startHub(cfg);
+  } catch (e) {
+    console.error(`启动失败 / start-up failed: ${(e as Error).message}`);
+    process.exit(1);
+  }
+  const sim = hub.sims.hotline12345;
+  if (sim && cfg.services.includes("gateway")) {
+    if (cfg.sim.dispatchSamples) {
+      const results = await sim.dispatchSamples(new Date());
+      console.log(`[12345模拟器] 已派发 ${results.length} 张示例工单`);
+    }
+    if (cfg.sim.ordersPerMinute > 0) sim.startGenerator(cfg.sim.ordersPerMinute);
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`收到 ${signal}，正在停止… / stopping`);
+    await hub.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,80 @@
+/**
+ * The case lifecycle as data: which action may move a case from which status to which.
+ *
+ *   RECEIVED ─route─► DISPATCHED ─accept─► IN_PROGRESS ─reply─► REPLIED ─callback(满意)─► ARCHIVED
+ *      │triage            ▲  │reassign/refuse→reroute │extend(延期)     │callback(不满意) → 重办
+ *      ▼                  │  ▼                        ▼                 ▼
+ *   TRIAGE ─assign────────┘  RETURNED (退单) ◄──────── return            DISPATCHED (rework)
+ *   (urge 催办/督办 allowed while TRIAGE, DISPATCHED, IN_PROGRESS)
+ *
+ * Pure: no I/O. `services/cases` asks `transition()` before every write and refuses illegal
+ * moves with the Chinese and English reasons produced here.
+ */
+import type { CaseStatus } from "../contracts/types";
+
+export type CaseAction =
+  | "route"
+  | "triage"
+  | "assign"
+  | "triageExpire"
+  | "accept"
+  | "refuse"
+  | "reassign"
+  | "returnCase"
+  | "extend"
+  | "reply"
+  | "callbackSatisfied"
+  | "callbackDissatisfied"
+  | "urge";
+
+export const STATUS_LABEL: Record<CaseStatus, string> = {
+  RECEIVED: "已受理",
+  TRIAGE: "待人工分拨",
+  DISPATCHED: "已派单待签收",
+  IN_PROGRESS: "办理中",
+  REPLIED: "已回复待回访",
+  ARCHIVED: "已办结归档",
+  RETURNED: "已退单",
+};
+
+interface Rule {
+  from: CaseStatus[];
+  /** "same" = the status does not change (a timeline-only step) */
+  to: CaseStatus | "same";
+  label: string;
+  labelEn: string;
+}
+
+export const TRANSITIONS: Record<CaseAction, Rule> = {
+  route: { from: ["RECEIVED"], to: "DISPATCHED", label: "派单", labelEn: "dispatch by rules" },
+  triage: { from: ["RECEIVED"], to: "TRIAGE", label: "转人工分拨", labelEn: "send to triage" },
+  assign: { from: ["TRIAGE"], to: "DISPATCHED", label: "人工派单", labelEn: "assign from triage" },
+  triageExpire: { from: ["TRIAGE"], to: "RETURNED", label: "分拨超时退单", labelEn: "return after triage timeout" },
+  accept: { from: ["DISPATCHED"], to: "IN_PROGRESS", label: "承办单位签收", labelEn: "owner signs for the task" },
+  refuse: { from: ["DISPATCHED", "IN_PROGRESS"], to: "DISPATCHED", label: "承办单位退回后改派", labelEn: "owner refuses; re-route" },
+  reassign: { from: ["DISPATCHED", "IN_PROGRESS"], to: "DISPATCHED", label: "改派", labelEn: "reassign to another unit" },
+  returnCase: { from: ["TRIAGE", "DISPATCHED", "IN_PROGRESS"], to: "RETURNED", label: "退单", labelEn: "return to the platform" },
+  extend: { from: ["IN_PROGRESS"], to: "same", label: "延期申请", labelEn: "request an extension" },
+  reply: { from: ["IN_PROGRESS"], to: "REPLIED", label: "回复办理结果", labelEn: "reply with the outcome" },
+  callbackSatisfied: { from: ["REPLIED"], to: "ARCHIVED", label: "回访并办结归档", labelEn: "call-back; archive" },
+  callbackDissatisfied: { from: ["REPLIED"], to: "DISPATCHED", label: "回访不满意重办", labelEn: "call-back dissatisfied; reopen" },
+  urge: { from: ["TRIAGE", "DISPATCHED", "IN_PROGRESS"], to: "same", label: "催办/督办", labelEn: "urge / supervise" },
+};
+
+export type TransitionResult =
+  | { ok: true; to: CaseStatus }
+  | { ok: false; message: string; messageEn: string; allowedFrom: CaseStatus[] };
+
+export function transition(status: CaseStatus, action: CaseAction): TransitionResult {
+  const rule = TRANSITIONS[action];
+  if (rule.from.includes(status)) return { ok: true, to: rule.to === "same" ? status : rule.to };
+  const allowed = rule.from.map((s) => `「${STATUS_LABEL[s]}」`).join("、");
+  return {
+    ok: false,
+    allowedFrom: rule.from,
+    message: `案件当前状态为「${STATUS_LABEL[status]}」，不能执行「${rule.label}」；仅在 ${allowed} 状态下可以`,
+    messageEn: `cannot ${rule.labelEn} while the case is ${status}; allowed only from ${rule.from.join(", ")}`,
+  };
+}
+
+export const TERMINAL: CaseStatus[] = ["ARCHIVED", "RETURNED"];

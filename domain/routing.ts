@@ -1,0 +1,577 @@
+/**
+ * Routing 派单: which unit (承办单位) handles a case, and which units assist (协办单位).
+ *
+ * Pure functions over data: the rules, units and category trees of each city live in
+ * `cities/<city>/*.json`, validated by `contracts/data/*.schema.json` and cross-checked by
+ * `loadCities` (the only function here that does I/O). `decide` tries the city's rules in order;
+ * a rule's owners chain encodes the ownership principle "部件先属主、后属地；事件先属地、后属主"
+ * (components go first to their owner, events first to the locality), and units that refused the
+ * case (退单) are skipped. A case no rule takes gets `matched: false` and goes to triage (人工分拨).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { assertValid, ROOT } from "../contracts";
+
+// ---------------------------------------------------------------------------------------------
+// Data-file types. They mirror contracts/data/*.schema.json (the generated equivalents appear in
+// contracts/types.gen.ts after `npm run gen`, under the same names).
+// ---------------------------------------------------------------------------------------------
+
+export type ComponentOrEvent = "部件" | "事件";
+export type Principle = "属地" | "条线";
+export type Bureau = "cityManagement" | "housing" | "police" | "fire" | "transport" | "ecology" | "water" | "utility" | "marketRegulation";
+
+export interface CityFile {
+  code: string;
+  name: string;
+  districtCodes: { [code: string]: string | undefined };
+  _note?: string;
+}
+
+/** 街道办事处 / 镇乡人民政府: the locality (属地) unit. */
+export interface StreetUnit {
+  id: string;
+  name: string;
+  kind: "street";
+  districtCode: string;
+  streetCode: string;
+  streetName: string;
+  bureau?: Bureau;
+  url?: string;
+}
+
+/** 条线单位: district-level (with districtCode) or city-level (without). */
+export interface FunctionalUnit {
+  id: string;
+  name: string;
+  kind: "functional";
+  districtCode?: string;
+  /** never set on a functional unit; declared so `unit.streetName` reads as undefined on any unit */
+  streetCode?: undefined;
+  streetName?: undefined;
+  bureau?: Bureau;
+  url?: string;
+}
+
+export type HandlingUnit = StreetUnit | FunctionalUnit;
+
+export interface CategoryEntry {
+  code: string;
+  path: string[];
+  kind?: ComponentOrEvent;
+}
+
+export type UnitResolver = { unit: string } | { byDistrict: { [districtCode: string]: string | undefined } } | { street: true };
+
+export interface RuleMatch {
+  categoryPrefixes?: string[][];
+  categoryCodes?: string[];
+  appealTypes?: string[];
+  districtCodes?: string[];
+  urgency?: string[];
+}
+
+export interface RoutingRule {
+  id: string;
+  name: string;
+  principle: Principle;
+  kind?: ComponentOrEvent;
+  match: RuleMatch;
+  owners: UnitResolver[];
+  coUnits?: UnitResolver[];
+  why: string;
+}
+
+/** One city's data, as loaded and cross-checked by `loadCities`. */
+export interface CityData {
+  /** the city's folder, relative to the project root (for messages) */
+  dir: string;
+  code: string;
+  name: string;
+  city: CityFile;
+  units: HandlingUnit[];
+  categories: CategoryEntry[];
+  rules: RoutingRule[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routing input and decision.
+// ---------------------------------------------------------------------------------------------
+
+export interface RoutingLocation {
+  districtCode?: string;
+  /** 区县名称, used only when neither districtCode nor gridCode gives the district */
+  district?: string;
+  gridCode?: string;
+  street?: string;
+  city?: string;
+  address: string;
+}
+
+export interface RoutingInput {
+  category: { path: string[]; code?: string | null };
+  appealType: string;
+  urgency: string;
+  location: RoutingLocation;
+}
+
+export interface RoutedUnit {
+  unitId: string;
+  unitName: string;
+}
+
+export type RoutingDecision =
+  | {
+      matched: true;
+      cityCode: string;
+      ruleId: string;
+      ruleName: string;
+      /** the principle actually applied: 属地 when the owner is the street office, else 条线 */
+      principle: Principle;
+      owner: RoutedUnit;
+      coUnits: RoutedUnit[];
+      reason: string;
+    }
+  | { matched: false; cityCode: string | null; reason: string };
+
+// ---------------------------------------------------------------------------------------------
+// Loading and cross-checking.
+// ---------------------------------------------------------------------------------------------
+
+const FILES = ["city", "units", "categories", "rules"] as const;
+
+/** A path for messages: relative to the project root when inside it, else absolute. */
+function shown(file: string): string {
+  const rel = path.relative(ROOT, file);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : path.resolve(file);
+}
+
+function readJson(file: string): unknown {
+  const rel = shown(file);
+  if (!fs.existsSync(file)) throw new Error(`城市数据文件缺失 / city data file missing: ${rel}`);
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`城市数据文件不是合法 JSON / city data file is not valid JSON: ${rel}: ${(e as Error).message}`);
+  }
+}
+
+/** Schema check; for rules.json the failing rule's id is named beside its index. */
+function validated<T>(kind: (typeof FILES)[number], data: unknown, rel: string): T {
+  try {
+    return assertValid<T>(`tongguan:data/${kind}`, data, rel);
+  } catch (e) {
+    let msg = (e as Error).message;
+    if (kind === "rules") {
+      const rules = (data as { rules?: unknown } | null)?.rules;
+      if (Array.isArray(rules)) {
+        msg = msg.replace(/\/rules\/(\d+)(?=\/|:)/g, (m, i: string) => {
+          const id = (rules[Number(i)] as { id?: unknown } | undefined)?.id;
+          return typeof id === "string" ? `${m} (规则 ${id})` : m;
+        });
+      }
+    }
+    throw new Error(`城市数据文件校验失败 / city data file is invalid: ${msg}`);
+  }
+}
+
+const pathKey = (p: string[]) => p.join("\u0000");
+const startsWith = (p: string[], prefix: string[]) => prefix.length <= p.length && prefix.every((s, i) => p[i] === s);
+
+function resolverUnitIds(r: UnitResolver): string[] {
+  if ("unit" in r) return [r.unit];
+  if ("byDistrict" in r) return Object.values(r.byDistrict).filter((v): v is string => typeof v === "string");
+  return [];
+}
+
+/** Cross-file checks of one city; returns every problem found (empty when consistent). */
+function crossCheck(c: CityData): string[] {
+  const problems: string[] = [];
+  const f = (name: string) => `${c.dir}/${name}.json`;
+  const districts = c.city.districtCodes;
+
+  for (const d of Object.keys(districts)) {
+    if (!d.startsWith(c.code)) problems.push(`${f("city")}: 区县代码 ${d} 不以城市代码 ${c.code} 开头 / district code does not start with the city code`);
+  }
+
+  const byId = new Map<string, HandlingUnit>();
+  const streetCodes = new Map<string, string>();
+  for (const u of c.units) {
+    if (byId.has(u.id)) problems.push(`${f("units")}: 单位 ${u.id}: 编号重复 / duplicate unit id`);
+    byId.set(u.id, u);
+    if (u.districtCode !== undefined && !(u.districtCode in districts)) {
+      problems.push(`${f("units")}: 单位 ${u.id}: 区县代码 ${u.districtCode} 不在 city.json 的 districtCodes 中 / unknown district`);
+    }
+    if (u.kind === "street") {
+      if (!/^[0-9]{9}$/.test(u.streetCode) || !u.streetCode.startsWith(u.districtCode)) {
+        problems.push(`${f("units")}: 单位 ${u.id}: 街道编码 ${u.streetCode} 应为 9 位且以区县代码 ${u.districtCode} 开头 / street code must be 9 digits starting with the district code`);
+      }
+      const other = streetCodes.get(u.streetCode);
+      if (other) problems.push(`${f("units")}: 单位 ${u.id}: 街道编码 ${u.streetCode} 与 ${other} 重复 / duplicate street code`);
+      streetCodes.set(u.streetCode, u.id);
+    }
+  }
+
+  const paths = new Map<string, CategoryEntry>();
+  const codes = new Map<string, CategoryEntry>();
+  for (const e of c.categories) {
+    const label = `分类 ${e.code}「${e.path.join("/")}」`;
+    if (codes.has(e.code)) problems.push(`${f("categories")}: ${label}: 编码重复 / duplicate code`);
+    if (paths.has(pathKey(e.path))) problems.push(`${f("categories")}: ${label}: 路径重复 / duplicate path`);
+    if (e.code.length !== e.path.length * 2) problems.push(`${f("categories")}: ${label}: 编码位数应为层级数×2 / code length must be 2 digits per level`);
+    codes.set(e.code, e);
+    paths.set(pathKey(e.path), e);
+  }
+  for (const e of c.categories) {
+    if (e.path.length < 2) continue;
+    const parent = paths.get(pathKey(e.path.slice(0, -1)));
+    if (!parent) problems.push(`${f("categories")}: 分类 ${e.code}「${e.path.join("/")}」: 缺少上级分类 / parent entry missing`);
+    else if (!e.code.startsWith(parent.code)) problems.push(`${f("categories")}: 分类 ${e.code}: 编码应以上级编码 ${parent.code} 开头 / code must extend the parent's code`);
+  }
+
+  const ruleIds = new Set<string>();
+  for (const r of c.rules) {
+    const at = `${f("rules")}: 规则 ${r.id}`;
+    if (ruleIds.has(r.id)) problems.push(`${at}: 规则编号重复 / duplicate rule id`);
+    ruleIds.add(r.id);
+    const chains: [string, UnitResolver[]][] = [["owners", r.owners], ["coUnits", r.coUnits ?? []]];
+    for (const [field, chain] of chains) {
+      chain.forEach((res, i) => {
+        for (const id of resolverUnitIds(res)) {
+          const u = byId.get(id);
+          if (!u) problems.push(`${at}: ${field}[${i}] 引用了不存在的单位 ${id} / references unknown unit ${id}`);
+        }
+        if ("byDistrict" in res) {
+          for (const [d, id] of Object.entries(res.byDistrict)) {
+            if (!(d in districts)) problems.push(`${at}: ${field}[${i}] 区县代码 ${d} 不属于${c.name} / unknown district ${d}`);
+            const u = id ? byId.get(id) : undefined;
+            if (u && u.districtCode !== undefined && u.districtCode !== d) {
+              problems.push(`${at}: ${field}[${i}] 区县 ${d} 对应的单位 ${id} 属于另一区县 ${u.districtCode} / unit belongs to another district`);
+            }
+          }
+        }
+      });
+    }
+    const first = r.owners[0];
+    const firstIsStreet = "street" in first;
+    if (r.principle === "属地" && !firstIsStreet) problems.push(`${at}: 属地规则的第一个承办单位应为 {"street": true} / a 属地 rule must start with the street office`);
+    if (r.principle === "条线" && firstIsStreet) problems.push(`${at}: 条线规则的第一个承办单位不能是属地街道 / a 条线 rule must start with a functional unit`);
+    if (r.kind === "部件" && r.principle !== "条线") problems.push(`${at}: 部件先属主、后属地，部件规则的原则应为“条线” / component rules must be 条线`);
+    for (const d of r.match.districtCodes ?? []) {
+      if (!(d in districts)) problems.push(`${at}: match.districtCodes 中的 ${d} 不属于${c.name} / unknown district`);
+    }
+    for (const p of r.match.categoryPrefixes ?? []) {
+      const hits = c.categories.filter((e) => startsWith(e.path, p));
+      if (hits.length === 0) {
+        problems.push(`${at}: match.categoryPrefixes「${p.join("/")}」不在 categories.json 中 / category path not in the taxonomy`);
+      } else if (r.kind) {
+        const wrong = hits.find((e) => e.kind && e.kind !== r.kind);
+        if (wrong) problems.push(`${at}: 规则为${r.kind}，但分类「${wrong.path.join("/")}」是${wrong.kind} / rule kind differs from the category's kind`);
+      }
+    }
+    for (const code of r.match.categoryCodes ?? []) {
+      if (!c.categories.some((e) => e.code.startsWith(code))) problems.push(`${at}: match.categoryCodes 中的 ${code} 不在 categories.json 中 / category code not in the taxonomy`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Reads every city folder under `dir` (each with city.json, units.json, categories.json and
+ * rules.json), validates each file against its schema and cross-checks the references. Throws an
+ * Error naming the file, the rule or unit and the reason; a bad data file must stop start-up.
+ */
+export function loadCities(dir: string = path.join(ROOT, "cities")): CityData[] {
+  if (!fs.existsSync(dir)) throw new Error(`城市数据目录不存在 / cities folder missing: ${dir}`);
+  const cities: CityData[] = [];
+  const folders = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  for (const folder of folders) {
+    const abs = path.join(dir, folder);
+    const rel = shown(abs);
+    const load = <T>(kind: (typeof FILES)[number]): T => {
+      const file = path.join(abs, `${kind}.json`);
+      return validated<T>(kind, readJson(file), shown(file));
+    };
+    const city = load<CityFile>("city");
+    const c: CityData = {
+      dir: rel,
+      code: city.code,
+      name: city.name,
+      city,
+      units: load<{ units: HandlingUnit[] }>("units").units,
+      categories: load<{ categories: CategoryEntry[] }>("categories").categories,
+      rules: load<{ rules: RoutingRule[] }>("rules").rules,
+    };
+    const problems = crossCheck(c);
+    if (problems.length) throw new Error(`城市数据交叉校验失败 / city data is inconsistent (${rel}):\n  ${problems.join("\n  ")}`);
+    cities.push(c);
+  }
+  if (cities.length === 0) throw new Error(`没有城市数据 / no city folder in ${dir}`);
+
+  const problems: string[] = [];
+  const cityCodes = new Map<string, string>();
+  const unitIds = new Map<string, string>();
+  for (const c of cities) {
+    const other = cityCodes.get(c.code);
+    if (other) problems.push(`${c.dir}/city.json: 城市代码 ${c.code} 与 ${other} 重复 / duplicate city code`);
+    cityCodes.set(c.code, c.dir);
+    for (const u of c.units) {
+      const o = unitIds.get(u.id);
+      if (o) problems.push(`${c.dir}/units.json: 单位 ${u.id}: 编号与 ${o} 中的单位重复 / unit id also used by another city`);
+      unitIds.set(u.id, c.dir);
+    }
+  }
+  if (problems.length) throw new Error(`城市数据交叉校验失败 / city data is inconsistent:\n  ${problems.join("\n  ")}`);
+  return cities;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Look-ups (indexes are built once per CityData object and cached).
+// ---------------------------------------------------------------------------------------------
+
+interface CityIndex {
+  units: Map<string, HandlingUnit>;
+  streets: Map<string, StreetUnit>;
+  categories: Map<string, CategoryEntry>;
+  categoriesByCode: Map<string, CategoryEntry>;
+}
+
+const indexes = new WeakMap<CityData, CityIndex>();
+
+function indexOf(city: CityData): CityIndex {
+  let ix = indexes.get(city);
+  if (!ix) {
+    ix = {
+      units: new Map(city.units.map((u) => [u.id, u])),
+      streets: new Map(city.units.filter((u): u is StreetUnit => u.kind === "street").map((u) => [u.streetCode, u])),
+      categories: new Map(city.categories.map((e) => [pathKey(e.path), e])),
+      categoriesByCode: new Map(city.categories.map((e) => [e.code, e])),
+    };
+    indexes.set(city, ix);
+  }
+  return ix;
+}
+
+const cityNameMatches = (city: CityData, name: string) => {
+  const n = name.trim();
+  return n.length > 0 && (city.name === n || city.name.replace(/市$/, "") === n.replace(/市$/, ""));
+};
+
+/** The city of a place: by the district code's first 4 digits, else the grid code's, else the city name. */
+export function cityFor(location: Pick<RoutingLocation, "districtCode" | "gridCode" | "city">, cities: CityData[]): CityData | undefined {
+  if (location.districtCode) {
+    const c = cities.find((x) => location.districtCode!.startsWith(x.code));
+    if (c) return c;
+  }
+  if (location.gridCode && location.gridCode.length >= 6) {
+    const c = cities.find((x) => location.gridCode!.slice(0, 6).startsWith(x.code));
+    if (c) return c;
+  }
+  if (location.city) return cities.find((x) => cityNameMatches(x, location.city!));
+  return undefined;
+}
+
+/** The taxonomy code of a category path: the exact entry's, else the longest prefix's, else null. */
+export function categoryCode(categoryPath: string[], city: CityData): string | null {
+  const ix = indexOf(city);
+  for (let n = categoryPath.length; n > 0; n--) {
+    const e = ix.categories.get(pathKey(categoryPath.slice(0, n)));
+    if (e) return e.code;
+  }
+  return null;
+}
+
+/** A unit by id, with its city (for manual assignment 人工派单). */
+export function findUnit(unitId: string, cities: CityData[]): { unit: HandlingUnit; city: CityData } | undefined {
+  for (const city of cities) {
+    const unit = indexOf(city).units.get(unitId);
+    if (unit) return { unit, city };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decision.
+// ---------------------------------------------------------------------------------------------
+
+interface Place {
+  districtCode?: string;
+  districtName?: string;
+  street?: StreetUnit;
+  /** how the street was found, for the reason */
+  streetVia?: string;
+}
+
+const normStreet = (s: string) => s.replace(/\s+/g, "").replace(/[（(]示例[)）]/g, "");
+
+/** District and street office of the case's place, as far as the data allows. */
+function placeOf(loc: RoutingLocation, city: CityData): Place {
+  const districts = city.city.districtCodes;
+  let districtCode = loc.districtCode;
+  if (!districtCode && loc.gridCode && /^[0-9]{6}/.test(loc.gridCode)) districtCode = loc.gridCode.slice(0, 6);
+  if (!districtCode && loc.district) {
+    const name = loc.district.trim();
+    districtCode = Object.keys(districts).find((d) => districts[d] === name);
+  }
+  const place: Place = { districtCode, districtName: districtCode ? districts[districtCode] : undefined };
+
+  const ix = indexOf(city);
+  if (loc.gridCode && /^[0-9]{9}/.test(loc.gridCode)) {
+    const s = ix.streets.get(loc.gridCode.slice(0, 9));
+    if (s && (!districtCode || s.districtCode === districtCode)) {
+      place.street = s;
+      place.streetVia = `网格 ${loc.gridCode} 属${s.streetName}`;
+    }
+  }
+  if (!place.street && loc.street) {
+    const name = normStreet(loc.street);
+    const candidates = city.units.filter(
+      (u): u is StreetUnit =>
+        u.kind === "street" && (!districtCode || u.districtCode === districtCode) && (u.streetName === name || u.name === name || u.streetName === `${name}街道`),
+    );
+    if (candidates.length === 1) {
+      place.street = candidates[0];
+      place.streetVia = `事发街道为${districts[candidates[0].districtCode] ?? ""}${candidates[0].streetName}`;
+    }
+  }
+  if (place.street && !place.districtCode) {
+    place.districtCode = place.street.districtCode;
+    place.districtName = districts[place.street.districtCode];
+  }
+  return place;
+}
+
+function ruleMatches(rule: RoutingRule, input: RoutingInput, code: string | null, place: Place): boolean {
+  const m = rule.match;
+  if (m.categoryPrefixes && !m.categoryPrefixes.some((p) => startsWith(input.category.path, p))) return false;
+  if (m.categoryCodes && !(code && m.categoryCodes.some((c) => code.startsWith(c)))) return false;
+  if (m.appealTypes && !m.appealTypes.includes(input.appealType)) return false;
+  if (m.urgency && !m.urgency.includes(input.urgency)) return false;
+  if (m.districtCodes && !(place.districtCode && m.districtCodes.includes(place.districtCode))) return false;
+  return true;
+}
+
+type Resolved = { unit: HandlingUnit; why: string } | { unit?: undefined; failure: string };
+
+function resolve(r: UnitResolver, city: CityData, place: Place): Resolved {
+  const ix = indexOf(city);
+  if ("street" in r) {
+    if (place.street) return { unit: place.street, why: place.streetVia ?? `事发地属${place.street.streetName}` };
+    return { failure: "未能从网格编码或街道名称确定事发街道" };
+  }
+  if ("byDistrict" in r) {
+    if (!place.districtCode) return { failure: "未能确定事发区县" };
+    const id = r.byDistrict[place.districtCode];
+    const unit = id ? ix.units.get(id) : undefined;
+    if (!unit) return { failure: `规则未为${place.districtName ?? place.districtCode}配置单位` };
+    return { unit, why: `事发地属${place.districtName ?? place.districtCode}` };
+  }
+  const unit = ix.units.get(r.unit);
+  if (!unit) return { failure: `单位 ${r.unit} 不存在` };
+  if (unit.kind === "street") return { unit, why: `规则指定${unit.streetName}` };
+  const where = place.districtName ? `事发地属${place.districtName}，` : "";
+  return { unit, why: `${where}${unit.districtCode ? "由区县条线单位承办" : "由市级条线单位承办"}` };
+}
+
+function principleLabel(rule: RoutingRule, applied: Principle, kind: ComponentOrEvent | undefined, fellBack: boolean): string {
+  if (applied === "属地") {
+    if (!fellBack) return kind === "事件" ? "属地，事件先属地、后属主" : "属地";
+    return kind === "部件" ? "属地，部件先属主、后属地：属主单位无法承办，转属地" : "属地，条线单位无法承办，转属地";
+  }
+  if (rule.principle === "属地") return kind === "事件" ? "条线，事件先属地、后属主：属地无法承办，转属主单位" : "条线，属地无法承办，转条线单位";
+  return kind === "部件" ? "条线，部件先属主、后属地" : "条线，由行业主管单位承办";
+}
+
+const ref = (u: HandlingUnit): RoutedUnit => ({ unitId: u.id, unitName: u.name });
+
+/**
+ * Chooses the owner (承办单位) and co-units (协办单位) of a case. Rules are tried in order; a rule
+ * applies when all its match conditions hold, and its owner is the first entry of its owners chain
+ * that resolves to a unit not in `exclude` (units that refused the case). When a rule's chain
+ * yields nothing, the next rule is tried. The reason is a Chinese sentence for the hotline agent.
+ */
+export function decide(input: RoutingInput, cities: CityData[], exclude: string[] = []): RoutingDecision {
+  const loc = input.location;
+  const city = cityFor(loc, cities);
+  if (!city) {
+    const given = [
+      loc.districtCode && `区县代码 ${loc.districtCode}`,
+      loc.gridCode && `网格 ${loc.gridCode}`,
+      loc.city && `城市「${loc.city}」`,
+    ].filter(Boolean);
+    const known = cities.map((c) => c.name).join("、");
+    return {
+      matched: false,
+      cityCode: null,
+      reason: given.length
+        ? `无法确定所属城市（${given.join("、")}）：不属于已接入的城市（${known}），转人工分拨。`
+        : `无法确定所属城市：工单未给出区县代码、网格编码或城市，转人工分拨。`,
+    };
+  }
+
+  const place = placeOf(loc, city);
+  const code = input.category.code ?? categoryCode(input.category.path, city);
+  const category = code ? indexOf(city).categoriesByCode.get(code) : undefined;
+  const categoryText = `「${input.category.path.join("/")}」`;
+  const excluded = new Set(exclude);
+  const tried: string[] = [];
+
+  for (const rule of city.rules) {
+    if (!ruleMatches(rule, input, code, place)) continue;
+    const skipped: string[] = [];
+    for (const entry of rule.owners) {
+      const r = resolve(entry, city, place);
+      if (!r.unit) {
+        skipped.push(r.failure);
+        continue;
+      }
+      if (excluded.has(r.unit.id)) {
+        skipped.push(`${r.unit.name}已退单`);
+        continue;
+      }
+      const owner = r.unit;
+      const coUnits: RoutedUnit[] = [];
+      const seen = new Set([owner.id]);
+      for (const c of rule.coUnits ?? []) {
+        const cr = resolve(c, city, place);
+        if (!cr.unit || excluded.has(cr.unit.id) || seen.has(cr.unit.id)) continue;
+        seen.add(cr.unit.id);
+        coUnits.push(ref(cr.unit));
+      }
+      const applied: Principle = owner.kind === "street" ? "属地" : "条线";
+      const kind = rule.kind ?? category?.kind;
+      const label = principleLabel(rule, applied, kind, skipped.length > 0);
+      const skippedText = skipped.length ? `（${skipped.join("；")}，顺延）` : "";
+      const coText = coUnits.length ? `协办：${coUnits.map((u) => u.unitName).join("、")}。` : "";
+      return {
+        matched: true,
+        cityCode: city.code,
+        ruleId: rule.id,
+        ruleName: rule.name,
+        principle: applied,
+        owner: ref(owner),
+        coUnits,
+        reason: `按规则 ${rule.id}「${rule.name}」(${label})：诉求分类${categoryText}，${r.why}，派${owner.name}${skippedText}。${coText}依据：${rule.why}`,
+      };
+    }
+    tried.push(`规则 ${rule.id}「${rule.name}」：${skipped.join("；")}`);
+  }
+
+  if (tried.length === 0) {
+    const where = place.districtName ?? place.districtCode ?? "区县不明";
+    return {
+      matched: false,
+      cityCode: city.code,
+      reason: `${city.name}没有适用于诉求分类${categoryText}（${input.appealType}，${input.urgency}，${where}）的派单规则，转人工分拨。`,
+    };
+  }
+  return {
+    matched: false,
+    cityCode: city.code,
+    reason: `诉求分类${categoryText}匹配的规则均无可派单位（${tried.join("；")}），转人工分拨。`,
+  };
+}

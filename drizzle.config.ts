@@ -1,0 +1,7 @@
+import { defineConfig } from "drizzle-kit";
+
+export default defineConfig({
+  dialect: "postgresql",
+  schema: ["./store/cases.tables.ts", "./store/intake.tables.ts"],
+  out: "./store/migrations",
+});

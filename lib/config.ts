@@ -1,0 +1,223 @@
+/**
+ * Settings, from the environment only (12-factor). `loadConfig()` validates everything at
+ * start-up and throws one error naming every missing or malformed setting.
+ *
+ * Run modes:
+ *  - embedded (no TRANSPORTER): one process, PGlite under DATA_DIR, simulators for every
+ *    external system whose EXT_<SYSTEM>_URL is not set;
+ *  - production (TRANSPORTER=nats://…): DATABASE_URL required, SERVICES selects what this
+ *    process runs, a missing EXT_<SYSTEM>_URL is an error unless SIMULATORS=on.
+ */
+import path from "node:path";
+
+export const ALL_SERVICES = ["gateway", "intake", "cases", "routing", "delivery", "schedule"] as const;
+export type ServiceName = (typeof ALL_SERVICES)[number];
+
+/** Systems named by the brief; those with an adapter are checked for a URL. */
+export const EXTERNAL_SYSTEMS = ["HOTLINE12345", "LINE12319", "GRID", "CREDIT", "HOUSING", "POLICE", "TRANSPORT"] as const;
+
+/** Roles an API key can carry besides `unit.<unitId>`. */
+export const ROLES = ["hotline12345", "line12319", "grid", "credit", "housing", "police", "transport", "units", "agent", "engineer"] as const;
+
+export const DEMO_KEYS: Record<string, string> = {
+  hotline12345: "demo-hotline12345-key",
+  units: "demo-units-key",
+  agent: "demo-agent-key",
+  engineer: "demo-engineer-key",
+};
+
+export interface Config {
+  mode: "embedded" | "production";
+  port: number;
+  host: string;
+  namespace: string;
+  nodeId?: string;
+  transporter?: string;
+  databaseUrl?: string;
+  dataDir: string;
+  services: ServiceName[];
+  /** key → role */
+  apiKeys: Map<string, string>;
+  demoKeys: boolean;
+  simulators: boolean;
+  /** EXT_<SYSTEM>_URL values that were set, by lower-case system name ("hotline12345") */
+  externalUrls: Record<string, string>;
+  /** EXT_UNITS_URL: one base URL for every unit without its own */
+  unitsUrl?: string;
+  /** EXT_UNIT_<ID>_URL, by unit id as written in the routing data (normalised match) */
+  unitUrls: Record<string, string>;
+  hubUrl: string;
+  triageTimeoutMs: number;
+  triageSweepCron: string;
+  relayIntervalMs: number;
+  outboxMaxAttempts: number;
+  maxBodyBytes: number;
+  rawKeepBytes: number;
+  logLevel: string;
+  sim: { ordersPerMinute: number; dispatchSamples: boolean; unitWorkMs: number; unitAcceptMs: number; callbackDelayMs: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`配置错误 / configuration error:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** "30s", "10m", "2h", "1d", or plain milliseconds. */
+export function parseDuration(v: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(v.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? "ms") as "ms"];
+  return n * unit;
+}
+
+export function unitEnvName(unitId: string): string {
+  return `EXT_UNIT_${unitId.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_URL`;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const str = (k: string) => (env[k] ?? "").trim() || undefined;
+  const int = (k: string, def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => {
+    const v = str(k);
+    if (v === undefined) return def;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${k}=${v}: 需要 ${min}–${max} 之间的整数 / must be an integer between ${min} and ${max}`);
+      return def;
+    }
+    return n;
+  };
+  const dur = (k: string, def: string) => {
+    const v = str(k) ?? def;
+    const ms = parseDuration(v);
+    if (ms === undefined) {
+      problems.push(`${k}=${v}: 时长格式应如 30s、10m、2h、1d / duration must look like 30s, 10m, 2h, 1d`);
+      return parseDuration(def)!;
+    }
+    return ms;
+  };
+  const url = (k: string, protocols: string[]) => {
+    const v = str(k);
+    if (!v) return undefined;
+    try {
+      const u = new URL(v);
+      if (!protocols.includes(u.protocol)) throw new Error();
+      return v;
+    } catch {
+      problems.push(`${k}=${v}: 不是合法地址，应以 ${protocols.map((p) => p + "//").join(" 或 ")} 开头 / not a valid ${protocols.join("|")} URL`);
+      return undefined;
+    }
+  };
+
+  const transporter = url("TRANSPORTER", ["nats:", "tls:"]);
+  if (str("TRANSPORTER") && !transporter) {
+    /* already reported */
+  }
+  const mode: Config["mode"] = str("TRANSPORTER") ? "production" : "embedded";
+  const databaseUrl = url("DATABASE_URL", ["postgres:", "postgresql:"]);
+  if (mode === "production" && !str("DATABASE_URL")) problems.push("DATABASE_URL: 生产模式(设置了 TRANSPORTER)必须提供 PostgreSQL 地址 / required in production mode (TRANSPORTER is set), e.g. postgres://user@host:5432/tongguan");
+
+  const port = int("PORT", 3000, 0, 65535);
+  const servicesRaw = str("SERVICES");
+  let services: ServiceName[] = [...ALL_SERVICES];
+  if (servicesRaw) {
+    const names = servicesRaw.split(",").map((s) => s.trim()).filter(Boolean);
+    const unknown = names.filter((n) => !(ALL_SERVICES as readonly string[]).includes(n));
+    if (unknown.length) problems.push(`SERVICES=${servicesRaw}: 未知服务 ${unknown.join(", ")}；可选 ${ALL_SERVICES.join(", ")} / unknown service(s)`);
+    if (mode === "embedded" && names.length !== ALL_SERVICES.length) problems.push("SERVICES: 嵌入模式只能在一个进程里运行全部服务；拆分服务需设置 TRANSPORTER / splitting services needs TRANSPORTER");
+    services = names.filter((n): n is ServiceName => (ALL_SERVICES as readonly string[]).includes(n));
+    if (!services.length) problems.push("SERVICES: 至少选择一个服务 / select at least one service");
+  }
+
+  const apiKeys = new Map<string, string>();
+  const keysRaw = str("API_KEYS");
+  let demoKeys = false;
+  if (keysRaw) {
+    for (const entry of keysRaw.split(",").map((s) => s.trim()).filter(Boolean)) {
+      const i = entry.indexOf(":");
+      const role = i > 0 ? entry.slice(0, i) : "";
+      const key = i > 0 ? entry.slice(i + 1) : "";
+      const roleOk = (ROLES as readonly string[]).includes(role) || /^unit\.[A-Za-z0-9_-]+$/.test(role);
+      if (!roleOk || !key) {
+        problems.push(`API_KEYS: 条目「${i > 0 ? role + ":…" : "…"}」格式应为 角色:密钥，角色可为 ${ROLES.join("/")} 或 unit.<单位编号> / entries must be role:key`);
+        continue;
+      }
+      if (mode === "production" && key.length < 16) problems.push(`API_KEYS: 角色 ${role} 的密钥少于 16 个字符 / key for ${role} is shorter than 16 characters`);
+      if (apiKeys.has(key)) problems.push(`API_KEYS: 角色 ${role} 的密钥与其他角色重复 / key for ${role} is used twice`);
+      apiKeys.set(key, role);
+    }
+  } else if (mode === "production") {
+    problems.push("API_KEYS: 生产模式必须配置调用方密钥，如 hotline12345:<密钥>,agent:<密钥>,engineer:<密钥> / required in production mode");
+  } else {
+    demoKeys = true;
+    for (const [role, key] of Object.entries(DEMO_KEYS)) apiKeys.set(key, role);
+  }
+
+  const simRaw = str("SIMULATORS");
+  if (simRaw && !["on", "off"].includes(simRaw)) problems.push(`SIMULATORS=${simRaw}: 应为 on 或 off / must be on or off`);
+  const simulators = simRaw ? simRaw === "on" : mode === "embedded";
+
+  const externalUrls: Record<string, string> = {};
+  for (const sys of EXTERNAL_SYSTEMS) {
+    const v = url(`EXT_${sys}_URL`, ["http:", "https:"]);
+    if (v) externalUrls[sys.toLowerCase()] = v;
+  }
+  const unitsUrl = url("EXT_UNITS_URL", ["http:", "https:"]);
+  const unitUrls: Record<string, string> = {};
+  for (const k of Object.keys(env)) {
+    const m = /^EXT_UNIT_(.+)_URL$/.exec(k);
+    if (!m) continue;
+    const v = url(k, ["http:", "https:"]);
+    if (v) unitUrls[m[1]] = v;
+  }
+  // Missing URLs of systems that have an adapter are checked by the delivery service, which knows them.
+
+  const hubUrl = url("HUB_URL", ["http:", "https:"]) ?? `http://127.0.0.1:${port || 3000}`;
+  const cfg: Config = {
+    mode,
+    port,
+    host: str("HOST") ?? "0.0.0.0",
+    namespace: str("NAMESPACE") ?? "tongguan",
+    nodeId: str("NODE_ID"),
+    transporter,
+    databaseUrl,
+    dataDir: path.resolve(str("DATA_DIR") ?? "data"),
+    services,
+    apiKeys,
+    demoKeys,
+    simulators,
+    externalUrls,
+    unitsUrl,
+    unitUrls,
+    hubUrl,
+    triageTimeoutMs: dur("TRIAGE_TIMEOUT", "2h"),
+    triageSweepCron: str("TRIAGE_SWEEP_CRON") ?? "*/30 * * * * *",
+    relayIntervalMs: int("RELAY_INTERVAL_MS", 500, 20, 60_000),
+    outboxMaxAttempts: int("OUTBOX_MAX_ATTEMPTS", 12, 1, 1000),
+    maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024, 1024),
+    rawKeepBytes: int("RAW_KEEP_BYTES", 64 * 1024, 256),
+    logLevel: str("LOG_LEVEL") ?? "info",
+    sim: {
+      ordersPerMinute: int("SIM_ORDERS_PER_MINUTE", 6, 0, 60_000),
+      dispatchSamples: (str("SIM_DISPATCH_SAMPLES") ?? "on") === "on",
+      unitWorkMs: int("SIM_UNIT_WORK_MS", 3000, 0),
+      unitAcceptMs: int("SIM_UNIT_ACCEPT_MS", 500, 0),
+      callbackDelayMs: int("SIM_CALLBACK_DELAY_MS", 3000, 0),
+    },
+  };
+  if (!["fatal", "error", "warn", "info", "debug", "trace"].includes(cfg.logLevel)) problems.push(`LOG_LEVEL=${cfg.logLevel}: 应为 error/warn/info/debug / must be error|warn|info|debug`);
+  if (problems.length) throw new ConfigError(problems);
+  return cfg;
+}
+
+let current: Config | undefined;
+/** The process's configuration (loaded once; tests may `setConfig`). */
+export function config(): Config {
+  return (current ??= loadConfig());
+}
+export function setConfig(c: Config | undefined): void {
+  current = c;
+}

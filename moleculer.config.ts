@@ -1,0 +1,54 @@
+/**
+ * Broker options from the configuration. Embedded: no transporter, channels in-process (the
+ * outbox in the store is what makes messages durable). Production: NATS for the bus and
+ * JetStream for the `tg.outbound` channel, so an outbound message handed to the bus survives
+ * the crash of the node delivering it.
+ */
+import type { BrokerOptions } from "moleculer";
+import { Middleware as ChannelsMiddleware } from "@moleculer/channels";
+import type { Config } from "./lib/config";
+import { maskText } from "./lib/mask";
+
+const mask = (a: unknown) => (typeof a === "string" ? maskText(a) : a);
+
+export function brokerOptions(cfg: Config, nodeID?: string): BrokerOptions {
+  const channelsAdapter = cfg.transporter
+    ? {
+        type: "NATS",
+        options: {
+          nats: {
+            url: cfg.transporter,
+            connectionOptions: {},
+            streamConfig: {},
+            consumerOptions: { config: { deliver_policy: "new", ack_policy: "explicit", ack_wait: 30_000_000_000 } },
+          },
+          maxInFlight: 16,
+          maxRetries: 5,
+          deadLettering: { enabled: true, queueName: "DEAD_LETTER" },
+        },
+      }
+    : { type: "Fake" };
+  return {
+    namespace: cfg.namespace,
+    nodeID: nodeID ?? cfg.nodeId,
+    transporter: cfg.transporter ? { type: "NATS", options: { url: cfg.transporter } } : undefined,
+    registry: { strategy: "RoundRobin", preferLocal: true },
+    requestTimeout: 30_000,
+    retryPolicy: { enabled: false },
+    logger: {
+      type: "Console",
+      options: {
+        level: cfg.logLevel,
+        colors: process.stdout.isTTY === true,
+        moduleColors: false,
+        // personal data never reaches the log: phones and ID numbers in any string are masked
+        formatter: (type: string, args: unknown[], bindings: { nodeID: string; mod: string }) => [
+          `${new Date().toISOString()} ${type.toUpperCase().padEnd(5)} ${bindings.nodeID}/${bindings.mod.toUpperCase()}:`,
+          ...args.map(mask),
+        ],
+      },
+    },
+    middlewares: [ChannelsMiddleware({ adapter: channelsAdapter } as never)],
+    tracking: { enabled: true, shutdownTimeout: 10_000 },
+  };
+}

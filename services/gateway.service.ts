@@ -1,0 +1,273 @@
+/**
+ * gateway — the HTTP front door (moleculer-web). Owns no table.
+ *
+ * - Adapter routes (built from each adapter spec): the raw body is read here, capped, and
+ *   handed to `intake.receive` with the caller's role; nothing is parsed before it is kept.
+ * - The agent/engineer API (lib/api.ts): JSON bodies validated against their contracts.
+ * - `X-Api-Key` → role (API_KEYS); a system's key opens only that system's routes.
+ * - Every error answers the ErrorResponse shape: code, Chinese and English message, field errors.
+ * - GET /api/openapi.json and the docs page at /api/docs.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import ApiGateway from "moleculer-web";
+import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { ADAPTERS, adapterBySystem } from "../adapters";
+import { validate } from "../contracts";
+import { HubError, invalid } from "../kit/errors";
+import { API, type ApiRoute } from "../lib/api";
+import { config } from "../lib/config";
+import { buildOpenApi } from "../lib/openapi";
+import type { InboundRequest } from "./intake.service";
+
+type Req = IncomingMessage & {
+  $alias?: { adapter?: string; routeIndex?: number; kind?: string; roles?: string[]; body?: string; fullPath?: string };
+  $params?: Record<string, any>;
+  $ctx?: Context<unknown, { user?: { role: string } }>;
+  $raw?: Omit<InboundRequest, "system" | "routeIndex" | "pathParams">;
+  $kept?: boolean;
+};
+
+const KEEP_HEADERS = ["content-type", "content-length", "user-agent", "idempotency-key", "x-request-id", "x-forwarded-for"];
+const VERSION = (JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
+
+async function readRaw(req: Req, max: number, keep: number): Promise<{ raw: string; bodyBytes: number; truncated: boolean; tooLarge: boolean }> {
+  const kept: Buffer[] = [];
+  let size = 0;
+  let keptSize = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (keptSize < keep) {
+      const part = chunk.subarray(0, keep - keptSize);
+      kept.push(part);
+      keptSize += part.length;
+    }
+    if (size > max * 4) break; // enough to know it is too large; stop reading
+  }
+  return { raw: Buffer.concat(kept).toString("utf8"), bodyBytes: size, truncated: size > keep, tooLarge: size > max };
+}
+
+function rawRequest(req: Req): NonNullable<Req["$raw"]> {
+  const headers: Record<string, string> = {};
+  for (const h of KEEP_HEADERS) if (typeof req.headers[h] === "string") headers[h] = req.headers[h] as string;
+  if (req.socket?.remoteAddress) headers["remote-addr"] = req.socket.remoteAddress;
+  return { method: req.method ?? "POST", path: (req as unknown as { originalUrl?: string }).originalUrl ?? req.url ?? "", headers, contentType: (req.headers["content-type"] as string) ?? null, raw: "", bodyBytes: 0, truncated: false, tooLarge: false };
+}
+
+/** Moleculer / moleculer-web errors → one response shape, Chinese first. */
+function toErrorBody(err: any): { status: number; body: { error: Record<string, unknown> } } {
+  const status = typeof err?.code === "number" && err.code >= 400 && err.code < 600 ? err.code : 500;
+  const data = err?.data ?? {};
+  if (err instanceof HubError || (data.message && data.messageEn)) {
+    return { status, body: { error: { code: err.type, message: data.message, messageEn: data.messageEn, ...(data.errors ? { errors: data.errors } : {}), ...(data.inboundId ? { inboundId: data.inboundId } : {}) } } };
+  }
+  if (err?.type === "VALIDATION_ERROR" && Array.isArray(err.data)) {
+    const errors = err.data.map((e: { field?: string; message?: string }) => ({ pointer: `/${(e.field ?? "").replace(/\./g, "/")}`, message: `参数不合法：${e.message ?? ""}`, messageEn: e.message ?? "invalid" }));
+    return { status: 422, body: { error: { code: "VALIDATION_FAILED", message: `请求参数不合法，共 ${errors.length} 处错误`, messageEn: "invalid parameters", errors } } };
+  }
+  const known: Record<number, [string, string, string]> = {
+    400: ["BAD_REQUEST", "请求不合法（请检查 JSON 格式）", "bad request (check the JSON syntax)"],
+    404: ["NOT_FOUND", "接口不存在", "no such endpoint"],
+    413: ["PAYLOAD_TOO_LARGE", "请求体过大", "request body too large"],
+    415: ["UNSUPPORTED_MEDIA_TYPE", "内容类型应为 application/json", "Content-Type must be application/json"],
+    503: ["SERVICE_UNAVAILABLE", "服务暂不可用，请稍后重试", "service unavailable, try again shortly"],
+  };
+  const k = known[status] ?? ["INTERNAL", "系统内部错误，请联系集成工程师", "internal error"];
+  return { status, body: { error: { code: status === 500 ? "INTERNAL" : (err?.type ?? k[0]), message: k[1], messageEn: status === 500 ? k[2] : (err?.message ?? k[2]) } } };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  if (res.headersSent) return;
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify(body));
+}
+
+const adapterAliases: Record<string, unknown> = {};
+for (const spec of ADAPTERS)
+  spec.routes.forEach((r, i) => {
+    adapterAliases[`${r.method} ${spec.basePath}${r.path}`] = { action: "intake.receive", adapter: spec.system, routeIndex: i, kind: r.kind };
+  });
+
+const apiAliases: Record<string, unknown> = {};
+for (const r of API) apiAliases[`${r.method} ${r.path}`] = { action: r.action, roles: r.roles, body: r.body };
+
+const SWAGGER_DIR = path.dirname(require.resolve("swagger-ui-dist/package.json"));
+const DOCS_FILES = new Set(["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png"]);
+const DOCS_HTML = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>tongguan 统管 API 文档</title>
+<link rel="stylesheet" href="/api/docs/swagger-ui.css"></head><body><div id="ui"></div>
+<script src="/api/docs/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({ url: "/api/openapi.json", dom_id: "#ui", deepLinking: true, persistAuthorization: true });</script>
+</body></html>`;
+
+interface Methods {
+  authenticate(ctx: Context<unknown, { user?: { role: string } | null }>, route: unknown, req: Req): Promise<{ role: string }>;
+  authorize(ctx: Context<unknown, { user?: { role: string } }>, route: unknown, req: Req): Promise<void>;
+}
+
+const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknown>, Methods> = {
+  name: "gateway",
+  mixins: [ApiGateway as unknown as Partial<ServiceSchema>],
+
+  settings: {
+    port: 3000,
+    ip: "0.0.0.0",
+    log4XXResponses: false,
+    logRequest: "debug",
+    logResponse: "debug",
+    routes: [
+      {
+        name: "adapters",
+        path: "/api",
+        mappingPolicy: "restrict",
+        authentication: true,
+        authorization: true,
+        bodyParsers: false,
+        aliases: adapterAliases,
+        async onBeforeCall(this: unknown, _ctx: Context, _route: unknown, req: Req) {
+          const cfg = config();
+          const base = rawRequest(req);
+          const body = await readRaw(req, cfg.maxBodyBytes, cfg.rawKeepBytes);
+          req.$raw = { ...base, ...body };
+          const pathParams: Record<string, string> = {};
+          for (const [k, v] of Object.entries(req.$params ?? {})) if (typeof v === "string") pathParams[k] = v;
+          req.$params = { inbound: { ...req.$raw, system: req.$alias!.adapter!, routeIndex: req.$alias!.routeIndex!, pathParams } satisfies InboundRequest };
+        },
+        async onError(this: { broker: Context["broker"] }, req: Req, res: ServerResponse, err: any) {
+          const out = toErrorBody(err);
+          // refused before intake saw it (no key, wrong key): keep the raw message all the same
+          if ((out.status === 401 || out.status === 403) && req.$alias?.adapter && req.$raw) {
+            try {
+              const role = (req.$ctx?.meta.user as { role?: string } | undefined)?.role ?? null;
+              const r = await this.broker.call<{ inboundId: string }, Record<string, unknown>>("intake.keepRejected", {
+                inbound: { ...req.$raw, system: req.$alias.adapter, kind: req.$alias.kind ?? "unknown", pathParams: {} },
+                role,
+                status: out.status,
+                code: out.body.error.code,
+              });
+              out.body.error.inboundId = r.inboundId;
+            } catch {
+              /* the refusal is answered even when the store is down */
+            }
+          }
+          sendJson(res, out.status, out.body);
+        },
+      },
+      {
+        name: "api",
+        path: "/api",
+        mappingPolicy: "restrict",
+        authentication: true,
+        authorization: true,
+        bodyParsers: { json: { limit: "256kb", strict: true }, urlencoded: false },
+        aliases: apiAliases,
+        onBeforeCall(this: unknown, _ctx: Context, _route: unknown, req: Req & { body?: unknown }) {
+          const schema = req.$alias?.body;
+          if (!schema) return;
+          const v = validate(schema, req.body ?? {});
+          if (!v.ok) throw invalid(v.errors);
+        },
+        onError(req: Req, res: ServerResponse, err: unknown) {
+          const out = toErrorBody(err);
+          sendJson(res, out.status, out.body);
+        },
+      },
+      {
+        name: "public",
+        path: "/",
+        mappingPolicy: "restrict",
+        bodyParsers: false,
+        aliases: {
+          "GET /"(_req: Req, res: ServerResponse) {
+            res.writeHead(302, { location: "/api/docs" });
+            res.end();
+          },
+          "GET /health": "gateway.health",
+          "GET /api/openapi.json": "gateway.openapi",
+          "GET /api/docs"(_req: Req, res: ServerResponse) {
+            res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+            res.end(DOCS_HTML);
+          },
+          "GET /api/docs/:file"(req: Req, res: ServerResponse) {
+            const file = String(req.$params?.file ?? "");
+            if (!DOCS_FILES.has(file)) return sendJson(res, 404, toErrorBody({ code: 404 }).body);
+            const type = file.endsWith(".css") ? "text/css" : file.endsWith(".js") ? "application/javascript" : "image/png";
+            res.writeHead(200, { "content-type": type, "cache-control": "public, max-age=86400" });
+            fs.createReadStream(path.join(SWAGGER_DIR, file)).pipe(res);
+          },
+        },
+        onError(req: Req, res: ServerResponse, err: unknown) {
+          const out = toErrorBody(err);
+          sendJson(res, out.status, out.body);
+        },
+      },
+    ],
+    onError(_req: Req, res: ServerResponse, err: unknown) {
+      const out = toErrorBody(err);
+      sendJson(res, out.status, out.body);
+    },
+  },
+
+  actions: {
+    openapi: {
+      visibility: "published",
+      handler() {
+        return buildOpenApi(ADAPTERS, API, VERSION);
+      },
+    },
+    health: {
+      visibility: "published",
+      handler(this: { broker: Context["broker"] }) {
+        return { status: "ok", node: this.broker.nodeID, mode: config().mode, version: VERSION };
+      },
+    },
+    /** Flow health for engineers: one view over cases, outbox, inbound and breakers. */
+    flow: {
+      visibility: "published",
+      async handler(this: { broker: Context["broker"] }, ctx: Context) {
+        const safe = async <T>(action: string) => {
+          try {
+            return await ctx.call<T>(action);
+          } catch (e) {
+            return { unavailable: (e as Error).message };
+          }
+        };
+        const [cases, inbound, breakers] = await Promise.all([safe("cases.stats"), safe("intake.stats"), safe("delivery.breakers")]);
+        return { at: new Date().toISOString(), cases, inbound, breakers };
+      },
+    },
+  },
+
+  methods: {
+    async authenticate(ctx, _route, req) {
+      const key = req.headers["x-api-key"];
+      if (!key || Array.isArray(key)) throw new HubError(401, "UNAUTHORIZED", "缺少 X-Api-Key 请求头", "the X-Api-Key header is missing");
+      const role = config().apiKeys.get(key);
+      if (!role) throw new HubError(401, "UNAUTHORIZED", "X-Api-Key 无效", "unknown X-Api-Key");
+      return { role };
+    },
+    async authorize(ctx, _route, req) {
+      const role = ctx.meta.user?.role ?? "";
+      const alias = req.$alias;
+      let allowed = false;
+      if (alias?.adapter) {
+        const spec = adapterBySystem(alias.adapter);
+        const params = (req.$params?.inbound as InboundRequest | undefined)?.pathParams ?? {};
+        allowed = !!spec && (role === spec.system || spec.authorize?.(role, params) === true);
+      } else if (alias?.roles) {
+        allowed = alias.roles.includes(role);
+      }
+      if (!allowed)
+        throw new HubError(403, "FORBIDDEN", `该密钥（角色 ${role}）无权调用此接口`, `the key's role ${role} may not call this endpoint`);
+    },
+  },
+
+  created(this: { settings: Record<string, unknown> }) {
+    const cfg = config();
+    this.settings.port = cfg.port;
+    this.settings.ip = cfg.host;
+  },
+};
+
+export default GatewayService;
+export type { ApiRoute };

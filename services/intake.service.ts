@@ -1,0 +1,208 @@
+/**
+ * intake — owns inbound_messages and idempotency_keys.
+ *
+ * Every request an external system makes to an adapter route comes here as received (raw
+ * text, capped): size, content type, JSON syntax and the route's contract are checked in that
+ * order; a valid message is handed to the adapter's `handle` (mapping + one hub call). Every
+ * message, accepted or rejected, is kept with its outcome, and a rejected one answers with the
+ * id under which engineers can read it. A repeated Idempotency-Key gets the first answer again.
+ */
+import { createHash } from "node:crypto";
+import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { and, count, desc, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
+import { validate } from "../contracts";
+import { adapterBySystem } from "../adapters";
+import type { HubPort } from "../kit/adapter";
+import { HubError, invalid, notFound } from "../kit/errors";
+import { config } from "../lib/config";
+import { openDb, type Db } from "../lib/db";
+import { newId } from "../lib/ids";
+import { maskText } from "../lib/mask";
+import { inboundMessages, idempotencyKeys } from "../store/intake.tables";
+
+/** What the gateway hands over for one request to an adapter route. */
+export interface InboundRequest {
+  system: string;
+  routeIndex: number;
+  method: string;
+  path: string;
+  pathParams: Record<string, string>;
+  headers: Record<string, string>;
+  contentType: string | null;
+  raw: string;
+  bodyBytes: number;
+  truncated: boolean;
+  tooLarge: boolean;
+}
+
+interface Vars {
+  db: Db;
+}
+type This = Vars & { logger: Context["broker"]["logger"] };
+
+type Outcome = "accepted" | "duplicate" | "rejected" | "error";
+
+async function keep(db: Db, r: InboundRequest, kind: string, role: string | null, outcome: Outcome, httpStatus: number, extra: { errorCode?: string; errors?: unknown; caseId?: string } = {}): Promise<string> {
+  const id = newId("IN");
+  await db.insert(inboundMessages).values({
+    id,
+    system: r.system,
+    kind,
+    method: r.method,
+    path: r.path,
+    role,
+    headers: r.headers,
+    contentType: r.contentType,
+    body: r.raw,
+    bodyBytes: r.bodyBytes,
+    truncated: r.truncated,
+    outcome,
+    httpStatus,
+    errorCode: extra.errorCode ?? null,
+    errors: (extra.errors ?? null) as never,
+    caseId: extra.caseId ?? null,
+  });
+  return id;
+}
+
+const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, Vars> = {
+  name: "intake",
+
+  actions: {
+    receive: {
+      visibility: "published",
+      async handler(this: This, ctx: Context<{ inbound: InboundRequest }, { user?: { role: string }; $statusCode?: number; $responseHeaders?: Record<string, string> }>) {
+        const r = ctx.params.inbound;
+        const role = ctx.meta.user?.role ?? null;
+        const spec = adapterBySystem(r.system);
+        const route = spec?.routes[r.routeIndex];
+        if (!spec || !route) throw new HubError(404, "NOT_FOUND", "接口不存在", "no such route");
+        const kind = route.kind;
+        try {
+          if (r.tooLarge) {
+            const max = config().maxBodyBytes;
+            throw new HubError(413, "PAYLOAD_TOO_LARGE", `请求体 ${r.bodyBytes} 字节，超过上限 ${max} 字节`, `the body is ${r.bodyBytes} bytes, over the ${max}-byte limit`);
+          }
+          if (!r.contentType || !/^application\/([\w.+-]+\+)?json\b/i.test(r.contentType))
+            throw new HubError(415, "UNSUPPORTED_MEDIA_TYPE", `内容类型应为 application/json，实际为 ${r.contentType ?? "（未提供）"}`, `Content-Type must be application/json, got ${r.contentType ?? "none"}`);
+          let body: unknown;
+          try {
+            body = JSON.parse(r.raw);
+          } catch (e) {
+            throw new HubError(400, "INVALID_JSON", `请求体不是合法的 JSON：${(e as Error).message}`, `the body is not valid JSON: ${(e as Error).message}`);
+          }
+          const v = validate(route.schema, body);
+          if (!v.ok) throw invalid(v.errors);
+
+          const idemKey = r.headers["idempotency-key"];
+          const scope = `${r.system}:${r.method} ${spec.basePath}${route.path}:${role ?? ""}`;
+          const hash = createHash("sha256").update(r.path).update("\0").update(r.raw).digest("hex");
+          if (idemKey) {
+            const prev = await this.db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, idemKey)));
+            if (prev.length) {
+              if (prev[0].requestHash !== hash)
+                throw new HubError(422, "IDEMPOTENCY_KEY_REUSED", "该 Idempotency-Key 已用于另一个不同的请求", "this Idempotency-Key was already used for a different request");
+              const caseId = (prev[0].response as { caseId?: string })?.caseId;
+              const inboundId = await keep(this.db, r, kind, role, "duplicate", prev[0].httpStatus, { caseId });
+              ctx.meta.$statusCode = prev[0].httpStatus;
+              ctx.meta.$responseHeaders = { "X-Inbound-Id": inboundId, "Idempotent-Replayed": "true" };
+              return prev[0].response;
+            }
+          }
+
+          const hub: HubPort = { call: (action, params) => ctx.call(action, params as object) as never };
+          const result = await route.handle(body, r.pathParams, hub);
+          if (idemKey)
+            await this.db.insert(idempotencyKeys).values({ scope, key: idemKey, requestHash: hash, httpStatus: result.status, response: result.body as never }).onConflictDoNothing();
+          const duplicate = (result.body as { duplicate?: boolean } | null)?.duplicate === true;
+          const inboundId = await keep(this.db, r, kind, role, duplicate ? "duplicate" : "accepted", result.status, { caseId: result.caseId });
+          ctx.meta.$statusCode = result.status;
+          ctx.meta.$responseHeaders = { "X-Inbound-Id": inboundId };
+          this.logger.info(`收到 ${r.system}/${kind} ${r.path} → ${result.status}${result.caseId ? ` 案件 ${result.caseId}` : ""}`);
+          return result.body;
+        } catch (e) {
+          const err = e as HubError & { code?: number; type?: string; data?: Record<string, unknown> };
+          const status = typeof err.code === "number" && err.code >= 400 && err.code < 500 ? err.code : 500;
+          const inboundId = await keep(this.db, r, kind, role, status < 500 ? "rejected" : "error", status, {
+            errorCode: err.type ?? "INTERNAL",
+            errors: err.data?.errors ?? (status >= 500 ? [{ message: maskText(String(err.message)) }] : undefined),
+            caseId: err.data?.caseId as string | undefined,
+          });
+          this.logger.warn(`拒收 ${r.system}/${kind} ${r.path} → ${status} ${err.type ?? ""} (${inboundId})`);
+          if (err instanceof HubError || status < 500) {
+            err.data = { ...(err.data ?? {}), inboundId };
+            throw err;
+          }
+          throw new HubError(500, "INTERNAL", `处理失败，原始报文已保存（${inboundId}），请联系集成工程师`, `processing failed; the raw message was kept as ${inboundId}`, { inboundId });
+        }
+      },
+    },
+
+    /** A request refused before it reached an adapter (no or wrong API key): keep it all the same. */
+    keepRejected: {
+      visibility: "public",
+      async handler(this: This, ctx: Context<{ inbound: Omit<InboundRequest, "routeIndex"> & { kind: string }; role: string | null; status: number; code: string }>) {
+        const { inbound, role, status, code } = ctx.params;
+        const id = await keep(this.db, { ...inbound, routeIndex: -1 }, inbound.kind, role, "rejected", status, { errorCode: code });
+        return { inboundId: id };
+      },
+    },
+
+    /** Engineers: inbound messages, newest first (raw bodies included). */
+    list: {
+      params: {
+        outcome: { type: "string", optional: true },
+        system: { type: "string", optional: true },
+        caseId: { type: "string", optional: true },
+        since: { type: "date", convert: true, optional: true },
+        limit: { type: "number", integer: true, positive: true, max: 500, convert: true, optional: true },
+      },
+      async handler(this: This, ctx: Context<{ outcome?: string; system?: string; caseId?: string; since?: Date; limit?: number }>) {
+        const p = ctx.params;
+        const where: SQL[] = [];
+        if (p.outcome) where.push(inArray(inboundMessages.outcome, p.outcome.split(",")));
+        if (p.system) where.push(eq(inboundMessages.system, p.system));
+        if (p.caseId) where.push(eq(inboundMessages.caseId, p.caseId));
+        if (p.since) where.push(gte(inboundMessages.receivedAt, p.since));
+        const rows = await this.db
+          .select()
+          .from(inboundMessages)
+          .where(where.length ? and(...where) : undefined)
+          .orderBy(desc(inboundMessages.receivedAt), desc(inboundMessages.id))
+          .limit(p.limit ?? 50);
+        return { items: rows };
+      },
+    },
+
+    get: {
+      params: { id: "string" },
+      async handler(this: This, ctx: Context<{ id: string }>) {
+        const rows = await this.db.select().from(inboundMessages).where(eq(inboundMessages.id, ctx.params.id));
+        if (!rows.length) throw notFound("入站报文", "inbound message", ctx.params.id);
+        return rows[0];
+      },
+    },
+
+    /** Flow health: inbound counts by outcome over the last hour and day. */
+    stats: {
+      async handler(this: This) {
+        const since = (ms: number) => new Date(Date.now() - ms);
+        const q = (from: Date) =>
+          this.db.select({ outcome: inboundMessages.outcome, n: count() }).from(inboundMessages).where(gte(inboundMessages.receivedAt, from)).groupBy(inboundMessages.outcome);
+        const [hour, day, last] = await Promise.all([
+          q(since(3_600_000)),
+          q(since(86_400_000)),
+          this.db.select({ at: sql<string>`max(${inboundMessages.receivedAt})` }).from(inboundMessages),
+        ]);
+        const toObj = (rows: { outcome: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.outcome, Number(r.n)]));
+        return { lastHour: toObj(hour), lastDay: toObj(day), lastReceivedAt: last[0]?.at ?? null };
+      },
+    },
+  },
+
+  async started(this: This) {
+    this.db = (await openDb(config())).db;
+  },
+};
+
+export default IntakeService;

@@ -1,0 +1,112 @@
+/**
+ * Tables owned by the `cases` service. No other service reads or writes them: they ask
+ * `cases.*` actions. The outbox lives here because each transition writes its outbound
+ * messages in the same transaction as the case and its timeline (transactional outbox).
+ */
+import { pgTable, text, integer, bigserial, jsonb, timestamp, index, uniqueIndex } from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const cases = pgTable(
+  "cases",
+  {
+    id: text("id").primaryKey(),
+    originSystem: text("origin_system").notNull(),
+    externalId: text("external_id").notNull(),
+    channel: text("channel"),
+    status: text("status").notNull(),
+    cityCode: text("city_code"),
+    appealType: text("appeal_type").notNull(),
+    categoryCode: text("category_code"),
+    categoryPath: jsonb("category_path").$type<string[]>().notNull(),
+    title: text("title").notNull(),
+    content: text("content").notNull(),
+    location: jsonb("location").$type<Record<string, unknown>>().notNull(),
+    /** full reporter as received; masked by every view */
+    reporter: jsonb("reporter").$type<{ name?: string; phone?: string; confidential: boolean }>().notNull(),
+    urgency: text("urgency").notNull(),
+    receivedAt: ts("received_at").notNull(),
+    signDeadline: ts("sign_deadline"),
+    handleDeadline: ts("handle_deadline"),
+    ownerUnitId: text("owner_unit_id"),
+    ownerUnitName: text("owner_unit_name"),
+    coUnits: jsonb("co_units").$type<{ unitId: string; unitName: string }[]>().notNull().default([]),
+    routing: jsonb("routing").$type<Record<string, unknown> | null>(),
+    outcome: integer("outcome"),
+    replyText: text("reply_text"),
+    satisfaction: integer("satisfaction"),
+    reworkCount: integer("rework_count").notNull().default(0),
+    urgeCount: integer("urge_count").notNull().default(0),
+    triageSince: ts("triage_since"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("cases_origin_uq").on(t.originSystem, t.externalId),
+    index("cases_status_idx").on(t.status, t.updatedAt),
+    index("cases_owner_idx").on(t.ownerUnitId, t.status),
+    index("cases_created_idx").on(t.createdAt),
+  ],
+);
+
+export const caseEvents = pgTable(
+  "case_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    caseId: text("case_id").notNull().references(() => cases.id),
+    type: text("type").notNull(),
+    at: ts("at").notNull().defaultNow(),
+    actorKind: text("actor_kind").notNull(),
+    actorId: text("actor_id"),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status"),
+    summary: text("summary").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>(),
+  },
+  (t) => [index("case_events_case_idx").on(t.caseId, t.id)],
+);
+
+/** One task per (case, unit, round): what a unit was asked to do and where it stands. */
+export const caseTasks = pgTable(
+  "case_tasks",
+  {
+    id: text("id").primaryKey(),
+    caseId: text("case_id").notNull().references(() => cases.id),
+    unitId: text("unit_id").notNull(),
+    unitName: text("unit_name").notNull(),
+    role: text("role").notNull(), // owner | co
+    round: integer("round").notNull().default(0),
+    status: text("status").notNull(), // sent | accepted | done | refused | recalled
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("case_tasks_case_idx").on(t.caseId), index("case_tasks_unit_idx").on(t.unitId, t.status)],
+);
+
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    /** per-(case, system, target) order: a message is sent only after the earlier ones */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
+    caseId: text("case_id").notNull().references(() => cases.id),
+    system: text("system").notNull(),
+    target: text("target"),
+    kind: text("kind").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    status: text("status").notNull().default("pending"), // pending | inflight | sent | dead
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    leaseUntil: ts("lease_until"),
+    lastError: text("last_error"),
+    response: jsonb("response"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    sentAt: ts("sent_at"),
+  },
+  (t) => [
+    uniqueIndex("outbox_idem_uq").on(t.idempotencyKey),
+    index("outbox_due_idx").on(t.status, t.nextAttemptAt),
+    index("outbox_case_idx").on(t.caseId, t.system, t.seq),
+  ],
+);

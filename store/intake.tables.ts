@@ -1,0 +1,46 @@
+/**
+ * Tables owned by the `intake` service: every inbound request as received (accepted or
+ * rejected), and the answers given to Idempotency-Key'd requests.
+ */
+import { pgTable, text, integer, jsonb, timestamp, boolean, index, primaryKey } from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const inboundMessages = pgTable(
+  "inbound_messages",
+  {
+    id: text("id").primaryKey(),
+    receivedAt: ts("received_at").notNull().defaultNow(),
+    system: text("system").notNull(),
+    kind: text("kind").notNull(),
+    method: text("method").notNull(),
+    path: text("path").notNull(),
+    role: text("role"),
+    /** only headers that matter (content-type, user-agent, idempotency-key, request id); never the API key */
+    headers: jsonb("headers").$type<Record<string, string>>().notNull(),
+    contentType: text("content_type"),
+    /** raw body as received, cut at RAW_KEEP_BYTES */
+    body: text("body").notNull(),
+    bodyBytes: integer("body_bytes").notNull(),
+    truncated: boolean("truncated").notNull().default(false),
+    outcome: text("outcome").notNull(), // accepted | duplicate | rejected | error
+    httpStatus: integer("http_status").notNull(),
+    errorCode: text("error_code"),
+    errors: jsonb("errors"),
+    caseId: text("case_id"),
+  },
+  (t) => [index("inbound_received_idx").on(t.receivedAt), index("inbound_outcome_idx").on(t.outcome, t.receivedAt), index("inbound_case_idx").on(t.caseId)],
+);
+
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    scope: text("scope").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    httpStatus: integer("http_status").notNull(),
+    response: jsonb("response").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+);
