@@ -16,6 +16,7 @@ import type { RoutingDecision } from "../domain/routing";
 import { config } from "../lib/config";
 import { openDb, type Db } from "../lib/db";
 import { newId } from "../lib/ids";
+import { durationZh } from "../lib/format";
 import { HubError, conflict, notFound } from "../kit/errors";
 import { cases, caseEvents, caseTasks, outbox } from "../store/cases.tables";
 import {
@@ -374,12 +375,12 @@ const CasesService: ServiceSchema<ServiceSettingSchema, Methods, Vars> = {
       async handler(this: This) {
         const limit = new Date(Date.now() - config().triageTimeoutMs);
         const due = await this.db.select({ id: cases.id }).from(cases).where(and(eq(cases.status, "TRIAGE"), lt(cases.triageSince, limit)));
-        const hours = Math.round((config().triageTimeoutMs / 3_600_000) * 10) / 10;
+        const waited = durationZh(config().triageTimeoutMs);
         let returned = 0;
         for (const { id } of due) {
           try {
             await this.change({ id }, "triageExpire", { kind: "hub", id: "schedule" }, (w) => {
-              const reason = `无派单规则适用，且超过 ${hours} 小时未人工分拨，退回12345重新派单`;
+              const reason = `无派单规则适用，且超过${waited}未人工分拨，退回12345重新派单`;
               w.sendToOrigin("return", { reason, returnedAt: w.now.toISOString() });
               w.event("TRIAGE_EXPIRED", reason, {}, "TRIAGE", "RETURNED");
             });
@@ -492,6 +493,7 @@ const CasesService: ServiceSchema<ServiceSettingSchema, Methods, Vars> = {
     /** Owner + co-units get fresh tasks, open tasks of this case are recalled first; optionally sign at the origin. */
     async dispatch(this: This, w, tx, owner, coUnits, routing, opts) {
       for (const t of await openTasks(tx, w.c.id)) {
+        if (w.settled(t.id)) continue;
         w.setTask(t.id, "recalled");
         w.send("unit", t.unitId, "recall", { taskId: t.id, caseId: w.c.id, reason: `案件已改由${owner.unitName}承办`, recalledAt: w.now.toISOString() });
       }

@@ -45,7 +45,9 @@ async function readRaw(req: Req, max: number, keep: number): Promise<{ raw: stri
     }
     if (size > max * 4) break; // enough to know it is too large; stop reading
   }
-  return { raw: Buffer.concat(kept).toString("utf8"), bodyBytes: size, truncated: size > keep, tooLarge: size > max };
+  // a cut inside a multi-byte character leaves a replacement character: drop it
+  const raw = Buffer.concat(kept).toString("utf8").replace(size > keep ? /\uFFFD+$/ : /$^/, "");
+  return { raw, bodyBytes: size, truncated: size > keep, tooLarge: size > max };
 }
 
 function rawRequest(req: Req): NonNullable<Req["$raw"]> {
@@ -66,6 +68,9 @@ function toErrorBody(err: any): { status: number; body: { error: Record<string, 
     const errors = err.data.map((e: { field?: string; message?: string }) => ({ pointer: `/${(e.field ?? "").replace(/\./g, "/")}`, message: `参数不合法：${e.message ?? ""}`, messageEn: e.message ?? "invalid" }));
     return { status: 422, body: { error: { code: "VALIDATION_FAILED", message: `请求参数不合法，共 ${errors.length} 处错误`, messageEn: "invalid parameters", errors } } };
   }
+  // body-parser's own errors on the agents' API
+  if (err?.type === "entity.parse.failed") return { status: 400, body: { error: { code: "INVALID_JSON", message: "请求体不是合法的 JSON", messageEn: `the body is not valid JSON: ${err.message}` } } };
+  if (err?.type === "entity.too.large") return { status: 413, body: { error: { code: "PAYLOAD_TOO_LARGE", message: "请求体过大", messageEn: "request body too large" } } };
   const known: Record<number, [string, string, string]> = {
     400: ["BAD_REQUEST", "请求不合法（请检查 JSON 格式）", "bad request (check the JSON syntax)"],
     404: ["NOT_FOUND", "接口不存在", "no such endpoint"],
@@ -107,6 +112,8 @@ interface Methods {
 
 const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknown>, Methods> = {
   name: "gateway",
+  // do not listen before the services behind the routes can answer (no 503 during start-up)
+  dependencies: ["intake", "cases", "routing"],
   mixins: [ApiGateway as unknown as Partial<ServiceSchema>],
 
   settings: {
@@ -164,6 +171,9 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
         onBeforeCall(this: unknown, _ctx: Context, _route: unknown, req: Req & { body?: unknown }) {
           const schema = req.$alias?.body;
           if (!schema) return;
+          const type = req.headers["content-type"];
+          if (!type || !/^application\/([\w.+-]+\+)?json\b/i.test(type))
+            throw new HubError(415, "UNSUPPORTED_MEDIA_TYPE", `内容类型应为 application/json，实际为 ${type ?? "（未提供）"}`, `Content-Type must be application/json, got ${type ?? "none"}`);
           const v = validate(schema, req.body ?? {});
           if (!v.ok) throw invalid(v.errors);
         },
@@ -232,8 +242,9 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
             return { unavailable: (e as Error).message };
           }
         };
-        const [cases, inbound, breakers] = await Promise.all([safe("cases.stats"), safe("intake.stats"), safe("delivery.breakers")]);
-        return { at: new Date().toISOString(), cases, inbound, breakers };
+        const [store, inbound, breakers] = await Promise.all([safe<{ cases: unknown; outbox: unknown }>("cases.stats"), safe("intake.stats"), safe("delivery.breakers")]);
+        const s = store as { cases?: unknown; outbox?: unknown; unavailable?: string };
+        return { at: new Date().toISOString(), cases: s.cases ?? s, outbox: s.outbox ?? s, inbound, breakers };
       },
     },
   },

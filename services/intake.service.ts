@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { and, count, desc, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { validate } from "../contracts";
 import { adapterBySystem } from "../adapters";
 import type { HubPort } from "../kit/adapter";
@@ -65,6 +65,37 @@ async function keep(db: Db, r: InboundRequest, kind: string, role: string | null
   return id;
 }
 
+/** A claim older than this is taken over: its first request died half-way (the case change is all-or-nothing). */
+const CLAIM_STALE_MS = 60_000;
+
+/**
+ * Claims an Idempotency-Key before the request is handled, so two copies arriving at once
+ * change the case once. Returns the stored answer of an earlier request, or undefined when
+ * this request holds the claim and must be handled.
+ */
+async function claimKey(db: Db, scope: string, key: string, hash: string): Promise<{ httpStatus: number; response: unknown } | undefined> {
+  const claimed = await db.insert(idempotencyKeys).values({ scope, key, requestHash: hash, httpStatus: 0, response: {} }).onConflictDoNothing().returning({ key: idempotencyKeys.key });
+  if (claimed.length) return undefined;
+  const prev = (await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key))))[0];
+  if (!prev) return claimKey(db, scope, key, hash); // released meanwhile
+  if (prev.requestHash !== hash)
+    throw new HubError(422, "IDEMPOTENCY_KEY_REUSED", "该 Idempotency-Key 已用于另一个不同的请求", "this Idempotency-Key was already used for a different request");
+  if (prev.httpStatus !== 0) return { httpStatus: prev.httpStatus, response: prev.response };
+  if (Date.now() - prev.createdAt.getTime() > CLAIM_STALE_MS) {
+    const taken = await db
+      .update(idempotencyKeys)
+      .set({ createdAt: new Date() })
+      .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key), eq(idempotencyKeys.httpStatus, 0), lt(idempotencyKeys.createdAt, new Date(Date.now() - CLAIM_STALE_MS))))
+      .returning({ key: idempotencyKeys.key });
+    if (taken.length) return undefined;
+  }
+  throw new HubError(409, "IDEMPOTENCY_IN_PROGRESS", "相同 Idempotency-Key 的请求正在处理中，请稍后重试", "a request with this Idempotency-Key is still being processed; retry shortly");
+}
+
+async function releaseKey(db: Db, scope: string, key: string): Promise<void> {
+  await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key), eq(idempotencyKeys.httpStatus, 0)));
+}
+
 const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, Vars> = {
   name: "intake",
 
@@ -98,22 +129,29 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
           const scope = `${r.system}:${r.method} ${spec.basePath}${route.path}:${role ?? ""}`;
           const hash = createHash("sha256").update(r.path).update("\0").update(r.raw).digest("hex");
           if (idemKey) {
-            const prev = await this.db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, idemKey)));
-            if (prev.length) {
-              if (prev[0].requestHash !== hash)
-                throw new HubError(422, "IDEMPOTENCY_KEY_REUSED", "该 Idempotency-Key 已用于另一个不同的请求", "this Idempotency-Key was already used for a different request");
-              const caseId = (prev[0].response as { caseId?: string })?.caseId;
-              const inboundId = await keep(this.db, r, kind, role, "duplicate", prev[0].httpStatus, { caseId });
-              ctx.meta.$statusCode = prev[0].httpStatus;
+            const replay = await claimKey(this.db, scope, idemKey, hash);
+            if (replay) {
+              const caseId = (replay.response as { caseId?: string })?.caseId;
+              const inboundId = await keep(this.db, r, kind, role, "duplicate", replay.httpStatus, { caseId });
+              ctx.meta.$statusCode = replay.httpStatus;
               ctx.meta.$responseHeaders = { "X-Inbound-Id": inboundId, "Idempotent-Replayed": "true" };
-              return prev[0].response;
+              return replay.response;
             }
           }
 
           const hub: HubPort = { call: (action, params) => ctx.call(action, params as object) as never };
-          const result = await route.handle(body, r.pathParams, hub);
+          let result;
+          try {
+            result = await route.handle(body, r.pathParams, hub);
+          } catch (e) {
+            if (idemKey) await releaseKey(this.db, scope, idemKey);
+            throw e;
+          }
           if (idemKey)
-            await this.db.insert(idempotencyKeys).values({ scope, key: idemKey, requestHash: hash, httpStatus: result.status, response: result.body as never }).onConflictDoNothing();
+            await this.db
+              .update(idempotencyKeys)
+              .set({ httpStatus: result.status, response: result.body as never })
+              .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, idemKey)));
           const duplicate = (result.body as { duplicate?: boolean } | null)?.duplicate === true;
           const inboundId = await keep(this.db, r, kind, role, duplicate ? "duplicate" : "accepted", result.status, { caseId: result.caseId });
           ctx.meta.$statusCode = result.status;

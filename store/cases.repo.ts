@@ -153,6 +153,11 @@ export class TxWriter {
     this.taskUpdates.push({ id, status });
   }
 
+  /** a task this transition already settled (e.g. the refused one): dispatch leaves it alone */
+  settled(id: string): boolean {
+    return this.taskUpdates.some((u) => u.id === id);
+  }
+
   get hasOutbound(): boolean {
     return this.out.length > 0;
   }

@@ -134,3 +134,7 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
 }
+
+export { DEMO_KEYS as DEMO_KEY_MAP } from "../lib/config";
+import { DEMO_KEYS } from "../lib/config";
+export const DEMO = { hotline12345: DEMO_KEYS.hotline12345, units: DEMO_KEYS.units, agent: DEMO_KEYS.agent, engineer: DEMO_KEYS.engineer };

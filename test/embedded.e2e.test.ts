@@ -1,0 +1,51 @@
+/**
+ * The embedded profile (what `npm start` runs): no transporter, PGlite in a data folder, the
+ * simulators in-process. The same loop must complete, and a restart on the same folder keeps
+ * every case (migrations are safe to run twice).
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startTestHub, testEnv, http, waitFor, DEMO } from "./harness";
+
+jest.setTimeout(120_000);
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tg-embedded-"));
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+describe("embedded profile (PGlite, no transporter)", () => {
+  let caseIds: string[] = [];
+
+  it("runs the whole loop for the samples with the demo keys", async () => {
+    const hub = await startTestHub(testEnv({ DATA_DIR: dataDir }));
+    try {
+      expect(hub.cfg.mode).toBe("embedded");
+      expect(hub.cfg.demoKeys).toBe(true);
+      const sent = await hub.sims.hotline12345!.dispatchSamples(new Date());
+      caseIds = sent.map((r) => r.body.caseId);
+      expect(sent.every((r) => r.status === 202)).toBe(true);
+      for (const id of caseIds)
+        await waitFor(`case ${id} archived`, async () => (await http(`${hub.url}/api/v1/cases/${id}`, { key: DEMO.agent })).body.status === "ARCHIVED", 40_000);
+      const flow = (await http(`${hub.url}/api/v1/flow`, { key: DEMO.engineer })).body;
+      expect(flow.cases.ARCHIVED).toBe(8);
+      expect(flow.outbox.pending).toBeUndefined();
+      expect(flow.inbound.lastHour.accepted).toBeGreaterThanOrEqual(8 * 4); // order, accept, result, callback each
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it("keeps every case across a restart on the same data folder", async () => {
+    const hub = await startTestHub(testEnv({ DATA_DIR: dataDir }));
+    try {
+      const list = (await http(`${hub.url}/api/v1/cases?pageSize=50`, { key: DEMO.agent })).body;
+      expect(list.total).toBe(8);
+      expect(list.items.map((c: { id: string }) => c.id).sort()).toEqual([...caseIds].sort());
+      // the same orders again are duplicates, not new cases
+      const again = await hub.sims.hotline12345!.dispatchSamples(new Date());
+      expect(again.every((r) => r.status === 200 && r.body.duplicate === true)).toBe(true);
+    } finally {
+      await hub.stop();
+    }
+  });
+});
