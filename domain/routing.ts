@@ -12,75 +12,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { assertValid, ROOT } from "../contracts";
 
-// ---------------------------------------------------------------------------------------------
-// Data-file types. They mirror contracts/data/*.schema.json (the generated equivalents appear in
-// contracts/types.gen.ts after `npm run gen`, under the same names).
-// ---------------------------------------------------------------------------------------------
-
-export type ComponentOrEvent = "部件" | "事件";
-export type Principle = "属地" | "条线";
-export type Bureau = "cityManagement" | "housing" | "police" | "fire" | "transport" | "ecology" | "water" | "utility" | "marketRegulation";
-
-export interface CityFile {
-  code: string;
-  name: string;
-  districtCodes: { [code: string]: string | undefined };
-  _note?: string;
-}
-
-/** 街道办事处 / 镇乡人民政府: the locality (属地) unit. */
-export interface StreetUnit {
-  id: string;
-  name: string;
-  kind: "street";
-  districtCode: string;
-  streetCode: string;
-  streetName: string;
-  bureau?: Bureau;
-  url?: string;
-}
-
-/** 条线单位: district-level (with districtCode) or city-level (without). */
-export interface FunctionalUnit {
-  id: string;
-  name: string;
-  kind: "functional";
-  districtCode?: string;
-  /** never set on a functional unit; declared so `unit.streetName` reads as undefined on any unit */
-  streetCode?: undefined;
-  streetName?: undefined;
-  bureau?: Bureau;
-  url?: string;
-}
-
+// Data-file types come from contracts/data/*.schema.json (generated, never written twice).
+import type { Bureau, CategoryEntry, CityFile, ComponentOrEvent, FunctionalUnit, RoutingRule, RuleMatch, StreetUnit, UnitResolver } from "../contracts/types";
+export type { Bureau, CategoryEntry, CityFile, ComponentOrEvent, FunctionalUnit, RoutingRule, RuleMatch, StreetUnit, UnitResolver };
+export type Principle = RoutingRule["principle"];
 export type HandlingUnit = StreetUnit | FunctionalUnit;
-
-export interface CategoryEntry {
-  code: string;
-  path: string[];
-  kind?: ComponentOrEvent;
-}
-
-export type UnitResolver = { unit: string } | { byDistrict: { [districtCode: string]: string | undefined } } | { street: true };
-
-export interface RuleMatch {
-  categoryPrefixes?: string[][];
-  categoryCodes?: string[];
-  appealTypes?: string[];
-  districtCodes?: string[];
-  urgency?: string[];
-}
-
-export interface RoutingRule {
-  id: string;
-  name: string;
-  principle: Principle;
-  kind?: ComponentOrEvent;
-  match: RuleMatch;
-  owners: UnitResolver[];
-  coUnits?: UnitResolver[];
-  why: string;
-}
 
 /** One city's data, as loaded and cross-checked by `loadCities`. */
 export interface CityData {
@@ -449,8 +385,8 @@ function ruleMatches(rule: RoutingRule, input: RoutingInput, code: string | null
   const m = rule.match;
   if (m.categoryPrefixes && !m.categoryPrefixes.some((p) => startsWith(input.category.path, p))) return false;
   if (m.categoryCodes && !(code && m.categoryCodes.some((c) => code.startsWith(c)))) return false;
-  if (m.appealTypes && !m.appealTypes.includes(input.appealType)) return false;
-  if (m.urgency && !m.urgency.includes(input.urgency)) return false;
+  if (m.appealTypes && !(m.appealTypes as string[]).includes(input.appealType)) return false;
+  if (m.urgency && !(m.urgency as string[]).includes(input.urgency)) return false;
   if (m.districtCodes && !(place.districtCode && m.districtCodes.includes(place.districtCode))) return false;
   return true;
 }

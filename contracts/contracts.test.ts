@@ -1,0 +1,33 @@
+import fs from "node:fs";
+import { compileAll, validate, allSchemas } from "./index";
+import { generate, GENERATED } from "./generate";
+
+describe("contracts", () => {
+  it("every schema compiles under ajv strict mode", () => {
+    expect(compileAll()).toBe(allSchemas().length);
+    expect(allSchemas().length).toBeGreaterThan(15);
+  });
+
+  it("the generated TypeScript types match the schemas (run `npm run gen` after editing a schema)", async () => {
+    expect(fs.readFileSync(GENERATED, "utf8")).toBe(await generate());
+  });
+
+  it("every example in every schema validates against it", () => {
+    for (const s of allSchemas()) {
+      const examples = (s.schema.examples as unknown[] | undefined) ?? [];
+      for (const ex of examples) expect({ id: s.id, r: validate(s.id, ex) }).toEqual({ id: s.id, r: { ok: true, value: ex } });
+    }
+  });
+
+  it("reports every field error with a pointer, in Chinese and English", () => {
+    const r = validate("tongguan:canonical/assign-command", { note: 5, extra: true });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const byPointer = Object.fromEntries(r.errors.map((e) => [e.pointer, e]));
+    expect(byPointer["/unitId"].message).toBe("为必填项");
+    expect(byPointer["/unitId"].messageEn).toBe("is required");
+    expect(byPointer["/extra"].message).toBe("不是约定的字段");
+    expect(byPointer["/note"].messageEn).toMatch(/string/);
+    expect(byPointer["/note"].message).toMatch(/[\u4e00-\u9fff]/);
+  });
+});
