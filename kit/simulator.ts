@@ -7,6 +7,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { randomUUID } from "node:crypto";
 
 export interface SimRequest {
   method: string;
@@ -65,6 +66,11 @@ export class SimulatorServer {
 
   constructor(readonly name: string, routes: SimRoute[]) {
     this.routes = routes.map((r) => ({ ...r, ...compile(r.path) }));
+  }
+
+  /** false once stop() was called: pending call-backs give up */
+  get listening(): boolean {
+    return this.server !== undefined;
   }
 
   setMode(mode: SimMode): void {
@@ -159,15 +165,44 @@ export class SimulatorServer {
   }
 }
 
-/** Posts JSON to the hub (simulators calling back), never throws: returns status and body. */
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+export interface PostOptions {
+  /** attempts in all while the hub is unreachable or answers 5xx (default 1: no retry) */
+  attempts?: number;
+  /** first wait between attempts, doubled each time up to 5 s (default 500 ms) */
+  delayMs?: number;
+  /** checked before each retry: false stops retrying (e.g. the simulator was stopped) */
+  keepTrying?: () => boolean;
+}
+
+/**
+ * Posts JSON to the hub (simulators calling back), never throws: returns status and body
+ * (status 0 when the hub could not be reached). With `attempts` > 1 it retries like a real
+ * system would while the hub restarts, under one Idempotency-Key so a retry of a request
+ * the hub did handle is answered, not applied twice.
+ */
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}, opts: PostOptions = {}): Promise<{ status: number; body: any }> {
+  const attempts = Math.max(1, opts.attempts ?? 1);
+  const allHeaders: Record<string, string> = { "content-type": "application/json; charset=utf-8", ...headers };
+  if (attempts > 1 && !Object.keys(allHeaders).some((h) => h.toLowerCase() === "idempotency-key")) allHeaders["idempotency-key"] = `sim-${randomUUID()}`;
+  let delay = opts.delayMs ?? 500;
+  let last: { status: number; body: any } = { status: 0, body: null };
+  for (let i = 0; i < attempts; i++) {
+    if (i > 0) {
+      if (opts.keepTrying && !opts.keepTrying()) break;
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 5000);
+    }
+    last = await postOnce(url, body, allHeaders);
+    if (last.status !== 0 && last.status < 500 && last.status !== 409) break;
+    // 409 IDEMPOTENCY_IN_PROGRESS: the first copy is still being handled; ask again
+    if (last.status === 409 && last.body?.error?.code !== "IDEMPOTENCY_IN_PROGRESS") break;
+  }
+  return last;
+}
+
+async function postOnce(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: any }> {
   try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json; charset=utf-8", ...headers },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
+    const res = await fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
     const text = await res.text();
     let parsed: unknown = text;
     try {

@@ -35,6 +35,9 @@ import {
   type Tx,
 } from "../store/cases.repo";
 
+/** How long a claimed outbound message may stay unreported before it is sent again. */
+const LEASE_MS = 30_000;
+
 type Decided = { decision: RoutingDecision; categoryCode: string | null };
 
 interface Vars {
@@ -526,7 +529,7 @@ const CasesService: ServiceSchema<ServiceSettingSchema, Methods, Vars> = {
       try {
         do {
           this.relayAgain = false;
-          const due = await claimDue(this.db, 100, 120_000);
+          const due = await claimDue(this.db, 100, LEASE_MS);
           for (const o of due) {
             try {
               await (this.broker as unknown as { sendToChannel(n: string, p: unknown): Promise<void> }).sendToChannel("tg.outbound", {

@@ -28,6 +28,27 @@ function clip(v: unknown): unknown {
   return s.length > 4000 ? { truncated: s.slice(0, 4000) } : v;
 }
 
+/**
+ * Reports an attempt to `cases`, waiting out a short absence of the cases node (a restart):
+ * up to ~20 s, inside JetStream's ack wait. If it still fails the channel message is nak'd and
+ * redelivered; and if that fails too, the outbox lease expires and the message is sent again
+ * (same Idempotency-Key), so a result is never lost — at worst it arrives twice.
+ */
+async function reportWithRetry(svc: This, params: Record<string, unknown>): Promise<void> {
+  let delay = 250;
+  for (let waited = 0; ; ) {
+    try {
+      await svc.broker.call("cases.outboxResult", params);
+      return;
+    } catch (e) {
+      if (waited >= 20_000) throw e;
+      await new Promise((r) => setTimeout(r, delay));
+      waited += delay;
+      delay = Math.min(delay * 2, 4000);
+    }
+  }
+}
+
 const DeliveryService: ServiceSchema<ServiceSettingSchema, Record<string, never>, Vars> & { channels: Record<string, unknown> } = {
   name: "delivery",
 
@@ -39,7 +60,7 @@ const DeliveryService: ServiceSchema<ServiceSettingSchema, Record<string, never>
         const spec = adapterBySystem(cmd.system);
         const kind = spec?.outbound[cmd.kind];
         const report = (r: { ok: boolean; permanent?: boolean; error?: string; response?: unknown }) =>
-          this.broker.call("cases.outboxResult", { id: cmd.id, label: kind ? `${kind.summary.split(/[：:/]/)[0].trim()}` : undefined, ...r });
+          reportWithRetry(this, { id: cmd.id, label: kind ? `${kind.summary.split(/[：:/]/)[0].trim()}` : undefined, ...r });
         if (!spec || !kind) return report({ ok: false, permanent: true, error: `没有适配器能发送 ${cmd.system}/${cmd.kind} / no adapter for ${cmd.system}/${cmd.kind}` });
 
         let req;

@@ -5,7 +5,7 @@
  * and leaves no case behind. Idempotency-Key replays, business refusals (404/409) and the
  * published API description are checked here too.
  */
-import { freshDatabase, natsNamespace, startTestHub, testEnv, http, waitFor, KEYS, API_KEYS, NATS_URL, type Answer } from "./harness";
+import { startProductionHub, type TestHub, http, waitFor, KEYS, API_KEYS, type Answer } from "./harness";
 import { loadSamples } from "../adapters/hotline12345/simulator";
 import { fromSample } from "../adapters/hotline12345/mapping";
 import type { WorkOrder12345 } from "../contracts/types";
@@ -19,26 +19,18 @@ const NDJ = "CZ-ZL-NDJ-JD"; // 钟楼区南大街街道办事处
 const CGJ = "CZ-ZL-CGJ"; // 钟楼区城市管理局
 const NDJ_KEY = "e2e-unit-ndj-key-000000000";
 
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let bus: Awaited<ReturnType<typeof natsNamespace>>;
-let hub: Awaited<ReturnType<typeof startTestHub>>;
+let hub: TestHub;
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  bus = await natsNamespace();
-  hub = await startTestHub(
-    testEnv({
-      TRANSPORTER: NATS_URL,
-      DATABASE_URL: db.url,
-      NAMESPACE: bus.namespace,
+  hub = await startProductionHub(
+    {
       API_KEYS: `${API_KEYS},unit.${NDJ}:${NDJ_KEY}`,
-      SIMULATORS: "on",
       LOG_LEVEL: "error", // refusals are expected here; their warnings would drown the report
       MAX_BODY_BYTES: String(MAX_BODY_BYTES),
       RAW_KEEP_BYTES: String(RAW_KEEP_BYTES),
       // 12345 never calls back on its own here: the tests post every 回访 themselves
       SIM_CALLBACK_DELAY_MS: "600000",
-    }),
+    },
   );
   // units record their tasks and never answer: cases stay where the tests put them
   hub.sims.unit!.setBehaviour("*", { silent: true });
@@ -46,8 +38,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hub?.stop();
-  await bus?.cleanup();
-  await db?.drop();
 });
 
 const samples = () => loadSamples();

@@ -138,3 +138,31 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
 export { DEMO_KEYS as DEMO_KEY_MAP } from "../lib/config";
 import { DEMO_KEYS } from "../lib/config";
 export const DEMO = { hotline12345: DEMO_KEYS.hotline12345, units: DEMO_KEYS.units, agent: DEMO_KEYS.agent, engineer: DEMO_KEYS.engineer };
+
+export type TestHub = Awaited<ReturnType<typeof startTestHub>>;
+
+/**
+ * A hub on the production profile — real NATS (JetStream) and a fresh PostgreSQL database,
+ * simulators on, the e2e keys — whose stop() also drops the database and the bus namespace.
+ */
+export async function startProductionHub(extra: Record<string, string> = {}): Promise<TestHub> {
+  const db = await freshDatabase();
+  const bus = await natsNamespace();
+  try {
+    const hub = await startTestHub(testEnv({ TRANSPORTER: NATS_URL, DATABASE_URL: db.url, NAMESPACE: bus.namespace, API_KEYS, SIMULATORS: "on", ...extra }));
+    const stopHub = hub.stop.bind(hub);
+    hub.stop = async () => {
+      try {
+        await stopHub();
+      } finally {
+        await bus.cleanup();
+        await db.drop();
+      }
+    };
+    return hub;
+  } catch (e) {
+    await bus.cleanup();
+    await db.drop();
+    throw e;
+  }
+}

@@ -3,7 +3,7 @@
  * HTTP and the simulators: 不满意 回访 → 重办, triage (assign and timeout 退单), refusal and
  * re-routing, 延期, 催办/督办, a 12345 outage survived by the outbox, and an agent's 改派.
  */
-import { freshDatabase, natsNamespace, startTestHub, testEnv, http, waitFor, KEYS, API_KEYS, NATS_URL } from "./harness";
+import { startProductionHub, type TestHub, http, waitFor, KEYS } from "./harness";
 import { loadSamples } from "../adapters/hotline12345/simulator";
 import { fromSample } from "../adapters/hotline12345/mapping";
 import type { WorkOrder12345 } from "../contracts/types";
@@ -12,34 +12,23 @@ jest.setTimeout(60_000);
 
 const TRIAGE_TIMEOUT_MS = 3000;
 
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let bus: Awaited<ReturnType<typeof natsNamespace>>;
-let hub: Awaited<ReturnType<typeof startTestHub>>;
+let hub: TestHub;
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  bus = await natsNamespace();
-  hub = await startTestHub(
-    testEnv({
-      TRANSPORTER: NATS_URL,
-      DATABASE_URL: db.url,
-      NAMESPACE: bus.namespace,
-      API_KEYS,
-      SIMULATORS: "on",
+  hub = await startProductionHub(
+    {
       LOG_LEVEL: "error", // the outage below logs a warning per failed attempt
       TRIAGE_TIMEOUT: `${TRIAGE_TIMEOUT_MS / 1000}s`,
       TRIAGE_SWEEP_CRON: "* * * * * *",
       OUTBOX_MAX_ATTEMPTS: "50",
       // 12345 never calls back on its own here: every 回访 is posted by the test
       SIM_CALLBACK_DELAY_MS: "600000",
-    }),
+    },
   );
 });
 
 afterAll(async () => {
   await hub?.stop();
-  await bus?.cleanup();
-  await db?.drop();
 });
 
 type Task = { id: string; unitId: string; unitName: string; role: string; round: number; status: string };

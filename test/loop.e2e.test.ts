@@ -2,27 +2,21 @@
  * The whole 12345 loop on real NATS (JetStream) and PostgreSQL: every sample work order is
  * received, routed, signed for at 12345, worked by its unit, replied, called back and archived.
  */
-import { freshDatabase, natsNamespace, startTestHub, testEnv, http, waitFor, KEYS, API_KEYS, NATS_URL } from "./harness";
+import { startProductionHub, type TestHub, http, waitFor, KEYS } from "./harness";
 import { loadSamples } from "../adapters/hotline12345/simulator";
 import { fromSample } from "../adapters/hotline12345/mapping";
 import { validate } from "../contracts";
 
 jest.setTimeout(90_000);
 
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let bus: Awaited<ReturnType<typeof natsNamespace>>;
-let hub: Awaited<ReturnType<typeof startTestHub>>;
+let hub: TestHub;
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  bus = await natsNamespace();
-  hub = await startTestHub(testEnv({ TRANSPORTER: NATS_URL, DATABASE_URL: db.url, NAMESPACE: bus.namespace, API_KEYS, SIMULATORS: "on" }));
+  hub = await startProductionHub();
 });
 
 afterAll(async () => {
   await hub?.stop();
-  await bus?.cleanup();
-  await db?.drop();
 });
 
 const get = (path: string, key = KEYS.agent) => http(hub.url + path, { key });

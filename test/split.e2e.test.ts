@@ -14,7 +14,6 @@ import { fromSample } from "../adapters/hotline12345/mapping";
 jest.setTimeout(180_000);
 
 const ROOT = path.resolve(__dirname, "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -33,14 +32,15 @@ let portA: number, port12345: number, portUnits: number;
 let env: Record<string, string>;
 
 function start(name: string, extra: Record<string, string>): ChildProcess {
-  const p = spawn(TSX, ["bin/hub.ts"], { cwd: ROOT, env: { ...process.env, ...env, ...extra, NODE_ID: name }, stdio: ["ignore", "pipe", "pipe"] });
+  // node itself (not the tsx wrapper) so that SIGKILL kills the hub, not a parent of it
+  const p = spawn(process.execPath, ["--import", "tsx", "bin/hub.ts"], { cwd: ROOT, env: { ...process.env, ...env, ...extra, NODE_ID: name }, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   p.stdout!.on("data", (d) => (log += d));
   p.stderr!.on("data", (d) => (log += d));
   p.on("exit", (code, signal) => {
     procs.delete(p);
     if (code && code !== 0) console.error(`${name} exited ${code}:\n${log.slice(-3000)}`);
-    void signal;
+    if (signal && signal !== "SIGKILL" && signal !== "SIGTERM") console.error(`${name} died of ${signal}`);
   });
   procs.add(p);
   return p;
@@ -132,7 +132,8 @@ describe("two hub processes over NATS", () => {
     await stop(a, "SIGKILL");
     a = startA();
     await up("node A again", hub("/health"));
-    await waitFor("case archived after node A restarts", async () => (await statusOf(r.body.caseId)) === "ARCHIVED", 60_000);
+    // a message claimed by the dead node's relay is sent again when its lease (30 s) runs out
+    await waitFor("case archived after node A restarts", async () => (await statusOf(r.body.caseId)) === "ARCHIVED", 90_000);
     const c = (await http(hub(`/api/v1/cases/${r.body.caseId}`), { key: KEYS.agent })).body;
     expect(c.outbound.every((o: { status: string }) => o.status === "sent")).toBe(true);
     // the same order again is still a duplicate of the one case

@@ -205,7 +205,7 @@ export class Hotline12345Simulator extends SimulatorServer {
       s.callbacks.push({ at: body.calledBackAt!, satisfaction, comment, status: 0, body: { error: "no hub url" } });
       return;
     }
-    const r = await postJson(`${this.hubUrl}${HUB_PATH}/work-orders/${encodeURIComponent(orderNo)}/callback`, body, this.headers());
+    const r = await postJson(`${this.hubUrl}${HUB_PATH}/work-orders/${encodeURIComponent(orderNo)}/callback`, body, this.headers(), { attempts: 20, keepTrying: () => this.listening });
     s.callbacks.push({ at: body.calledBackAt!, satisfaction, comment, status: r.status, body: r.body });
     this.log(`回访 ${orderNo}：满意度 ${satisfaction} ${SATISFACTION_LABEL[satisfaction]} → 统管 ${r.status || "不可达"}${r.status >= 300 ? ` ${brief(r.body)}` : ""}`);
   }

@@ -213,7 +213,7 @@ export class UnitSimulator extends SimulatorServer {
     }
     const url = `${this.hubUrl}/api/v1/units/${enc(s.unitId)}/tasks/${enc(s.taskId)}/${kind}`;
     const headers: Record<string, string> = this.apiKey ? { "x-api-key": this.apiKey } : {};
-    const res = await postJson(url, body, headers);
+    const res = await postJson(url, body, headers, { attempts: 20, keepTrying: () => !this.stopped });
     s.hubCalls.push({ kind, at: new Date().toISOString(), body, status: res.status, answer: res.body });
     const ok = res.status >= 200 && res.status < 300;
     if (!ok) this.log(`[单位 ${s.unitId}] 任务 ${s.taskId} ${kind} 被中枢拒绝：HTTP ${res.status}`);
