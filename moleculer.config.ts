@@ -50,5 +50,9 @@ export function brokerOptions(cfg: Config, nodeID?: string): BrokerOptions {
     },
     middlewares: [ChannelsMiddleware({ adapter: channelsAdapter } as never)],
     tracking: { enabled: true, shutdownTimeout: 10_000 },
+    // Off by default; the in-process channel (embedded mode) turns it on for tg.outbound with
+    // maxInFlight as concurrency and needs room to queue a burst the relay hands over at once
+    // (with Moleculer's default of 100, a burst overflowed and waited for the outbox lease).
+    bulkhead: { enabled: false, concurrency: 16, maxQueueSize: 100_000 },
   };
 }

@@ -16,19 +16,21 @@
  * Profiles, each in a child process of its own (so memory figures are not mixed):
  *   production  NATS (127.0.0.1:4222, JetStream) + a fresh PostgreSQL database, dropped afterwards
  *   embedded    no transporter, PGlite in a temporary folder, removed afterwards
- * Loopback only. Bounded: the default run takes about a minute on 2 cores.
+ * Loopback only. Bounded: the default run takes 45–75 s on 2 cores (each wait has a timeout).
  *
  * Settings (environment):
- *   BENCH_ORDERS=200            work orders per profile
+ *   BENCH_ORDERS=500            work orders per profile
  *   BENCH_CONCURRENCY=8         requests in flight (the HTTP client and the raw inserts)
  *   BENCH_PROFILES=production,embedded
  *   BENCH_E2E_TIMEOUT_MS=60000  how long to wait for the batch to be archived
  *   BENCH_LOG_LEVEL=warn        the hub's log level
  *   TEST_PG_ADMIN_URL, TEST_NATS_URL   as for the end-to-end tests (test/harness.ts)
  *
- * Output: a table on stdout and the same figures as JSON in bench/results/latest.json.
+ * Output: a table on stdout, the same figures as JSON in bench/results/latest.json, and each
+ * profile's hub log in bench/results/<profile>.log (summarised on stdout).
  */
 import fs from "node:fs";
+import readline from "node:readline";
 import os from "node:os";
 import path from "node:path";
 import v8 from "node:v8";
@@ -57,7 +59,7 @@ function intEnv(name: string, def: number, min = 1): number {
   return n;
 }
 
-const N = intEnv("BENCH_ORDERS", 200);
+const N = intEnv("BENCH_ORDERS", 500);
 const C = intEnv("BENCH_CONCURRENCY", 8);
 /** health requests: at least 1000, so that the baseline lasts long enough to be stable */
 const N_HEALTH = Math.max(N, 1000);
@@ -107,6 +109,8 @@ interface ProfileResult {
     postToArchivedMs: Stats;
   };
   memory: { before: Mem; peakRssMiB: number; after: Mem };
+  /** filled in by the parent: what the hub logged at LOG_LEVEL (BENCH_LOG_LEVEL, default warn) */
+  hubLog?: { file: string; lines: number; errors: number; warnings: number; firstError?: string };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,7 +185,10 @@ function memNow(): Mem {
   return { rssMiB: mib(m.rss), heapUsedMiB: mib(m.heapUsed), externalMiB: mib(m.external) };
 }
 
-const say = (line: string): void => void process.stderr.write(`  ${line}\n`);
+/** progress lines of the bench itself; every other line a child prints is the hub's log */
+const PROGRESS = "[bench] ";
+const say = (line: string): void => void process.stderr.write(`${PROGRESS}${line}\n`);
+const note = (line: string): void => console.log(`  ${line}`);
 
 // ---------------------------------------------------------------------------------------------
 // One profile, in this (child) process
@@ -199,8 +206,9 @@ async function runProfile(profile: Profile): Promise<ProfileResult> {
   const startupSeconds = round((performance.now() - t0) / 1000, 2);
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= hub.stop());
-  process.once("SIGTERM", () => void stop().finally(() => process.exit(143)));
-  process.once("SIGINT", () => void stop().finally(() => process.exit(130)));
+  const onSignal = (code: number) => () => void stop().finally(() => process.exit(code));
+  process.once("SIGTERM", onSignal(143));
+  process.once("SIGINT", onSignal(130));
   try {
     const sim = hub.sims.hotline12345!;
     const post = (o: WorkOrder12345) => http(`${hub.url}/api/v1/hotline12345/work-orders`, { key: key.hotline12345, body: o });
@@ -344,6 +352,7 @@ async function rawInsertPglite(dataDir: string, batch: WorkOrder12345[]): Promis
 
 const cleanups: Array<() => Promise<void>> = [];
 let child: ChildProcess | undefined;
+let interrupted = false;
 
 async function cleanUp(): Promise<void> {
   while (cleanups.length) {
@@ -357,15 +366,34 @@ async function cleanUp(): Promise<void> {
 }
 
 async function runChild(profile: Profile, extraEnv: Record<string, string>): Promise<ProfileResult> {
+  if (interrupted) throw new Error("interrupted");
   const out = path.join(os.tmpdir(), `tg-bench-${process.pid}-${profile}.json`);
   fs.rmSync(out, { force: true });
   // the same node and tsx loader flags as this process (no npx/tsx wrapper in between)
   const p = spawn(process.execPath, [...process.execArgv, __filename], {
     cwd: ROOT,
     env: { ...process.env, ...extraEnv, BENCH_CHILD: profile, BENCH_RESULT_FILE: out },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
   child = p;
+  // progress lines are shown; the hub's log goes to bench/results/<profile>.log and is summarised
+  const logFile = path.join(path.dirname(RESULTS), `${profile}.log`);
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const log = fs.createWriteStream(logFile);
+  const hubLog = { file: path.relative(ROOT, logFile), lines: 0, errors: 0, warnings: 0, firstError: undefined as string | undefined };
+  const closed = [p.stdout!, p.stderr!].map((stream) => {
+    const rl = readline.createInterface({ input: stream });
+    rl.on("line", (line) => {
+      if (line.startsWith(PROGRESS)) return console.log(`  ${line.slice(PROGRESS.length)}`);
+      log.write(line + "\n");
+      hubLog.lines++;
+      if (/^\S+ ERROR /.test(line)) {
+        hubLog.errors++;
+        hubLog.firstError ??= line.slice(0, 200);
+      } else if (/^\S+ WARN /.test(line)) hubLog.warnings++;
+    });
+    return new Promise<void>((resolve) => rl.once("close", () => resolve()));
+  });
   const killer = setTimeout(() => {
     console.error(`${profile}: still running after ${CHILD_TIMEOUT_MS / 1000} s: stopping it`);
     p.kill("SIGTERM");
@@ -374,10 +402,18 @@ async function runChild(profile: Profile, extraEnv: Record<string, string>): Pro
   const code = await new Promise<number | null>((resolve) => p.once("exit", (c, s) => resolve(c ?? (s ? 128 : null))));
   clearTimeout(killer);
   child = undefined;
-  if (code !== 0 || !fs.existsSync(out)) throw new Error(`${profile} profile failed (exit ${code})`);
+  await Promise.all(closed);
+  await new Promise<void>((resolve) => log.end(() => resolve()));
+  if (hubLog.errors || hubLog.warnings)
+    console.log(`  ${profile}: the hub logged ${hubLog.errors} ERROR and ${hubLog.warnings} WARN lines (${hubLog.file})${hubLog.firstError ? `; first: ${hubLog.firstError}` : ""}`);
+  if (interrupted) throw new Error("interrupted");
+  if (code !== 0 || !fs.existsSync(out)) {
+    if (hubLog.lines) console.error(`last lines of ${hubLog.file}:\n${fs.readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n")}`);
+    throw new Error(`${profile} profile failed (exit ${code})`);
+  }
   const r = JSON.parse(fs.readFileSync(out, "utf8")) as ProfileResult;
   fs.rmSync(out, { force: true });
-  return r;
+  return { ...r, hubLog };
 }
 
 function machine() {
@@ -408,6 +444,7 @@ function table(results: ProfileResult[]): string {
   row("POST → signed p50/p95", (r) => `${ms(r.e2e.postToSignedMs)}  (${r.e2e.signed})`);
   row("POST → ARCHIVED p50/p95", (r) => `${ms(r.e2e.postToArchivedMs)}  (${r.e2e.archived})`);
   row("batch drained", (r) => `${r.e2e.complete ? "yes" : "NO (timed out)"} ${r.e2e.waitedSeconds} s after the last 202`);
+  row("hub log: ERROR / WARN lines", (r) => (r.hubLog ? `${r.hubLog.errors} / ${r.hubLog.warnings}` : "—"));
   row("RSS before → peak → after", (r) => `${r.memory.before.rssMiB} → ${r.memory.peakRssMiB} → ${r.memory.after.rssMiB} MiB`);
   row("heap used before → after", (r) => `${r.memory.before.heapUsedMiB} → ${r.memory.after.heapUsedMiB} MiB`);
   row("external before → after", (r) => `${r.memory.before.externalMiB} → ${r.memory.after.externalMiB} MiB`);
@@ -427,16 +464,19 @@ async function main(): Promise<void> {
       process.exit(2);
     }
   const onSignal = (sig: NodeJS.Signals) => {
+    interrupted = true;
     console.error(`${sig}: stopping the bench and cleaning up`);
+    // the child stops its hub; main() then removes what this process created (finally)
     child?.kill("SIGTERM");
-    // give the child a moment to stop its hub, then remove what this process created
-    setTimeout(() => void cleanUp().finally(() => process.exit(130)), 3000);
+    setTimeout(() => child?.kill("SIGKILL"), 15_000).unref();
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
 
   const m = machine();
   console.log(`tongguan intake bench — ${new Date().toISOString()} — ${N} orders, concurrency ${C}, node ${m.node}, ${m.cpus} cores (${m.cpu ?? "?"})`);
+  const load0 = os.loadavg()[0];
+  console.log(`load average (1 min) at start: ${load0.toFixed(2)} — figures taken while other work runs on the machine are not comparable`);
   console.log(`simulator timings: unit accept ${SIM.SIM_UNIT_ACCEPT_MS} ms, unit work ${SIM.SIM_UNIT_WORK_MS} ms, callback ${SIM.SIM_CALLBACK_DELAY_MS} ms, relay poll ${SIM.RELAY_INTERVAL_MS} ms`);
   const results: ProfileResult[] = [];
   try {
@@ -444,15 +484,15 @@ async function main(): Promise<void> {
       if (profile === "production") {
         const db = await freshDatabase();
         const dbName = db.url.slice(db.url.lastIndexOf("/") + 1);
-        cleanups.push(() => db.drop().then(() => say(`cleanup: dropped database ${dbName}`)));
+        cleanups.push(() => db.drop().then(() => note(`cleanup: dropped database ${dbName}`)));
         const bus = await natsNamespace();
-        cleanups.push(() => bus.cleanup().then(() => say(`cleanup: deleted the JetStream streams ${bus.namespace}*`)));
+        cleanups.push(() => bus.cleanup().then(() => note(`cleanup: deleted the JetStream streams ${bus.namespace}*`)));
         results.push(await runChild(profile, { BENCH_DATABASE_URL: db.url, BENCH_NAMESPACE: bus.namespace }));
       } else {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tg-bench-"));
         cleanups.push(async () => {
           fs.rmSync(dir, { recursive: true, force: true });
-          say(`cleanup: removed ${dir}`);
+          note(`cleanup: removed ${dir}`);
         });
         results.push(await runChild(profile, { BENCH_DATA_DIR: dir }));
       }
@@ -465,8 +505,10 @@ async function main(): Promise<void> {
   console.log("");
   console.log(table(results));
   console.log("");
+  const load1 = os.loadavg()[0];
+  console.log(`load average (1 min): ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at the end (the bench itself adds up to ~${m.cpus})`);
   console.log("Ratios are what to compare across machines and commits; absolute rates depend on the machine.");
-  const json = { at: new Date().toISOString(), machine: m, settings: { orders: N, concurrency: C, healthRequests: N_HEALTH, warmupOrders: WARMUP_ORDERS, e2eTimeoutMs: E2E_TIMEOUT_MS, simulator: SIM, pgAdmin: PG_ADMIN_URL.replace(/\/\/[^@/]*@/, "//…@"), nats: NATS_URL }, results };
+  const json = { at: new Date().toISOString(), machine: m, loadAverage1m: { start: round(load0, 2), end: round(load1, 2) }, settings: { orders: N, concurrency: C, healthRequests: N_HEALTH, warmupOrders: WARMUP_ORDERS, e2eTimeoutMs: E2E_TIMEOUT_MS, simulator: SIM, pgAdmin: PG_ADMIN_URL.replace(/\/\/[^@/]*@/, "//…@"), nats: NATS_URL }, results };
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
   fs.writeFileSync(RESULTS, JSON.stringify(json, null, 2) + "\n");
   console.log(`JSON: ${path.relative(process.cwd(), RESULTS)}`);
@@ -482,6 +524,10 @@ if (require.main === module) {
   (childProfile ? childMain(childProfile) : main()).then(
     () => process.exit(0),
     (e: Error) => {
+      if (interrupted) {
+        console.error("bench interrupted: nothing written");
+        process.exit(130);
+      }
       console.error(`bench failed: ${e.stack ?? e.message}`);
       process.exit(1);
     },
