@@ -29,6 +29,7 @@
  * Output: a table on stdout, the same figures as JSON in bench/results/latest.json, and each
  * profile's hub log in bench/results/<profile>.log (summarised on stdout).
  */
+import { seededRandom } from "../lib/random";
 import fs from "node:fs";
 import readline from "node:readline";
 import os from "node:os";
@@ -153,17 +154,7 @@ async function timed(n: number, c: number, fn: (i: number) => Promise<unknown>):
   return { n, seconds: round(seconds, 3), perSecond: round(n / seconds), latencyMs: stats(lat) };
 }
 
-/** A seeded random source, so both profiles get the same work orders. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = seededRandom;
 
 function orders(count: number, firstSeq: number): WorkOrder12345[] {
   const rand = mulberry32(12345 + firstSeq);

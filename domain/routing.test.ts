@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { seededRandom } from "../lib/random";
 import os from "node:os";
 import path from "node:path";
 import { ROOT } from "../contracts";
@@ -374,17 +375,7 @@ describe("generated 12345 orders (adapters/hotline12345 TOPICS × AREAS)", () =>
   const isTriageTopic = (category: string[]) => category.join("/") === TRIAGE_PATH;
   const cityOfDistrict = (districtCode: string) => cities.find((c) => districtCode.startsWith(c.code))!;
 
-  /** mulberry32: a fixed-seed random source, so the batch is the same on every run. */
-  function seeded(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  const seeded = seededRandom;
 
   /** The routing input the hub builds from a 12345 work order (via the case draft). */
   function orderInput(order: ReturnType<typeof generateOrder>): RoutingInput {

@@ -70,3 +70,15 @@ export interface AdapterSpec {
    */
   authorize?(role: string, params: Record<string, string>): boolean;
 }
+
+/** What the hub's case actions answer for a step on an existing case. */
+export interface CaseAck {
+  caseId: string;
+  status: string;
+}
+
+/** One hub call for a step on an existing case, answered 200 {caseId, status}. */
+export async function callCase(hub: HubPort, action: string, params: unknown): Promise<InboundResult> {
+  const r = await hub.call<CaseAck>(action, params);
+  return { status: 200, body: { caseId: r.caseId, status: r.status }, caseId: r.caseId };
+}

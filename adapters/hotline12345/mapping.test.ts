@@ -1,21 +1,12 @@
 import { allSchemas, validate, type FieldError } from "../../contracts";
+import { seededRandom } from "../../lib/random";
 import type { WorkOrder12345 } from "../../contracts/types";
 import { fromSample, generateOrder, toCaseDraft, toCst, toExtension, toReply, toReturn, toSign, type WorkOrderSample } from "./mapping";
 import { loadSamples } from "./simulator";
 
 const WORK_ORDER = "tongguan:hotline12345/work-order";
 
-/** A deterministic random source (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = seededRandom;
 
 function asCase(order: WorkOrder12345) {
   const now = "2024-06-11T09:00:00+08:00";

@@ -4,7 +4,7 @@
  * the route's contract and keeps the raw message before `handle` runs; `handle` maps and makes
  * one hub call. Hub refusals (HubError 404 unknown order, 409 illegal transition) propagate.
  */
-import type { AdapterSpec, HubPort } from "../../kit/adapter";
+import { callCase, type AdapterSpec, type HubPort } from "../../kit/adapter";
 import type { Callback12345, Urge12345, WorkOrder12345 } from "../../contracts/types";
 import {
   SYSTEM,
@@ -28,12 +28,6 @@ export const SCHEMA = {
   extension: "tongguan:hotline12345/extension",
   reply: "tongguan:hotline12345/reply",
 } as const;
-
-/** What cases.callback / cases.urge answer. */
-interface CaseAck {
-  caseId: string;
-  status: string;
-}
 
 export const hotline12345: AdapterSpec = {
   system: SYSTEM,
@@ -62,14 +56,13 @@ export const hotline12345: AdapterSpec = {
       schema: SCHEMA.callback,
       summary: "12345回访结果：满意度 0 不满意 重办，1–3 办结归档 / call-back result",
       async handle(body: Callback12345, params, hub: HubPort) {
-        const r = await hub.call<CaseAck>("cases.callback", {
+        return callCase(hub, "cases.callback", {
           system: SYSTEM,
           externalId: params.orderNo,
           satisfaction: body.satisfaction,
           ...(body.comment !== undefined ? { comment: body.comment } : {}),
           at: body.calledBackAt ?? new Date().toISOString(),
         });
-        return { status: 200, body: { caseId: r.caseId, status: r.status }, caseId: r.caseId };
       },
     },
     {
@@ -79,14 +72,13 @@ export const hotline12345: AdapterSpec = {
       schema: SCHEMA.urge,
       summary: "12345催办/督办：记入流转记录并转告承办单位 / urging or supervision",
       async handle(body: Urge12345, params, hub: HubPort) {
-        const r = await hub.call<CaseAck>("cases.urge", {
+        return callCase(hub, "cases.urge", {
           system: SYSTEM,
           externalId: params.orderNo,
           level: body.level,
           text: body.text,
           at: body.urgedAt ?? new Date().toISOString(),
         });
-        return { status: 200, body: { caseId: r.caseId, status: r.status }, caseId: r.caseId };
       },
     },
   ],

@@ -75,12 +75,6 @@ export interface UnitRefuseParams extends UnitTaskRef {
   legalBasis?: string;
 }
 
-/** What every cases.unit* action answers; the route returns it as the 200 body. */
-export interface UnitActionReply {
-  caseId: string;
-  status: string;
-}
-
 function ref(params: Record<string, string>): UnitTaskRef {
   return { unitId: params.unitId, taskId: params.taskId };
 }

@@ -2,7 +2,7 @@
  * The generic handling-unit adapter (承办单位通用接口): every unit without a bureau-specific
  * adapter receives tasks over HTTP at its own base URL and reports back on these routes.
  */
-import type { AdapterSpec, HubPort, InboundResult, InboundRoute } from "../../kit/adapter";
+import { callCase, type AdapterSpec, type InboundRoute } from "../../kit/adapter";
 import type { UnitAccept, UnitExtension, UnitRecall, UnitRefuse, UnitResult, UnitTask, UnitUrge } from "../../contracts/types";
 import {
   buildRecall,
@@ -12,7 +12,6 @@ import {
   toExtensionParams,
   toRefuseParams,
   toResultParams,
-  type UnitActionReply,
 } from "./mapping";
 
 /** API-key role shared by a gateway that speaks for all units. */
@@ -21,10 +20,7 @@ export const ALL_UNITS_ROLE = "units";
 /** API-key role of one unit: `unit.<unitId>`. */
 export const unitRole = (unitId: string): string => `unit.${unitId}`;
 
-async function answer(hub: HubPort, action: string, params: unknown): Promise<InboundResult> {
-  const reply = await hub.call<UnitActionReply>(action, params);
-  return { status: 200, body: reply, caseId: reply?.caseId };
-}
+const answer = callCase;
 
 const now = () => new Date().toISOString();
 
