@@ -7,9 +7,11 @@
 import type { BrokerOptions } from "moleculer";
 import { Middleware as ChannelsMiddleware } from "@moleculer/channels";
 import type { Config } from "./lib/config";
+import { inspect } from "node:util";
 import { maskText } from "./lib/mask";
 
-const mask = (a: unknown) => (typeof a === "string" ? maskText(a) : a);
+/** Every log argument leaves as text with phones and ID numbers masked (objects and errors included). */
+const mask = (a: unknown) => maskText(typeof a === "string" ? a : inspect(a, { depth: 4, breakLength: Infinity }));
 
 export function brokerOptions(cfg: Config, nodeID?: string): BrokerOptions {
   const channelsAdapter = cfg.transporter
