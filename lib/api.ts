@@ -31,6 +31,7 @@ export const API: ApiRoute[] = [
       { name: "to", description: "受理时间止 ISO 8601" },
       { name: "page", description: "页码，从 1 开始" },
       { name: "pageSize", description: "每页条数，最多 200" },
+      { name: "overdue", description: "true：只看超过办理时限仍未回复的案件（超期）" },
     ],
   },
   { method: "GET", path: "/v1/cases/:id", action: "cases.get", roles: READERS, summary: "案件详情，含流转记录、任务和外发消息 / a case with its timeline" },

@@ -35,6 +35,9 @@ import {
   type Tx,
 } from "../store/cases.repo";
 
+/** 超期: still with a unit (or in triage) after its handling deadline. */
+const OVERDUE = and(inArray(cases.status, ["TRIAGE", "DISPATCHED", "IN_PROGRESS"]), lt(cases.handleDeadline, sql`now()`))!;
+
 /** How long a claimed outbound message may stay unreported before it is sent again. */
 const LEASE_MS = 30_000;
 
@@ -177,10 +180,12 @@ const CasesService: ServiceSchema<ServiceSettingSchema, Methods, Vars> = {
         to: { type: "date", convert: true, optional: true },
         page: { type: "number", integer: true, positive: true, convert: true, optional: true },
         pageSize: { type: "number", integer: true, positive: true, max: 200, convert: true, optional: true },
+        overdue: { type: "boolean", convert: true, optional: true },
       },
-      async handler(this: This, ctx: Context<{ status?: string; owner?: string; origin?: string; from?: Date; to?: Date; page?: number; pageSize?: number }>) {
+      async handler(this: This, ctx: Context<{ status?: string; owner?: string; origin?: string; from?: Date; to?: Date; page?: number; pageSize?: number; overdue?: boolean }>) {
         const p = ctx.params;
         const where: SQL[] = [];
+        if (p.overdue) where.push(OVERDUE);
         if (p.status) where.push(inArray(cases.status, p.status.split(",")));
         if (p.owner) where.push(eq(cases.ownerUnitId, p.owner));
         if (p.origin) where.push(eq(cases.originSystem, p.origin));
@@ -462,10 +467,12 @@ const CasesService: ServiceSchema<ServiceSettingSchema, Methods, Vars> = {
     stats: {
       async handler(this: This) {
         const byStatus = await this.db.select({ status: cases.status, n: count() }).from(cases).groupBy(cases.status);
+        const overdue = await this.db.select({ n: count() }).from(cases).where(OVERDUE);
         const out = await this.db.select({ status: outbox.status, n: count(), oldest: sql<string | null>`min(${outbox.createdAt})` }).from(outbox).groupBy(outbox.status);
         const now = Date.now();
         return {
           cases: Object.fromEntries(byStatus.map((r) => [r.status, Number(r.n)])),
+          overdue: Number(overdue[0].n),
           outbox: Object.fromEntries(out.map((r) => [r.status, { count: Number(r.n), oldestAgeSeconds: r.oldest && r.status !== "sent" ? Math.round((now - new Date(r.oldest).getTime()) / 1000) : null }])),
         };
       },

@@ -243,8 +243,8 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
           }
         };
         const [store, inbound, breakers] = await Promise.all([safe<{ cases: unknown; outbox: unknown }>("cases.stats"), safe("intake.stats"), safe("delivery.breakers")]);
-        const s = store as { cases?: unknown; outbox?: unknown; unavailable?: string };
-        return { at: new Date().toISOString(), cases: s.cases ?? s, outbox: s.outbox ?? s, inbound, breakers };
+        const s = store as { cases?: unknown; overdue?: number; outbox?: unknown; unavailable?: string };
+        return { at: new Date().toISOString(), cases: s.cases ?? s, overdue: s.overdue ?? null, outbox: s.outbox ?? s, inbound, breakers };
       },
     },
   },

@@ -106,3 +106,25 @@ describe("12345 loop on NATS + PostgreSQL", () => {
     expect(archived.total).toBeGreaterThanOrEqual(8);
   });
 });
+
+describe("deadlines", () => {
+  it("shows agents and engineers the cases past their handling deadline (超期)", async () => {
+    const owner = "CZ-TN-HWC"; // 天宁区环境卫生管理处 owns sample 3 (垃圾清运)
+    hub.sims.unit!.setBehaviour(owner, { silent: true });
+    try {
+      const base = fromSample(loadSamples()[2], new Date(Date.now() - 3 * 86_400_000));
+      const late = { ...base, orderNo: "CZ2611200009999", handleDeadline: new Date(Date.now() - 3_600_000).toISOString() };
+      const r = await http(`${hub.url}/api/v1/hotline12345/work-orders`, { key: KEYS.hotline12345, body: late });
+      expect(r.status).toBe(202);
+      const overdue = (await get(`/api/v1/cases?overdue=true&pageSize=200`)).body;
+      expect(overdue.items.map((c: { id: string }) => c.id)).toContain(r.body.caseId);
+      expect(overdue.items.every((c: { handleDeadline: string; status: string }) => new Date(c.handleDeadline) < new Date() && ["TRIAGE", "DISPATCHED", "IN_PROGRESS"].includes(c.status))).toBe(true);
+      const flow = (await http(`${hub.url}/api/v1/flow`, { key: KEYS.engineer })).body;
+      expect(flow.overdue).toBeGreaterThanOrEqual(1);
+      const onTime = (await get(`/api/v1/cases?status=ARCHIVED&pageSize=200`)).body.items.map((c: { id: string }) => c.id);
+      expect(overdue.items.some((c: { id: string }) => onTime.includes(c.id))).toBe(false);
+    } finally {
+      hub.sims.unit!.setBehaviour(owner, {});
+    }
+  });
+});
