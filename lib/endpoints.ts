@@ -13,10 +13,6 @@ export function setSimulatorUrl(system: string, url: string | undefined): void {
   else simulators.delete(system);
 }
 
-export function simulatorUrl(system: string): string | undefined {
-  return simulators.get(system);
-}
-
 export function unitKey(unitId: string): string {
   return unitId.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
 }

@@ -14,7 +14,7 @@ import type { OutboundCommand } from "../kit/adapter";
 import { DeliveryError, HttpClient } from "../kit/http-client";
 import { loadCities, type CityData } from "../domain/routing";
 import { config } from "../lib/config";
-import { outboundHeaders, resolveEndpoint, simulatorUrl, unitKey } from "../lib/endpoints";
+import { outboundHeaders, resolveEndpoint, unitKey } from "../lib/endpoints";
 import { maskText } from "../lib/mask";
 
 interface Vars {
@@ -123,7 +123,6 @@ const DeliveryService: ServiceSchema<ServiceSettingSchema, Record<string, never>
         `EXT_UNITS_URL: ${missing.length} 个承办单位没有地址（如 ${missing.slice(0, 3).map((id) => `EXT_UNIT_${unitKey(id)}_URL`).join("、")}），请设置 EXT_UNITS_URL 或逐个设置，或开启 SIMULATORS=on / units without a URL`,
       );
     if (problems.length) throw new Error(`配置错误 / configuration error:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    void simulatorUrl;
   },
 
   stopped(this: This) {
