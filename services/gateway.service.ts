@@ -29,6 +29,8 @@ type Req = IncomingMessage & {
   $kept?: boolean;
 };
 
+/** Agent commands are a few fields: a much lower limit than messages from external systems. */
+const API_MAX_BODY_BYTES = 256 * 1024;
 const KEEP_HEADERS = ["content-type", "content-length", "user-agent", "idempotency-key", "x-request-id", "x-forwarded-for"];
 const VERSION = (JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
 
@@ -68,9 +70,6 @@ function toErrorBody(err: any): { status: number; body: { error: Record<string, 
     const errors = err.data.map((e: { field?: string; message?: string }) => ({ pointer: `/${(e.field ?? "").replace(/\./g, "/")}`, message: `参数不合法：${e.message ?? ""}`, messageEn: e.message ?? "invalid" }));
     return { status: 422, body: { error: { code: "VALIDATION_FAILED", message: `请求参数不合法，共 ${errors.length} 处错误`, messageEn: "invalid parameters", errors } } };
   }
-  // body-parser's own errors on the agents' API
-  if (err?.type === "entity.parse.failed") return { status: 400, body: { error: { code: "INVALID_JSON", message: "请求体不是合法的 JSON", messageEn: `the body is not valid JSON: ${err.message}` } } };
-  if (err?.type === "entity.too.large") return { status: 413, body: { error: { code: "PAYLOAD_TOO_LARGE", message: "请求体过大", messageEn: "request body too large" } } };
   const known: Record<number, [string, string, string]> = {
     400: ["BAD_REQUEST", "请求不合法（请检查 JSON 格式）", "bad request (check the JSON syntax)"],
     404: ["NOT_FOUND", "接口不存在", "no such endpoint"],
@@ -80,6 +79,24 @@ function toErrorBody(err: any): { status: number; body: { error: Record<string, 
   };
   const k = known[status] ?? ["INTERNAL", "系统内部错误，请联系集成工程师", "internal error"];
   return { status, body: { error: { code: status === 500 ? "INTERNAL" : (err?.type ?? k[0]), message: k[1], messageEn: status === 500 ? k[2] : (err?.message ?? k[2]) } } };
+}
+
+/** Keeps a request refused at the gateway (the store being down must not stop the answer). */
+async function keepRefusal(broker: Context["broker"], req: Req, raw: NonNullable<Req["$raw"]>, system: string, kind: string, out: ReturnType<typeof toErrorBody>): Promise<string | undefined> {
+  try {
+    const key = req.headers["x-api-key"];
+    const role = (typeof key === "string" && config().apiKeys.get(key)) || null;
+    const r = await broker.call<{ inboundId: string }, Record<string, unknown>>("intake.keepRejected", {
+      inbound: { ...raw, system, kind, pathParams: {} },
+      role,
+      status: out.status,
+      code: out.body.error.code,
+      errors: out.body.error.errors,
+    });
+    return r.inboundId;
+  } catch {
+    return undefined;
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {
@@ -143,20 +160,8 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
         async onError(this: { broker: Context["broker"] }, req: Req, res: ServerResponse, err: any) {
           const out = toErrorBody(err);
           // refused before intake saw it (no key, wrong key): keep the raw message all the same
-          if ((out.status === 401 || out.status === 403) && req.$alias?.adapter && req.$raw) {
-            try {
-              const role = (req.$ctx?.meta.user as { role?: string } | undefined)?.role ?? null;
-              const r = await this.broker.call<{ inboundId: string }, Record<string, unknown>>("intake.keepRejected", {
-                inbound: { ...req.$raw, system: req.$alias.adapter, kind: req.$alias.kind ?? "unknown", pathParams: {} },
-                role,
-                status: out.status,
-                code: out.body.error.code,
-              });
-              out.body.error.inboundId = r.inboundId;
-            } catch {
-              /* the refusal is answered even when the store is down */
-            }
-          }
+          if ((out.status === 401 || out.status === 403) && req.$alias?.adapter && req.$raw)
+            out.body.error.inboundId = await keepRefusal(this.broker, req, req.$raw, req.$alias.adapter, req.$alias.kind ?? "unknown", out);
           sendJson(res, out.status, out.body);
         },
       },
@@ -166,19 +171,35 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
         mappingPolicy: "restrict",
         authentication: true,
         authorization: true,
-        bodyParsers: { json: { limit: "256kb", strict: true }, urlencoded: false },
+        bodyParsers: false,
         aliases: apiAliases,
-        onBeforeCall(this: unknown, _ctx: Context, _route: unknown, req: Req & { body?: unknown }) {
+        async onBeforeCall(this: unknown, _ctx: Context, _route: unknown, req: Req) {
+          if (req.method === "GET") return;
+          req.$raw = { ...rawRequest(req), ...(await readRaw(req, API_MAX_BODY_BYTES, config().rawKeepBytes)) };
           const schema = req.$alias?.body;
           if (!schema) return;
+          if (req.$raw.tooLarge)
+            throw new HubError(413, "PAYLOAD_TOO_LARGE", `请求体过大：${req.$raw.bodyBytes} 字节，超过上限 ${API_MAX_BODY_BYTES} 字节`, `the body is over the ${API_MAX_BODY_BYTES}-byte limit`);
           const type = req.headers["content-type"];
           if (!type || !/^application\/([\w.+-]+\+)?json\b/i.test(type))
             throw new HubError(415, "UNSUPPORTED_MEDIA_TYPE", `内容类型应为 application/json，实际为 ${type ?? "（未提供）"}`, `Content-Type must be application/json, got ${type ?? "none"}`);
-          const v = validate(schema, req.body ?? {});
+          let body: unknown;
+          try {
+            body = JSON.parse(req.$raw.raw || "{}");
+          } catch (e) {
+            throw new HubError(400, "INVALID_JSON", "请求体不是合法的 JSON", `the body is not valid JSON: ${(e as Error).message}`);
+          }
+          const v = validate(schema, body);
           if (!v.ok) throw invalid(v.errors);
+          Object.assign(req.$params ?? {}, body);
         },
-        onError(req: Req, res: ServerResponse, err: unknown) {
+        async onError(this: { broker: Context["broker"] }, req: Req, res: ServerResponse, err: any) {
           const out = toErrorBody(err);
+          // a refused command (or any request refused for its key) is kept like an external message
+          if (out.status >= 400 && out.status < 500 && (req.method !== "GET" || out.status === 401 || out.status === 403)) {
+            const raw = req.$raw ?? rawRequest(req);
+            out.body.error.inboundId = await keepRefusal(this.broker, req, raw, "api", req.$alias ? `${req.method} ${req.$alias.fullPath ?? ""}` : "unknown", out);
+          }
           sendJson(res, out.status, out.body);
         },
       },

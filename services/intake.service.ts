@@ -112,7 +112,7 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
         try {
           if (r.tooLarge) {
             const max = config().maxBodyBytes;
-            throw new HubError(413, "PAYLOAD_TOO_LARGE", `请求体 ${r.bodyBytes} 字节，超过上限 ${max} 字节`, `the body is ${r.bodyBytes} bytes, over the ${max}-byte limit`);
+            throw new HubError(413, "PAYLOAD_TOO_LARGE", `请求体过大：${r.bodyBytes} 字节，超过上限 ${max} 字节`, `the body is ${r.bodyBytes} bytes, over the ${max}-byte limit`);
           }
           if (!r.contentType || !/^application\/([\w.+-]+\+)?json\b/i.test(r.contentType))
             throw new HubError(415, "UNSUPPORTED_MEDIA_TYPE", `内容类型应为 application/json，实际为 ${r.contentType ?? "（未提供）"}`, `Content-Type must be application/json, got ${r.contentType ?? "none"}`);
@@ -176,12 +176,12 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
       },
     },
 
-    /** A request refused before it reached an adapter (no or wrong API key): keep it all the same. */
+    /** A request refused at the gateway (no or wrong API key, a bad agent command): keep it all the same. */
     keepRejected: {
       visibility: "public",
-      async handler(this: This, ctx: Context<{ inbound: Omit<InboundRequest, "routeIndex"> & { kind: string }; role: string | null; status: number; code: string }>) {
-        const { inbound, role, status, code } = ctx.params;
-        const id = await keep(this.db, { ...inbound, routeIndex: -1 }, inbound.kind, role, "rejected", status, { errorCode: code });
+      async handler(this: This, ctx: Context<{ inbound: Omit<InboundRequest, "routeIndex"> & { kind: string }; role: string | null; status: number; code: string; errors?: unknown }>) {
+        const { inbound, role, status, code, errors } = ctx.params;
+        const id = await keep(this.db, { ...inbound, routeIndex: -1 }, inbound.kind, role, "rejected", status, { errorCode: code, errors });
         return { inboundId: id };
       },
     },

@@ -360,6 +360,19 @@ describe("bad input on the agents' API answers like the adapter routes", () => {
     expect(a.body.error.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(["/extra", "/reason", "/unitId"]);
     for (const e of a.body.error.errors) expect(e.message).toMatch(/[\u4e00-\u9fa5]/);
   });
+
+  it("keeps every refused command for engineers, as sent (malformed, invalid, wrong key)", async () => {
+    const text = `{"unitId": "${CGJ}", `;
+    const malformed = await http(url(), { key: KEYS.agent, raw: text });
+    await expectKept(malformed, { status: 400, code: "INVALID_JSON", raw: text, role: "agent" });
+    const invalidBody = { unitId: "", extra: 1 };
+    const invalidCmd = await http(url(), { key: KEYS.agent, body: invalidBody });
+    const kept = await expectKept(invalidCmd, { status: 422, code: "VALIDATION_FAILED", raw: JSON.stringify(invalidBody), role: "agent" });
+    expect(kept.system).toBe("api");
+    expect(kept.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(["/extra", "/reason", "/unitId"]);
+    const wrongKey = await http(url(), { key: KEYS.hotline12345, body: { unitId: CGJ, reason: "职责调整" } });
+    await expectKept(wrongKey, { status: 403, code: "FORBIDDEN", raw: JSON.stringify({ unitId: CGJ, reason: "职责调整" }), role: "hotline12345", key: KEYS.hotline12345 });
+  });
 });
 
 describe("business refusals on 回访", () => {
