@@ -122,6 +122,17 @@ const DOCS_HTML = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"
 <script>window.ui = SwaggerUIBundle({ url: "/api/openapi.json", dom_id: "#ui", deepLinking: true, persistAuthorization: true });</script>
 </body></html>`;
 
+/** The console (console/): static files, no build step; it calls the same API with the user's key. */
+const CONSOLE_DIR = path.resolve(__dirname, "..", "console");
+const CONSOLE_TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "application/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml" };
+function serveConsole(res: ServerResponse, file: string) {
+  const type = CONSOLE_TYPES[path.extname(file)];
+  const full = path.join(CONSOLE_DIR, file);
+  if (!type || !/^[\w.-]+$/.test(file) || !fs.existsSync(full)) return sendJson(res, 404, toErrorBody({ code: 404 }).body);
+  res.writeHead(200, { "content-type": type, "cache-control": "no-cache" });
+  fs.createReadStream(full).pipe(res);
+}
+
 interface Methods {
   authenticate(ctx: Context<unknown, { user?: { role: string } | null }>, route: unknown, req: Req): Promise<{ role: string }>;
   authorize(ctx: Context<unknown, { user?: { role: string } }>, route: unknown, req: Req): Promise<void>;
@@ -218,6 +229,12 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
           "GET /api/docs"(_req: Req, res: ServerResponse) {
             res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
             res.end(DOCS_HTML);
+          },
+          "GET /console"(_req: Req, res: ServerResponse) {
+            serveConsole(res, "index.html");
+          },
+          "GET /console/:file"(req: Req, res: ServerResponse) {
+            serveConsole(res, String(req.$params?.file ?? ""));
           },
           "GET /api/docs/:file"(req: Req, res: ServerResponse) {
             const file = String(req.$params?.file ?? "");
