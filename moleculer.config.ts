@@ -50,6 +50,9 @@ export function brokerOptions(cfg: Config, nodeID?: string): BrokerOptions {
         ],
       },
     },
+    metrics: cfg.metricsPort
+      ? { enabled: true, reporter: [{ type: "Prometheus", options: { port: cfg.metricsPort, path: "/metrics", defaultLabels: (r: { broker: { namespace: string; nodeID: string } }) => ({ namespace: r.broker.namespace, nodeID: r.broker.nodeID }) } }] }
+      : { enabled: false },
     middlewares: [ChannelsMiddleware({ adapter: channelsAdapter } as never)],
     tracking: { enabled: true, shutdownTimeout: 10_000 },
     // Off by default; the in-process channel (embedded mode) turns it on for tg.outbound with

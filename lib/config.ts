@@ -54,6 +54,8 @@ export interface Config {
   maxBodyBytes: number;
   rawKeepBytes: number;
   logLevel: string;
+  /** METRICS_PORT: Prometheus metrics at :port/metrics; unset = off */
+  metricsPort?: number;
   sim: { ordersPerMinute: number; dispatchSamples: boolean; unitWorkMs: number; unitAcceptMs: number; callbackDelayMs: number };
 }
 
@@ -200,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024, 1024),
     rawKeepBytes: int("RAW_KEEP_BYTES", 64 * 1024, 256),
     logLevel: str("LOG_LEVEL") ?? "info",
+    metricsPort: str("METRICS_PORT") ? int("METRICS_PORT", 3030, 1, 65535) : undefined,
     sim: {
       ordersPerMinute: int("SIM_ORDERS_PER_MINUTE", 6, 0, 60_000),
       dispatchSamples: (str("SIM_DISPATCH_SAMPLES") ?? "on") === "on",

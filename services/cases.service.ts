@@ -46,6 +46,7 @@ type Decided = { decision: RoutingDecision; categoryCode: string | null };
 interface Vars {
   db: Db;
   relayTimer?: NodeJS.Timeout;
+  gaugeTimer?: NodeJS.Timeout;
   relayRunning: boolean;
   relayAgain: boolean;
 }
@@ -574,10 +575,35 @@ const CasesService: ServiceSchema<ServiceSettingSchema, Methods, Vars> = {
     this.relayAgain = false;
     this.relayTimer = setInterval(() => void this.relay(), cfg.relayIntervalMs);
     this.relayTimer.unref();
+    if (this.broker.isMetricsEnabled()) {
+      // flow health for Prometheus: the same figures as GET /api/v1/flow, refreshed every 15 s
+      const m = this.broker.metrics;
+      m.register({ name: "tongguan.cases", type: "gauge", labelNames: ["status"], description: "cases by status" });
+      m.register({ name: "tongguan.cases.overdue", type: "gauge", description: "cases still with a unit after their handling deadline" });
+      m.register({ name: "tongguan.outbox", type: "gauge", labelNames: ["status"], description: "outbound messages by status" });
+      m.register({ name: "tongguan.outbox.oldest.seconds", type: "gauge", labelNames: ["status"], description: "age of the oldest unsent outbound message" });
+      const refresh = async () => {
+        try {
+          const s = (await this.broker.call("cases.stats")) as { cases: Record<string, number>; overdue: number; outbox: Record<string, { count: number; oldestAgeSeconds: number | null }> };
+          for (const st of ["RECEIVED", "TRIAGE", "DISPATCHED", "IN_PROGRESS", "REPLIED", "ARCHIVED", "RETURNED"]) m.set("tongguan.cases", s.cases[st] ?? 0, { status: st });
+          m.set("tongguan.cases.overdue", s.overdue);
+          for (const st of ["pending", "inflight", "sent", "dead"]) {
+            m.set("tongguan.outbox", s.outbox[st]?.count ?? 0, { status: st });
+            if (st !== "sent") m.set("tongguan.outbox.oldest.seconds", s.outbox[st]?.oldestAgeSeconds ?? 0, { status: st });
+          }
+        } catch (e) {
+          this.logger.warn(`metrics refresh failed: ${(e as Error).message}`);
+        }
+      };
+      void refresh();
+      this.gaugeTimer = setInterval(() => void refresh(), 15_000);
+      this.gaugeTimer.unref();
+    }
   },
 
   async stopped(this: This) {
     if (this.relayTimer) clearInterval(this.relayTimer);
+    if (this.gaugeTimer) clearInterval(this.gaugeTimer);
     // wait for a relay pass in progress, so the DB is not closed under it
     for (let i = 0; i < 50 && this.relayRunning; i++) await new Promise((r) => setTimeout(r, 20));
   },

@@ -2,7 +2,7 @@
  * The whole 12345 loop on real NATS (JetStream) and PostgreSQL: every sample work order is
  * received, routed, signed for at 12345, worked by its unit, replied, called back and archived.
  */
-import { startProductionHub, type TestHub, http, waitFor, KEYS } from "./harness";
+import { startProductionHub, freePort, type TestHub, http, waitFor, KEYS } from "./harness";
 import { loadSamples } from "../adapters/hotline12345/simulator";
 import { fromSample } from "../adapters/hotline12345/mapping";
 import { validate } from "../contracts";
@@ -10,9 +10,11 @@ import { validate } from "../contracts";
 jest.setTimeout(90_000);
 
 let hub: TestHub;
+let metricsPort: number;
 
 beforeAll(async () => {
-  hub = await startProductionHub();
+  metricsPort = await freePort();
+  hub = await startProductionHub({ METRICS_PORT: String(metricsPort) });
 });
 
 afterAll(async () => {
@@ -126,5 +128,18 @@ describe("deadlines", () => {
     } finally {
       hub.sims.unit!.setBehaviour(owner, {});
     }
+  });
+});
+
+describe("metrics for engineers", () => {
+  it("exports flow health to Prometheus: cases by status, overdue, outbox, and Moleculer's own", async () => {
+    await waitFor("gauges refreshed", async () => {
+      const text = (await http(`http://127.0.0.1:${metricsPort}/metrics`)).body as string;
+      return /tongguan_cases\{[^}]*status="ARCHIVED"[^}]*\} ([1-9]\d*)/.test(text) && text;
+    }, 30_000, 500).then((text) => {
+      expect(text).toMatch(/tongguan_outbox\{[^}]*status="sent"[^}]*\} [1-9]/);
+      expect(text).toMatch(/tongguan_cases_overdue\{[^}]*\} \d+/);
+      expect(text).toMatch(/moleculer_request_total\{[^}]*action="cases\.open"/);
+    });
   });
 });

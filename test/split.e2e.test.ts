@@ -5,9 +5,8 @@
  * A is killed (SIGKILL) is delivered after A restarts. Nothing accepted is lost.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
-import { freshDatabase, natsNamespace, http, waitFor, KEYS, API_KEYS, NATS_URL } from "./harness";
+import { freshDatabase, natsNamespace, freePort, http, waitFor, KEYS, API_KEYS, NATS_URL } from "./harness";
 import { loadSamples } from "../adapters/hotline12345/simulator";
 import { fromSample } from "../adapters/hotline12345/mapping";
 
@@ -15,15 +14,6 @@ jest.setTimeout(180_000);
 
 const ROOT = path.resolve(__dirname, "..");
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let bus: Awaited<ReturnType<typeof natsNamespace>>;
