@@ -7,6 +7,7 @@ export interface ApiRoute {
   method: "GET" | "POST";
   path: string;
   action: string;
+  /** who may call it; "*" = any valid key */
   roles: string[];
   summary: string;
   /** contract $id of the JSON body, if any */
@@ -17,6 +18,7 @@ export interface ApiRoute {
 const READERS = ["agent", "engineer"];
 
 export const API: ApiRoute[] = [
+  { method: "GET", path: "/v1/me", action: "gateway.me", roles: ["*"], summary: "当前密钥的角色（任何有效密钥） / the caller's role" },
   {
     method: "GET",
     path: "/v1/cases",

@@ -29,6 +29,19 @@ type Req = IncomingMessage & {
   $kept?: boolean;
 };
 
+const ROLE_LABEL: Record<string, string> = {
+  agent: "坐席",
+  engineer: "集成工程师",
+  units: "承办单位网关",
+  hotline12345: "12345热线平台",
+  line12319: "12319热线",
+  grid: "网格化平台",
+  credit: "公共信用平台",
+  housing: "住建局",
+  police: "公安局",
+  transport: "交通运输局",
+};
+
 /** Agent commands are a few fields: a much lower limit than messages from external systems. */
 const API_MAX_BODY_BYTES = 256 * 1024;
 const KEEP_HEADERS = ["content-type", "content-length", "user-agent", "idempotency-key", "x-request-id", "x-forwarded-for"];
@@ -263,6 +276,13 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
         return buildOpenApi(ADAPTERS, API, VERSION);
       },
     },
+    me: {
+      visibility: "published",
+      handler(ctx: Context<unknown, { user?: { role: string } }>) {
+        const role = ctx.meta.user?.role ?? "";
+        return { role, roleLabel: ROLE_LABEL[role] ?? (role.startsWith("unit.") ? `承办单位 ${role.slice(5)}` : role) };
+      },
+    },
     health: {
       visibility: "published",
       handler(this: { broker: Context["broker"] }) {
@@ -304,7 +324,7 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
         const params = (req.$params?.inbound as InboundRequest | undefined)?.pathParams ?? {};
         allowed = !!spec && (role === spec.system || spec.authorize?.(role, params) === true);
       } else if (alias?.roles) {
-        allowed = alias.roles.includes(role);
+        allowed = alias.roles.includes("*") || alias.roles.includes(role);
       }
       if (!allowed)
         throw new HubError(403, "FORBIDDEN", `该密钥（角色 ${role}）无权调用此接口`, `the key's role ${role} may not call this endpoint`);

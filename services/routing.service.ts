@@ -38,7 +38,18 @@ const RoutingService: ServiceSchema<ServiceSettingSchema, Record<string, never>,
     units: {
       handler(this: This) {
         return {
-          items: this.cities.flatMap((c) => c.units.map((u) => ({ unitId: u.id, unitName: u.name, kind: u.kind, cityCode: c.city.code, districtCode: u.districtCode ?? null, streetName: u.kind === "street" ? u.streetName : null }))),
+          items: this.cities.flatMap((c) =>
+            c.units.map((u) => ({
+              unitId: u.id,
+              unitName: u.name,
+              kind: u.kind,
+              cityCode: c.city.code,
+              cityName: c.city.name,
+              districtCode: u.districtCode ?? null,
+              districtName: u.districtCode ? (c.city.districtCodes[u.districtCode] ?? null) : null,
+              streetName: u.kind === "street" ? u.streetName : null,
+            })),
+          ),
         };
       },
     },

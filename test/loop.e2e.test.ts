@@ -143,3 +143,17 @@ describe("metrics for engineers", () => {
     });
   });
 });
+
+describe("who am I", () => {
+  it("tells any valid key its role, in Chinese too, and refuses an unknown key", async () => {
+    expect((await http(`${hub.url}/api/v1/me`, { key: KEYS.agent })).body).toEqual({ role: "agent", roleLabel: "坐席" });
+    expect((await http(`${hub.url}/api/v1/me`, { key: KEYS.hotline12345 })).body).toEqual({ role: "hotline12345", roleLabel: "12345热线平台" });
+    expect((await http(`${hub.url}/api/v1/me`, { key: "nope" })).status).toBe(401);
+  });
+
+  it("names the city and district of every unit for pickers", async () => {
+    const units = (await http(`${hub.url}/api/v1/units`, { key: KEYS.agent })).body.items;
+    const zl = units.find((u: { unitId: string }) => u.unitId === "CZ-ZL-CGJ");
+    expect(zl).toMatchObject({ cityName: "常州市", districtName: "钟楼区" });
+  });
+});

@@ -1,0 +1,1393 @@
+/*
+ * 统管控制台 — tongguan console. Plain ES2020, no framework, no build step.
+ *
+ * Every value from the API reaches the page through textContent / text nodes (see `h()`),
+ * never through innerHTML. The API key lives in sessionStorage only.
+ * Every endpoint the console calls is listed once in `API` below, written like the paths of
+ * GET /api/openapi.json; test/console.e2e.test.ts checks each one against that document.
+ */
+"use strict";
+(() => {
+  // ---------------------------------------------------------------- API endpoints (the only place)
+  const API = {
+    me: "GET /api/v1/me",
+    flow: "GET /api/v1/flow",
+    cases: "GET /api/v1/cases",
+    caseGet: "GET /api/v1/cases/{id}",
+    reassign: "POST /api/v1/cases/{id}/reassign",
+    returnCase: "POST /api/v1/cases/{id}/return",
+    triage: "GET /api/v1/triage",
+    assign: "POST /api/v1/triage/{id}/assign",
+    units: "GET /api/v1/units",
+    inbound: "GET /api/v1/inbound",
+    inboundGet: "GET /api/v1/inbound/{id}",
+    outbox: "GET /api/v1/outbox",
+    outboxRetry: "POST /api/v1/outbox/{id}/retry",
+  };
+
+  // ---------------------------------------------------------------- vocabulary (Chinese labels)
+  const STATUS_ORDER = ["RECEIVED", "TRIAGE", "DISPATCHED", "IN_PROGRESS", "REPLIED", "ARCHIVED", "RETURNED"];
+  const STATUS_LABEL = {
+    RECEIVED: "已受理",
+    TRIAGE: "待人工分拨",
+    DISPATCHED: "已派单待签收",
+    IN_PROGRESS: "办理中",
+    REPLIED: "已回复待回访",
+    ARCHIVED: "已办结归档",
+    RETURNED: "已退单",
+  };
+  /** 超期 as the hub counts it: still open after the handling deadline. */
+  const OPEN_STATUSES = ["TRIAGE", "DISPATCHED", "IN_PROGRESS"];
+  /** What an agent may do in which status (domain/lifecycle.ts); the hub answers 409 otherwise. */
+  const ALLOWED = {
+    reassign: ["DISPATCHED", "IN_PROGRESS"],
+    returnCase: ["TRIAGE", "DISPATCHED", "IN_PROGRESS"],
+    assign: ["TRIAGE"],
+  };
+  const EVENT_LABEL = {
+    RECEIVED: "收到工单",
+    ROUTED: "规则派单",
+    TRIAGED: "转人工分拨",
+    ASSIGNED: "人工派单",
+    ACCEPTED: "签收",
+    REFUSED: "承办单位退回",
+    REASSIGNED: "改派",
+    RETURNED: "退单",
+    TRIAGE_EXPIRED: "分拨超时退单",
+    EXTENSION_REQUESTED: "申请延期",
+    REPLIED: "回复办理结果",
+    CALLBACK: "回访",
+    REOPENED: "重办",
+    ARCHIVED: "办结归档",
+    URGED: "催办/督办",
+    CO_UNIT_RESULT: "协办单位反馈",
+    OUTBOUND_DELIVERED: "外发送达",
+    OUTBOUND_FAILED: "外发失败",
+  };
+  const ACTOR_KIND = { system: "外部系统", unit: "承办单位", agent: "坐席", hub: "枢纽" };
+  const HUB_ACTOR = { delivery: "外发服务", schedule: "定时任务", relay: "外发服务" };
+  const ROLE_LABEL = { agent: "坐席", engineer: "集成工程师" };
+  const ORIGIN_LABEL = { hotline12345: "12345热线", line12319: "12319热线", grid: "网格化平台" };
+  const SYSTEM_LABEL = { ...ORIGIN_LABEL, unit: "承办单位", api: "控制台接口" };
+  const OUTBOUND_KIND = { sign: "签收", return: "退单", extension: "延期申请", reply: "回复办理结果", task: "派发任务", urge: "催办/督办", recall: "撤回任务" };
+  const INBOUND_KIND = { "work-order": "派单", callback: "回访", urge: "催办/督办", accept: "签收", result: "办理结果", extension: "延期", refuse: "退回", unknown: "未知" };
+  const OUTBOX_STATUS = { pending: "待发送", inflight: "发送中", sent: "已送达", dead: "发送失败" };
+  const INBOUND_OUTCOME = { accepted: "已接收", duplicate: "重复报文", rejected: "拒收", error: "处理出错" };
+  const TASK_STATUS = { sent: "已派发", accepted: "已签收", done: "已反馈", refused: "已退回", recalled: "已撤回" };
+  const TASK_ROLE = { owner: "承办", co: "协办" };
+  const BREAKER_STATE = { closed: "正常", open: "熔断", halfOpen: "半开" };
+  const OUTCOME_LABEL = ["解决", "未解决", "部分解决", "不办理退单"];
+  const SATISFACTION_LABEL = ["不满意", "理解", "满意", "非常满意"];
+  const DECIDED_BY = { rules: "规则自动派单", agent: "坐席人工派单" };
+  const FIELD_LABEL = { "/unitId": "承办单位", "/reason": "理由", "/note": "派单说明" };
+
+  const TZ = "Asia/Shanghai";
+  const STORE_KEY = "tongguan.console.apiKey";
+  const STORE_ROLE = "tongguan.console.role";
+  const FLOW_REFRESH_MS = 10_000;
+
+  // ---------------------------------------------------------------- state
+  const state = {
+    key: null,
+    role: null,
+    seq: 0, // bumped on every navigation: late answers for a view left behind are dropped
+    units: null, // { items, byId, groups }
+    unitsPromise: null,
+    timers: [],
+    listToken: null,
+    list: { status: "", owner: "", origin: "", from: "", to: "", overdue: false, page: 1, pageSize: 20 },
+  };
+
+  // ---------------------------------------------------------------- DOM helpers (text only)
+  const $ = (sel, root = document) => root.querySelector(sel);
+
+  function append(parent, children) {
+    for (const c of children.flat(Infinity)) {
+      if (c === null || c === undefined || c === false) continue;
+      parent.append(c instanceof Node ? c : String(c)); // strings become text nodes
+    }
+    return parent;
+  }
+
+  /** h("a", { href, class, onclick }, children…) — attributes set one by one, children as text. */
+  function h(tag, props, ...children) {
+    const e = document.createElement(tag);
+    if (props)
+      for (const [k, v] of Object.entries(props)) {
+        if (v === null || v === undefined || v === false) continue;
+        if (k === "class") e.className = v;
+        else if (k === "dataset") Object.assign(e.dataset, v);
+        else if (k.startsWith("on") && typeof v === "function") e.addEventListener(k.slice(2), v);
+        else if (k === "value" || k === "checked" || k === "disabled" || k === "selected") e[k] = v;
+        else e.setAttribute(k, v === true ? "" : String(v));
+      }
+    return append(e, children);
+  }
+
+  function clear(node, ...children) {
+    node.replaceChildren();
+    return append(node, children);
+  }
+
+  const dash = "—";
+  const val = (v) => (v === null || v === undefined || v === "" ? dash : String(v));
+
+  /** A definition list: rows of [label, value]; an empty value shows "—". */
+  function dl(rows) {
+    const d = h("dl", { class: "fields" });
+    for (const [label, value, opts] of rows) {
+      if (!label) continue;
+      const wide = opts && opts.wide;
+      d.append(
+        h("div", { class: wide ? "f wide" : "f" }, h("dt", null, label), h("dd", null, value instanceof Node ? value : val(value))),
+      );
+    }
+    return d;
+  }
+
+  function badge(text, cls) {
+    return h("span", { class: `badge ${cls || ""}` }, text);
+  }
+
+  function statusBadge(status, label) {
+    return badge(label || STATUS_LABEL[status] || status, `st-${String(status).toLowerCase()}`);
+  }
+
+  function table(headers, rows, empty) {
+    const t = h("table", { class: "grid" }, h("thead", null, h("tr", null, headers.map((x) => h("th", null, x)))));
+    const body = h("tbody");
+    if (!rows.length) body.append(h("tr", { class: "empty" }, h("td", { colspan: headers.length }, empty || "暂无记录")));
+    for (const r of rows) body.append(r);
+    t.append(body);
+    return h("div", { class: "table-wrap" }, t);
+  }
+
+  function fillBody(tbody, rows, cols, empty) {
+    clear(tbody);
+    if (!rows.length) tbody.append(h("tr", { class: "empty" }, h("td", { colspan: cols }, empty)));
+    else for (const r of rows) tbody.append(r);
+  }
+
+  function toast(text) {
+    const t = $("#toast");
+    t.textContent = text;
+    t.hidden = false;
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => (t.hidden = true), 4000);
+  }
+
+  // ---------------------------------------------------------------- time (Asia/Shanghai)
+  const dtf = new Intl.DateTimeFormat("zh-CN", {
+    timeZone: TZ,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+  });
+
+  /** ISO 8601, or PostgreSQL's text form "2024-06-11 08:42:00.123+00". */
+  function parseTime(s) {
+    if (!s) return null;
+    if (s instanceof Date) return s;
+    let t = String(s).trim().replace(" ", "T");
+    t = t.replace(/([+-]\d\d)$/, "$1:00");
+    const d = new Date(t);
+    return Number.isNaN(d.getTime()) ? null : d;
+  }
+
+  function fmt(s, withSeconds = false) {
+    const d = parseTime(s);
+    if (!d) return dash;
+    const p = {};
+    for (const x of dtf.formatToParts(d)) p[x.type] = x.value;
+    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}${withSeconds ? `:${p.second}` : ""}`;
+  }
+
+  function duration(ms) {
+    const s = Math.max(0, Math.round(ms / 1000));
+    const d = Math.floor(s / 86400);
+    const hh = Math.floor((s % 86400) / 3600);
+    const mm = Math.floor((s % 3600) / 60);
+    const ss = s % 60;
+    if (d) return `${d}天${hh}小时`;
+    if (hh) return `${hh}小时${mm}分`;
+    if (mm) return `${mm}分${ss}秒`;
+    return `${ss}秒`;
+  }
+
+  function isOverdue(c) {
+    const dl = parseTime(c.handleDeadline);
+    return !!dl && OPEN_STATUSES.includes(c.status) && dl.getTime() < Date.now();
+  }
+
+  // ---------------------------------------------------------------- HTTP
+  class ApiError extends Error {
+    constructor(status, body, fallback) {
+      const e = (body && body.error) || {};
+      super(e.message || fallback || defaultMessage(status));
+      this.status = status;
+      this.code = e.code || null;
+      this.messageEn = e.messageEn || null;
+      this.errors = Array.isArray(e.errors) ? e.errors : [];
+      this.inboundId = e.inboundId || null;
+    }
+  }
+
+  function defaultMessage(status) {
+    if (status === 0) return "无法连接统管服务，请检查网络后重试";
+    if (status === 401) return "API 密钥无效或缺失";
+    if (status === 403) return "该密钥无权执行此操作";
+    if (status === 404) return "未找到";
+    if (status === 409) return "案件当前状态不允许该操作";
+    if (status >= 500) return "服务暂不可用，请稍后重试";
+    return `请求失败（HTTP ${status}）`;
+  }
+
+  /** call(API.caseGet, { params: { id }, query, body }) — fills {param}, adds X-Api-Key, parses JSON. */
+  async function call(endpoint, opts = {}) {
+    const key = opts.key || state.key;
+    const [method, template] = endpoint.split(" ");
+    let url = template.replace(/\{(\w+)\}/g, (_, name) => {
+      const v = opts.params && opts.params[name];
+      if (v === undefined || v === null || v === "") throw new Error(`missing path parameter ${name}`);
+      return encodeURIComponent(String(v));
+    });
+    if (opts.query) {
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries(opts.query)) if (v !== undefined && v !== null && v !== "" && v !== false) q.set(k, String(v));
+      const s = q.toString();
+      if (s) url += `?${s}`;
+    }
+    const headers = { "X-Api-Key": key, Accept: "application/json" };
+    if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+    let res;
+    try {
+      res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), cache: "no-store", credentials: "omit" });
+    } catch {
+      throw new ApiError(0, null);
+    }
+    const text = await res.text();
+    let data = null;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      data = null;
+    }
+    if (!res.ok) {
+      const err = new ApiError(res.status, data);
+      if (res.status === 401 && !opts.key && state.role) sessionExpired(err);
+      throw err;
+    }
+    return data;
+  }
+
+  /** Shows an API error in a .msg box: the Chinese message, every field error, the kept request's id. */
+  function showError(box, err) {
+    box.hidden = false;
+    box.className = "msg error";
+    if (!(err instanceof ApiError)) {
+      clear(box, h("strong", null, "页面出错："), String((err && err.message) || err));
+      return;
+    }
+    const parts = [h("strong", null, err.message)];
+    if (err.errors.length)
+      parts.push(
+        h(
+          "ul",
+          { class: "field-errors" },
+          err.errors.map((fe) => h("li", null, FIELD_LABEL[fe.pointer] ? `${FIELD_LABEL[fe.pointer]}（${fe.pointer}）：` : fe.pointer ? `${fe.pointer}：` : "", fe.message || fe.messageEn || "")),
+        ),
+      );
+    const meta = [];
+    if (err.status) meta.push(`HTTP ${err.status}`);
+    if (err.code) meta.push(err.code);
+    if (err.inboundId) meta.push(`请求已留存，编号 ${err.inboundId}`);
+    if (meta.length) parts.push(h("div", { class: "msg-meta", title: err.messageEn || "" }, meta.join(" · ")));
+    clear(box, parts);
+  }
+
+  function showInfo(box, text) {
+    box.hidden = false;
+    box.className = "msg info";
+    clear(box, text);
+  }
+
+  function hideMsg(box) {
+    box.hidden = true;
+    clear(box);
+  }
+
+  // ---------------------------------------------------------------- units (grouped by city / district)
+
+  /** Units grouped by city and district, with the names the units endpoint gives. */
+  function groupUnits(items) {
+    const byCity = new Map();
+    for (const u of items) {
+      const k = u.cityCode || "";
+      if (!byCity.has(k)) byCity.set(k, []);
+      byCity.get(k).push(u);
+    }
+    const groups = [];
+    for (const [cityCode, units] of byCity) {
+      const cityName = (units[0] && units[0].cityName) || `城市 ${cityCode}`;
+      const byDistrict = new Map();
+      for (const u of units) {
+        const k = u.districtCode || "";
+        if (!byDistrict.has(k)) byDistrict.set(k, []);
+        byDistrict.get(k).push(u);
+      }
+      const codes = [...byDistrict.keys()].sort();
+      for (const code of codes) {
+        const list = byDistrict.get(code);
+        const districtName = code ? list[0].districtName || `区县 ${code}` : "市级单位";
+        list.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === "street" ? -1 : 1));
+        groups.push({ label: `${cityName} · ${districtName}`, cityName, districtName, units: list });
+      }
+    }
+    return groups;
+  }
+
+  function loadUnits() {
+    if (!state.unitsPromise)
+      state.unitsPromise = call(API.units)
+        .then((r) => {
+          const items = (r && r.items) || [];
+          state.units = { items, byId: new Map(items.map((u) => [u.unitId, u])), groups: groupUnits(items) };
+          return state.units;
+        })
+        .catch((e) => {
+          state.unitsPromise = null;
+          throw e;
+        });
+    return state.unitsPromise;
+  }
+
+  const unitName = (id) => (id && state.units && state.units.byId.get(id) ? state.units.byId.get(id).unitName : id);
+  const kindTag = (u) => (u.kind === "street" ? "街道" : "部门");
+
+  /** A searchable list of units grouped by city and district; `value` is the chosen unit id. */
+  function unitPicker(opts = {}) {
+    const picked = h("div", { class: "picked muted" }, "尚未选择承办单位");
+    const search = h("input", { type: "search", class: "unit-search", placeholder: "搜索单位名称、编号或区县", "aria-label": "搜索承办单位", autocomplete: "off" });
+    const count = h("span", { class: "muted small" });
+    const list = h("div", { class: "unit-list", role: "radiogroup", "aria-label": "承办单位" });
+    const picker = { value: "", node: null };
+    const groupNodes = [];
+    // the case's own district first, then its city's city-level units, then everything else
+    const near = opts.districtCode || "";
+    const rank = (g) => {
+      const u = g.units[0] || {};
+      if (near && u.districtCode === near) return 0;
+      if (near && u.cityCode === near.slice(0, 4)) return u.districtCode ? 2 : 1;
+      return 3;
+    };
+    const ordered = state.units.groups.map((g, i) => ({ g, i })).sort((a, b) => rank(a.g) - rank(b.g) || a.i - b.i).map((x) => x.g);
+    for (const g of ordered) {
+      const items = [];
+      for (const u of g.units) {
+        const current = opts.current === u.unitId;
+        const input = h("input", { type: "radio", name: "unit", value: u.unitId, disabled: current });
+        input.addEventListener("change", () => {
+          picker.value = u.unitId;
+          picked.className = "picked";
+          clear(picked, "已选：", h("strong", null, u.unitName), ` （${u.unitId}）`);
+        });
+        const row = h("label", { class: current ? "unit-opt current" : "unit-opt" }, input, h("span", { class: "unit-name" }, u.unitName), current ? h("span", { class: "tag" }, "现承办") : null, h("span", { class: "tag" }, kindTag(u)), h("code", null, u.unitId));
+        items.push({ row, text: `${u.unitName} ${u.unitId} ${g.label}`.toLowerCase() });
+      }
+      const box = h("fieldset", { class: "unit-group" }, h("legend", null, g.label), items.map((i) => i.row));
+      groupNodes.push({ box, items });
+      list.append(box);
+    }
+    const filter = () => {
+      const q = search.value.trim().toLowerCase();
+      const words = q.split(/\s+/).filter(Boolean);
+      let n = 0;
+      for (const g of groupNodes) {
+        let shown = 0;
+        for (const i of g.items) {
+          const ok = words.every((w) => i.text.includes(w));
+          i.row.hidden = !ok;
+          if (ok) shown++;
+        }
+        g.box.hidden = shown === 0;
+        n += shown;
+      }
+      count.textContent = q ? `找到 ${n} 个单位` : `共 ${n} 个单位`;
+    };
+    search.addEventListener("input", filter);
+    search.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") e.preventDefault(); // do not submit the dialog while searching
+    });
+    filter();
+    picker.node = h("div", { class: "unit-picker" }, h("div", { class: "unit-search-row" }, search, count), list, picked);
+    picker.focus = () => search.focus();
+    return picker;
+  }
+
+  // ---------------------------------------------------------------- dialog
+  const dialog = $("#dialog");
+
+  /**
+   * Opens the one dialog. `submit` (async) runs on the primary button; a thrown ApiError is shown
+   * inside the dialog (message and field errors), success closes it.
+   */
+  function openDialog({ title, body, submitLabel, submit, wide }) {
+    clear($("#dialog-title"), title);
+    clear($("#dialog-body"), body);
+    hideMsg($("#dialog-msg"));
+    dialog.classList.toggle("wide", !!wide);
+    const foot = $("#dialog-foot");
+    const cancel = h("button", { type: "button", class: "btn", onclick: () => dialog.close() }, submit ? "取消" : "关闭");
+    if (submit) {
+      const ok = h("button", { type: "submit", class: "btn btn-primary" }, submitLabel || "确定");
+      clear(foot, cancel, ok);
+      dialog.onsubmit = async (e) => {
+        e.preventDefault();
+        if (ok.disabled) return;
+        hideMsg($("#dialog-msg"));
+        ok.disabled = true;
+        try {
+          const done = await submit();
+          if (done !== false) dialog.close();
+        } catch (err) {
+          showError($("#dialog-msg"), err);
+        } finally {
+          ok.disabled = false;
+        }
+      };
+    } else {
+      clear(foot, cancel);
+      dialog.onsubmit = (e) => e.preventDefault();
+    }
+    if (typeof dialog.showModal === "function") dialog.showModal();
+    else dialog.setAttribute("open", "");
+  }
+
+  $("#dialog-close").addEventListener("click", () => dialog.close());
+
+  function localFail(text) {
+    showInfo($("#dialog-msg"), text);
+    $("#dialog-msg").className = "msg error";
+    return false;
+  }
+
+  function reasonField(label, placeholder, required) {
+    const area = h("textarea", { rows: 3, maxlength: 500, placeholder, required });
+    return { area, node: h("label", { class: "field" }, h("span", null, label, required ? h("em", { class: "req" }, " *") : null), area) };
+  }
+
+  async function reassignDialog(c, after) {
+    await loadUnits();
+    const picker = unitPicker({ current: c.owner && c.owner.unitId, districtCode: c.location && c.location.districtCode });
+    const reason = reasonField("改派理由", "说明改派原因，例如：事发地实属××街道辖区", true);
+    openDialog({
+      title: `改派：${c.origin.externalId}`,
+      wide: true,
+      body: [
+        h("p", { class: "muted" }, "现承办单位：", c.owner ? c.owner.unitName : "无", "。改派后原任务撤回，案件转交新单位办理。"),
+        picker.node,
+        reason.node,
+      ],
+      submitLabel: "确认改派",
+      submit: async () => {
+        if (!picker.value) return localFail("请选择新的承办单位");
+        if (!reason.area.value.trim()) return localFail("请填写改派理由");
+        await call(API.reassign, { params: { id: c.id }, body: { unitId: picker.value, reason: reason.area.value.trim() } });
+        toast(`已改派至${unitName(picker.value)}`);
+        after();
+      },
+    });
+    picker.focus();
+  }
+
+  function returnDialog(c, after) {
+    const reason = reasonField("退单理由（含依据）", "说明退回 12345 的理由和依据", true);
+    openDialog({
+      title: `退单：${c.origin.externalId}`,
+      body: [h("p", { class: "muted" }, "退单后，案件退回 12345 平台重新派单，承办单位的任务将被撤回。此操作不可撤销。"), reason.node],
+      submitLabel: "确认退单",
+      submit: async () => {
+        if (!reason.area.value.trim()) return localFail("请填写退单理由");
+        await call(API.returnCase, { params: { id: c.id }, body: { reason: reason.area.value.trim() } });
+        toast("已退单，退回 12345");
+        after();
+      },
+    });
+    reason.area.focus();
+  }
+
+  async function assignDialog(c, after) {
+    await loadUnits();
+    const picker = unitPicker({ districtCode: c.location && c.location.districtCode });
+    const note = reasonField("派单说明（可选）", "给承办单位的说明", false);
+    openDialog({
+      title: `派单：${c.origin.externalId}`,
+      wide: true,
+      body: [
+        h("p", { class: "case-brief" }, h("strong", null, c.title), h("br"), h("span", { class: "muted" }, (c.category && c.category.path ? c.category.path.join(" / ") : ""), " · ", (c.location && c.location.address) || "")),
+        picker.node,
+        note.node,
+      ],
+      submitLabel: "确认派单",
+      submit: async () => {
+        if (!picker.value) return localFail("请选择承办单位");
+        const body = { unitId: picker.value };
+        if (note.area.value.trim()) body.note = note.area.value.trim();
+        await call(API.assign, { params: { id: c.id }, body });
+        toast(`已派单至${unitName(picker.value)}`);
+        after();
+      },
+    });
+    picker.focus();
+  }
+
+  // ---------------------------------------------------------------- session
+  function setSession(key, role) {
+    state.key = key;
+    state.role = role;
+    sessionStorage.setItem(STORE_KEY, key);
+    sessionStorage.setItem(STORE_ROLE, role);
+  }
+
+  function logout(message) {
+    sessionStorage.removeItem(STORE_KEY);
+    sessionStorage.removeItem(STORE_ROLE);
+    state.key = null;
+    state.role = null;
+    state.units = null;
+    state.unitsPromise = null;
+    stopTimers();
+    if (dialog.open) dialog.close();
+    $("#login-key").value = "";
+    if (location.hash && location.hash !== "#/login") history.replaceState(null, "", "#/login");
+    route();
+    if (message) showError($("#login-msg"), message);
+  }
+
+  function sessionExpired(err) {
+    setTimeout(() => logout(new ApiError(401, null, `登录已失效：${err.message}，请重新登录`)), 0);
+  }
+
+  /** The key's role from API.me; only agents and engineers use the console. 401/403 explained in Chinese. */
+  async function probeRole(key) {
+    let me;
+    try {
+      me = await call(API.me, { key });
+    } catch (e) {
+      throw explainLogin(e);
+    }
+    if (me.role === "agent" || me.role === "engineer") return me.role;
+    const err = new Error(`该密钥（${me.roleLabel || me.role}）无权使用控制台：仅坐席、集成工程师的密钥可以登录。`);
+    throw err;
+  }
+
+  function explainLogin(e) {
+    if (!(e instanceof ApiError)) return e;
+    if (e.status === 401) e.message = `密钥无效：${e.message}。请核对后重新粘贴。`;
+    else if (e.status === 403) e.message = `该密钥无权使用控制台（仅坐席、集成工程师的密钥可以登录）：${e.message}`;
+    return e;
+  }
+
+  $("#login-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const key = $("#login-key").value.trim();
+    const msg = $("#login-msg");
+    hideMsg(msg);
+    if (!key) return showInfo(msg, "请粘贴 API 密钥");
+    const btn = $("#login-submit");
+    btn.disabled = true;
+    btn.textContent = "正在验证…";
+    try {
+      const role = await probeRole(key);
+      setSession(key, role);
+      $("#login-key").value = "";
+      if (!location.hash || location.hash === "#/login") history.replaceState(null, "", "#/cases");
+      route();
+      refreshTriageCount();
+    } catch (err) {
+      showError(msg, err);
+    } finally {
+      btn.disabled = false;
+      btn.textContent = "登录";
+    }
+  });
+
+  $("#logout").addEventListener("click", () => logout());
+
+  // ---------------------------------------------------------------- navigation
+  const VIEWS = ["login", "cases", "case", "triage", "flow"];
+
+  function stopTimers() {
+    for (const t of state.timers) clearInterval(t);
+    state.timers = [];
+  }
+
+  function show(view, tab) {
+    stopTimers();
+    for (const v of VIEWS) $(`#view-${v}`).hidden = v !== view;
+    const loggedIn = !!state.role;
+    $("#tabs").hidden = !loggedIn;
+    $("#session").hidden = !loggedIn;
+    $("#tab-flow").hidden = state.role !== "engineer";
+    if (loggedIn) $("#role-label").textContent = `当前角色：${ROLE_LABEL[state.role] || state.role}`;
+    for (const a of document.querySelectorAll("#tabs a")) {
+      if (a.dataset.tab === tab) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    }
+    return ++state.seq;
+  }
+
+  function route() {
+    if (!state.role) {
+      show("login", null);
+      document.title = "登录 · 统管控制台";
+      $("#login-key").focus();
+      return;
+    }
+    const hash = location.hash || "#/cases";
+    const m = hash.match(/^#\/cases\/([^/?]+)$/);
+    if (m) return viewCase(decodeURIComponent(m[1]));
+    if (hash === "#/triage") return viewTriage();
+    if (hash === "#/flow" && state.role === "engineer") return viewFlow();
+    if (hash !== "#/cases") history.replaceState(null, "", "#/cases");
+    return viewCases();
+  }
+
+  window.addEventListener("hashchange", route);
+
+  // ---------------------------------------------------------------- 案件 list
+  function initFilters() {
+    const st = $("#f-status");
+    clear(
+      st,
+      h("option", { value: "" }, "全部状态"),
+      h("option", { value: OPEN_STATUSES.join(",") }, "在办（待分拨、待签收、办理中）"),
+      STATUS_ORDER.map((s) => h("option", { value: s }, STATUS_LABEL[s])),
+    );
+    clear($("#f-origin"), h("option", { value: "" }, "全部来源"), Object.entries(ORIGIN_LABEL).map(([k, v]) => h("option", { value: k }, v)));
+  }
+
+  async function fillOwnerFilter() {
+    const sel = $("#f-owner");
+    if (sel.dataset.filled) return;
+    const u = await loadUnits();
+    clear(
+      sel,
+      h("option", { value: "" }, "全部单位"),
+      u.groups.map((g) => h("optgroup", { label: g.label }, g.units.map((x) => h("option", { value: x.unitId }, x.unitName)))),
+    );
+    sel.dataset.filled = "1";
+    sel.value = state.list.owner;
+  }
+
+  function writeFilters() {
+    const l = state.list;
+    $("#f-status").value = l.status;
+    $("#f-owner").value = l.owner;
+    $("#f-origin").value = l.origin;
+    $("#f-from").value = l.from;
+    $("#f-to").value = l.to;
+    $("#f-overdue").checked = l.overdue;
+    $("#p-size").value = String(l.pageSize);
+  }
+
+  function readFilters() {
+    const l = state.list;
+    l.status = $("#f-status").value;
+    l.owner = $("#f-owner").value;
+    l.origin = $("#f-origin").value;
+    l.from = $("#f-from").value;
+    l.to = $("#f-to").value;
+    l.overdue = $("#f-overdue").checked;
+  }
+
+  $("#cases-filter").addEventListener("submit", (e) => {
+    e.preventDefault();
+    readFilters();
+    state.list.page = 1;
+    loadCases();
+  });
+  $("#f-reset").addEventListener("click", () => {
+    Object.assign(state.list, { status: "", owner: "", origin: "", from: "", to: "", overdue: false, page: 1 });
+    writeFilters();
+    loadCases();
+  });
+  $("#p-prev").addEventListener("click", () => {
+    if (state.list.page > 1) {
+      state.list.page--;
+      loadCases();
+    }
+  });
+  $("#p-next").addEventListener("click", () => {
+    state.list.page++;
+    loadCases();
+  });
+  $("#p-size").addEventListener("change", () => {
+    state.list.pageSize = Number($("#p-size").value) || 20;
+    state.list.page = 1;
+    loadCases();
+  });
+
+  function viewCases() {
+    show("cases", "cases");
+    document.title = "案件 · 统管控制台";
+    writeFilters();
+    fillOwnerFilter().catch((e) => showError($("#cases-msg"), e));
+    loadCases();
+  }
+
+  const caseHref = (id) => `#/cases/${encodeURIComponent(id)}`;
+
+  async function loadCases() {
+    const seq = state.seq;
+    const token = (state.listToken = {}); // only the latest query may fill the table
+    const l = state.list;
+    const msg = $("#cases-msg");
+    const tbody = $("#cases-table tbody");
+    if (l.from && l.to && l.from > l.to) return showInfo(msg, "受理时间起不能晚于受理时间止");
+    hideMsg(msg);
+    tbody.classList.add("loading");
+    try {
+      const r = await call(API.cases, {
+        query: {
+          status: l.status,
+          owner: l.owner,
+          origin: l.origin,
+          from: l.from ? `${l.from}T00:00:00+08:00` : "",
+          to: l.to ? `${l.to}T23:59:59.999+08:00` : "",
+          overdue: l.overdue ? "true" : "",
+          page: l.page,
+          pageSize: l.pageSize,
+        },
+      });
+      if (seq !== state.seq || token !== state.listToken) return;
+      const pages = Math.max(1, Math.ceil(r.total / r.pageSize));
+      if (r.page > pages && r.total > 0) {
+        l.page = pages;
+        return loadCases();
+      }
+      const rows = r.items.map((c) => {
+        const over = isOverdue(c);
+        const tr = h(
+          "tr",
+          { class: over ? "clickable overdue" : "clickable", onclick: (e) => {
+            if (!(e.target instanceof HTMLAnchorElement)) location.hash = caseHref(c.id);
+          } },
+          h("td", { class: "nowrap" }, h("a", { href: caseHref(c.id), title: `案件编号 ${c.id}` }, c.origin.externalId), h("div", { class: "sub" }, ORIGIN_LABEL[c.origin.system] || c.origin.system)),
+          h("td", { class: "title-cell" }, c.title),
+          h("td", { class: "nowrap" }, c.appealType),
+          h("td", null, c.owner ? c.owner.unitName : c.status === "TRIAGE" ? h("span", { class: "muted" }, "待分拨") : dash),
+          h("td", { class: "nowrap" }, statusBadge(c.status, c.statusLabel)),
+          h("td", { class: "nowrap" }, fmt(c.receivedAt)),
+          h("td", { class: "nowrap" }, fmt(c.handleDeadline), over ? [" ", badge("超期", "overdue-badge")] : null),
+        );
+        return tr;
+      });
+      fillBody(tbody, rows, 7, l.overdue ? "没有超期案件" : "没有符合条件的案件");
+      $("#p-info").textContent = `共 ${r.total} 条 · 第 ${r.page} / ${pages} 页`;
+      $("#p-prev").disabled = r.page <= 1;
+      $("#p-next").disabled = r.page >= pages;
+      $("#cases-summary").textContent = `共 ${r.total} 件`;
+    } catch (e) {
+      if (seq === state.seq && token === state.listToken) showError(msg, e);
+    } finally {
+      if (token === state.listToken) tbody.classList.remove("loading");
+    }
+  }
+
+  // ---------------------------------------------------------------- 案件详情
+  function viewCase(id) {
+    const seq = show("case", "cases");
+    document.title = "案件详情 · 统管控制台";
+    const body = $("#case-body");
+    const msg = $("#case-msg");
+    hideMsg(msg);
+    clear(body, h("p", { class: "muted" }, "正在加载…"));
+    Promise.all([call(API.caseGet, { params: { id } }), loadUnits().catch(() => null)])
+      .then(([c]) => {
+        if (seq !== state.seq) return;
+        document.title = `${c.origin.externalId} · 统管控制台`;
+        clear(body, renderCase(c));
+      })
+      .catch((e) => {
+        if (seq !== state.seq) return;
+        clear(body);
+        showError(msg, e);
+      });
+  }
+
+  function actorLabel(a) {
+    if (!a) return dash;
+    const kind = ACTOR_KIND[a.kind] || a.kind;
+    let who = a.id || "";
+    if (a.kind === "system") who = ORIGIN_LABEL[who] || who;
+    else if (a.kind === "unit") who = unitName(who);
+    else if (a.kind === "agent") who = ROLE_LABEL[who] || who;
+    else if (a.kind === "hub") who = HUB_ACTOR[who] || who;
+    return !who || who === kind ? kind : `${kind} · ${who}`;
+  }
+
+  function outboundTarget(o) {
+    const sys = SYSTEM_LABEL[o.system] || o.system;
+    return o.target ? `${sys} · ${unitName(o.target)}` : sys;
+  }
+
+  function renderCase(c) {
+    const reload = () => viewCase(c.id);
+    const over = isOverdue(c);
+    const agent = state.role === "agent";
+    const actions = [];
+    if (agent && ALLOWED.assign.includes(c.status)) actions.push(h("button", { type: "button", class: "btn btn-primary", onclick: () => assignDialog(c, reload).catch((e) => showError($("#case-msg"), e)) }, "派单"));
+    if (agent && ALLOWED.reassign.includes(c.status)) actions.push(h("button", { type: "button", class: "btn btn-primary", onclick: () => reassignDialog(c, reload).catch((e) => showError($("#case-msg"), e)) }, "改派"));
+    if (agent && ALLOWED.returnCase.includes(c.status)) actions.push(h("button", { type: "button", class: "btn btn-danger", onclick: () => returnDialog(c, reload) }, "退单"));
+
+    const head = h(
+      "div",
+      { class: "panel case-head" },
+      h(
+        "div",
+        { class: "case-title" },
+        h("h1", null, c.title),
+        h("div", { class: "case-meta" }, statusBadge(c.status, c.statusLabel), over ? badge("超期", "overdue-badge") : null, h("span", null, "工单编号 ", h("strong", null, c.origin.externalId)), h("span", { class: "muted" }, "案件编号 ", c.id)),
+      ),
+      actions.length ? h("div", { class: "case-actions" }, actions) : null,
+    );
+
+    const loc = c.location || {};
+    const rep = c.reporter || {};
+    const routing = c.routing || null;
+    const cat = c.category || {};
+
+    const basic = section(
+      "基本信息",
+      dl([
+        ["来源系统", ORIGIN_LABEL[c.origin.system] || c.origin.system],
+        ["工单编号", c.origin.externalId],
+        ["受理渠道", c.origin.channel],
+        ["诉求类型", c.appealType],
+        ["诉求分类", h("span", null, (cat.path || []).join(" / ") || dash, cat.code ? h("code", { class: "code" }, cat.code) : h("span", { class: "muted" }, "（不在本市分类目录中）"))],
+        ["紧急程度", c.urgency ? badge(c.urgency, c.urgency === "紧急" ? "urg-high" : c.urgency === "较急" ? "urg-mid" : "urg-low") : dash],
+        ["受理时间", fmt(c.receivedAt, true)],
+        ["签收时限", fmt(c.signDeadline, true)],
+        ["办理时限", h("span", null, fmt(c.handleDeadline, true), over ? [" ", badge("超期", "overdue-badge")] : null)],
+        ["状态", statusBadge(c.status, c.statusLabel)],
+      ]),
+    );
+
+    const appeal = section(
+      "诉求内容",
+      dl([
+        ["标题", c.title, { wide: true }],
+        ["诉求内容", h("div", { class: "prose" }, val(c.content)), { wide: true }],
+      ]),
+    );
+
+    const place = section(
+      "事发地点与来电人",
+      dl([
+        ["事发地址", loc.address, { wide: true }],
+        ["区县", loc.district || loc.districtCode ? h("span", null, val(loc.district), loc.districtCode ? h("code", { class: "code" }, loc.districtCode) : null) : dash],
+        ["街道", loc.street],
+        ["社区", loc.community],
+        ["网格编码", loc.gridCode ? h("code", null, loc.gridCode) : dash],
+        ["来电人", rep.confidential ? badge("保密", "secret") : val(rep.name)],
+        ["联系电话", rep.confidential ? h("span", { class: "muted" }, "保密（身份信息不转交承办单位）") : val(rep.phone)],
+      ]),
+    );
+
+    const handling = section(
+      "派单与办理",
+      dl([
+        ["承办单位", c.owner ? h("span", null, c.owner.unitName, h("code", { class: "code" }, c.owner.unitId)) : c.status === "TRIAGE" ? "待人工分拨" : dash],
+        ["协办单位", c.coUnits && c.coUnits.length ? c.coUnits.map((u) => u.unitName).join("、") : dash],
+        ["派单依据", routing ? h("div", { class: "prose" }, val(routing.reason)) : dash, { wide: true }],
+        ["派单方式", routing ? DECIDED_BY[routing.decidedBy] || routing.decidedBy : dash],
+        ["派单规则", routing && routing.ruleId ? h("span", null, h("code", null, routing.ruleId), routing.ruleName ? ` ${routing.ruleName}` : "") : dash],
+        ["派单原则", routing && routing.principle ? badge(routing.principle, "principle") : dash],
+        ["派单时间", routing ? fmt(routing.decidedAt, true) : dash],
+        routing && routing.excluded && routing.excluded.length ? ["已排除单位", routing.excluded.map(unitName).join("、"), { wide: true }] : [null],
+        ["办理结果", c.outcome === null || c.outcome === undefined ? dash : `${c.outcome} ${OUTCOME_LABEL[c.outcome] || ""}`],
+        ["满意度", c.satisfaction === null || c.satisfaction === undefined ? dash : `${c.satisfaction} ${SATISFACTION_LABEL[c.satisfaction] || ""}`],
+        ["答复内容", h("div", { class: "prose" }, val(c.replyText)), { wide: true }],
+        ["重办次数", String(c.reworkCount ?? 0)],
+        ["催办次数", String(c.urgeCount ?? 0)],
+      ]),
+    );
+
+    const timeline = section(
+      "流转记录",
+      table(
+        ["时间", "事件", "操作方", "说明"],
+        (c.timeline || []).map((e) =>
+          h(
+            "tr",
+            { class: e.type === "OUTBOUND_FAILED" ? "bad" : null },
+            h("td", { class: "nowrap" }, fmt(e.at, true)),
+            h("td", { class: "nowrap" }, badge(EVENT_LABEL[e.type] || e.type, `ev ev-${e.type.toLowerCase()}`)),
+            h("td", { class: "actor-cell" }, actorLabel(e.actor)),
+            h(
+              "td",
+              null,
+              e.summary,
+              e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus ? h("div", { class: "sub" }, `状态：${STATUS_LABEL[e.fromStatus] || e.fromStatus} → ${STATUS_LABEL[e.toStatus] || e.toStatus}`) : null,
+            ),
+          ),
+        ),
+        "暂无流转记录",
+      ),
+    );
+
+    const tasks = section(
+      "任务",
+      table(
+        ["单位", "承办/协办", "轮次", "状态", "派发时间", "更新时间"],
+        (c.tasks || []).map((t) =>
+          h(
+            "tr",
+            null,
+            h("td", null, t.unitName || unitName(t.unitId), h("div", { class: "sub" }, t.unitId)),
+            h("td", { class: "nowrap" }, TASK_ROLE[t.role] || t.role),
+            h("td", { class: "nowrap" }, t.round ? `重办第 ${t.round} 轮` : "首办"),
+            h("td", { class: "nowrap" }, badge(TASK_STATUS[t.status] || t.status, `task-${t.status}`)),
+            h("td", { class: "nowrap" }, fmt(t.createdAt, true)),
+            h("td", { class: "nowrap" }, fmt(t.updatedAt, true)),
+          ),
+        ),
+        "暂无任务",
+      ),
+    );
+
+    const engineer = state.role === "engineer";
+    const outbound = section(
+      "外发消息",
+      table(
+        ["系统", "类型", "状态", "尝试次数", "最后错误", "创建时间", "送达时间"].concat(engineer ? ["操作"] : []),
+        (c.outbound || []).map((o) =>
+          h(
+            "tr",
+            { class: o.status === "dead" ? "bad" : null },
+            h("td", null, outboundTarget(o)),
+            h("td", { class: "nowrap" }, OUTBOUND_KIND[o.kind] || o.kind),
+            h("td", { class: "nowrap" }, badge(OUTBOX_STATUS[o.status] || o.status, `ob-${o.status}`)),
+            h("td", { class: "num" }, String(o.attempts ?? 0)),
+            h("td", { class: "err-cell" }, val(o.lastError)),
+            h("td", { class: "nowrap" }, fmt(o.createdAt, true)),
+            h("td", { class: "nowrap" }, fmt(o.sentAt, true)),
+            engineer ? h("td", null, o.status === "dead" || o.status === "pending" ? retryButton(o.id, reload) : null) : null,
+          ),
+        ),
+        "暂无外发消息",
+      ),
+    );
+
+    return [head, h("div", { class: "case-grid" }, basic, place), appeal, handling, timeline, tasks, outbound];
+  }
+
+  function section(title, ...content) {
+    return h("section", { class: "panel" }, h("h2", null, title), content);
+  }
+
+  function retryButton(id, after) {
+    return h(
+      "button",
+      {
+        type: "button",
+        class: "btn btn-small",
+        onclick: async (e) => {
+          const b = e.currentTarget;
+          b.disabled = true;
+          try {
+            await call(API.outboxRetry, { params: { id } });
+            toast(`消息 ${id} 已重新排队发送`);
+            after();
+          } catch (err) {
+            b.disabled = false;
+            toastError(err);
+          }
+        },
+      },
+      "重发",
+    );
+  }
+
+  function toastError(err) {
+    const m = err instanceof ApiError ? `${err.message}${err.errors.length ? `：${err.errors.map((x) => x.message).join("；")}` : ""}` : String(err);
+    toast(`操作失败：${m}`);
+  }
+
+  // ---------------------------------------------------------------- 待分拨
+  $("#triage-refresh").addEventListener("click", () => loadTriage());
+
+  function viewTriage() {
+    show("triage", "triage");
+    document.title = "待分拨 · 统管控制台";
+    loadTriage();
+    state.timers.push(setInterval(tickCountdowns, 1000));
+  }
+
+  function countdownText(returnAt) {
+    const d = parseTime(returnAt);
+    if (!d) return dash;
+    const left = d.getTime() - Date.now();
+    if (left <= 0) return `已到退单时限（${fmt(returnAt)}），等待自动退单`;
+    return `将于 ${fmt(returnAt)} 自动退单（剩余 ${duration(left)}）`;
+  }
+
+  function tickCountdowns() {
+    for (const el of document.querySelectorAll("#triage-table [data-return-at]")) {
+      el.textContent = countdownText(el.dataset.returnAt);
+      const left = parseTime(el.dataset.returnAt).getTime() - Date.now();
+      el.classList.toggle("soon", left < 15 * 60_000);
+    }
+  }
+
+  async function loadTriage() {
+    const seq = state.seq;
+    const msg = $("#triage-msg");
+    hideMsg(msg);
+    try {
+      const r = await call(API.triage);
+      if (seq !== state.seq) return;
+      const agent = state.role === "agent";
+      const rows = r.items.map((c) =>
+        h(
+          "tr",
+          null,
+          h("td", { class: "nowrap" }, h("a", { href: caseHref(c.id), title: `案件编号 ${c.id}` }, c.origin.externalId), h("div", { class: "sub" }, ORIGIN_LABEL[c.origin.system] || c.origin.system)),
+          h("td", { class: "title-cell" }, c.title, h("div", { class: "sub" }, `${c.appealType} · ${c.urgency}`)),
+          h("td", null, (c.category && c.category.path ? c.category.path.join(" / ") : "") || dash),
+          h("td", null, val(c.location && c.location.address)),
+          h("td", { class: "nowrap" }, fmt(c.triageSince)),
+          h("td", null, c.returnAt ? h("span", { class: "countdown", dataset: { returnAt: c.returnAt } }, countdownText(c.returnAt)) : dash),
+          h(
+            "td",
+            { class: "nowrap" },
+            agent ? h("button", { type: "button", class: "btn btn-primary btn-small", onclick: () => assignDialog(c, loadTriage).catch((e) => showError(msg, e)) }, "派单") : null,
+            " ",
+            h("a", { href: caseHref(c.id), class: "btn btn-small" }, "详情"),
+          ),
+        ),
+      );
+      fillBody($("#triage-table tbody"), rows, 7, "暂无待分拨案件");
+      tickCountdowns();
+      $("#triage-summary").textContent = `共 ${r.total} 件`;
+      setTriageCount(r.total);
+    } catch (e) {
+      if (seq === state.seq) showError(msg, e);
+    }
+  }
+
+  function refreshTriageCount() {
+    call(API.triage).then(
+      (r) => setTriageCount(r.total),
+      () => null,
+    );
+  }
+
+  function setTriageCount(n) {
+    const a = $('#tabs a[data-tab="triage"]');
+    clear(a, "待分拨", n ? h("span", { class: "count" }, String(n)) : null);
+  }
+
+  // ---------------------------------------------------------------- 流转健康 (engineers)
+  $("#flow-refresh").addEventListener("click", () => loadFlow());
+
+  function viewFlow() {
+    show("flow", "flow");
+    document.title = "流转健康 · 统管控制台";
+    loadFlow();
+    state.timers.push(
+      setInterval(() => {
+        if (!document.hidden) loadFlow();
+      }, FLOW_REFRESH_MS),
+    );
+  }
+
+  function card(title, body, cls) {
+    return h("div", { class: `card ${cls || ""}` }, h("h3", null, title), body);
+  }
+
+  function unavailable(part) {
+    return part && typeof part === "object" && "unavailable" in part ? h("p", { class: "msg error" }, "暂不可用：", String(part.unavailable)) : null;
+  }
+
+  function filterCasesLink(text, patch) {
+    return h(
+      "a",
+      {
+        href: "#/cases",
+        onclick: () => {
+          Object.assign(state.list, { status: "", owner: "", origin: "", from: "", to: "", overdue: false, page: 1 }, patch);
+        },
+      },
+      text,
+    );
+  }
+
+  function renderFlowCards(f) {
+    const cards = [];
+    // cases by status
+    const cs = f.cases || {};
+    const caseCard =
+      unavailable(cs) ||
+      h(
+        "table",
+        { class: "kv" },
+        h(
+          "tbody",
+          null,
+          STATUS_ORDER.map((s) => h("tr", null, h("th", null, filterCasesLink(STATUS_LABEL[s], { status: s })), h("td", { class: "num" }, String(cs[s] || 0)))),
+          h("tr", { class: "total" }, h("th", null, "合计"), h("td", { class: "num" }, String(STATUS_ORDER.reduce((n, s) => n + (cs[s] || 0), 0)))),
+        ),
+      );
+    cards.push(card("案件状态", caseCard));
+
+    const overdue = f.overdue;
+    cards.push(
+      card(
+        "超期案件",
+        h(
+          "div",
+          null,
+          h("div", { class: overdue ? "big bad-text" : "big" }, overdue === null || overdue === undefined ? dash : String(overdue)),
+          h("p", { class: "muted small" }, "超过办理时限仍未回复（待分拨、待签收、办理中）"),
+          overdue ? filterCasesLink("查看超期案件 ›", { overdue: true }) : null,
+        ),
+        overdue ? "alert" : "",
+      ),
+    );
+
+    // outbox
+    const ob = f.outbox || {};
+    let obBody = unavailable(ob);
+    if (!obBody) {
+      const unsentAges = ["pending", "inflight"].map((s) => ob[s] && ob[s].oldestAgeSeconds).filter((x) => typeof x === "number");
+      const oldest = unsentAges.length ? Math.max(...unsentAges) : null;
+      obBody = h(
+        "div",
+        null,
+        h(
+          "table",
+          { class: "kv" },
+          h(
+            "tbody",
+            null,
+            ["pending", "inflight", "dead", "sent"].map((s) =>
+              h(
+                "tr",
+                { class: s === "dead" && ob[s] && ob[s].count ? "bad" : null },
+                h("th", null, OUTBOX_STATUS[s]),
+                h("td", { class: "num" }, String((ob[s] && ob[s].count) || 0)),
+                h("td", { class: "muted small" }, ob[s] && typeof ob[s].oldestAgeSeconds === "number" && s !== "sent" ? `最早 ${duration(ob[s].oldestAgeSeconds * 1000)}前` : ""),
+              ),
+            ),
+          ),
+        ),
+        h("p", { class: oldest !== null && oldest > 300 ? "small bad-text" : "muted small" }, oldest === null ? "没有积压的待发消息" : `最早未发送的消息已等待 ${duration(oldest * 1000)}`),
+      );
+    }
+    cards.push(card("外发消息", obBody, ob.dead && ob.dead.count ? "alert" : ""));
+
+    // inbound
+    const ib = f.inbound || {};
+    let ibBody = unavailable(ib);
+    if (!ibBody) {
+      const hour = ib.lastHour || {};
+      const day = ib.lastDay || {};
+      ibBody = h(
+        "div",
+        null,
+        h(
+          "table",
+          { class: "kv" },
+          h("thead", null, h("tr", null, h("th", null, ""), h("th", { class: "num" }, "近 1 小时"), h("th", { class: "num" }, "近 24 小时"))),
+          h(
+            "tbody",
+            null,
+            Object.keys(INBOUND_OUTCOME).map((k) =>
+              h("tr", { class: (k === "rejected" || k === "error") && hour[k] ? "bad" : null }, h("th", null, INBOUND_OUTCOME[k]), h("td", { class: "num" }, String(hour[k] || 0)), h("td", { class: "num" }, String(day[k] || 0))),
+            ),
+          ),
+        ),
+        h("p", { class: "muted small" }, "最近收到：", ib.lastReceivedAt ? fmt(ib.lastReceivedAt, true) : "暂无"),
+      );
+    }
+    cards.push(card("入站报文", ibBody));
+    clear($("#flow-cards"), cards);
+
+    // breakers
+    const br = f.breakers || {};
+    const tbody = $("#breakers-table tbody");
+    if (br.unavailable) fillBody(tbody, [], 7, `暂不可用：${br.unavailable}`);
+    else {
+      const rows = (br.items || []).map((b) => {
+        const [sys, target] = String(b.name).split(":");
+        const label = target ? `${SYSTEM_LABEL[sys] || sys} · ${unitName(target)}` : SYSTEM_LABEL[sys] || sys;
+        return h(
+          "tr",
+          { class: b.state === "open" ? "bad" : null },
+          h("td", null, label, h("div", { class: "sub" }, b.name)),
+          h("td", { class: "err-cell" }, val(b.baseUrl)),
+          h("td", { class: "nowrap" }, badge(BREAKER_STATE[b.state] || b.state, `br-${b.state}`)),
+          h("td", { class: "num" }, String(b.successes ?? 0)),
+          h("td", { class: "num" }, String(b.failures ?? 0)),
+          h("td", { class: "num" }, String(b.rejects ?? 0)),
+          h("td", { class: "num" }, String(b.timeouts ?? 0)),
+        );
+      });
+      fillBody(tbody, rows, 7, "本节点尚未调用外部接口");
+    }
+    $("#breakers-table").dataset.node = br.node || "";
+  }
+
+  function renderDead(items) {
+    const rows = items.map((o) =>
+      h(
+        "tr",
+        { class: "bad" },
+        h("td", { class: "nowrap" }, h("code", null, o.id)),
+        h("td", { class: "nowrap" }, h("a", { href: caseHref(o.caseId) }, o.caseId)),
+        h("td", null, outboundTarget(o)),
+        h("td", { class: "nowrap" }, OUTBOUND_KIND[o.kind] || o.kind),
+        h("td", { class: "num" }, String(o.attempts ?? 0)),
+        h("td", { class: "err-cell" }, val(o.lastError)),
+        h("td", { class: "nowrap" }, fmt(o.createdAt, true)),
+        h("td", null, retryButton(o.id, loadFlow)),
+      ),
+    );
+    fillBody($("#dead-table tbody"), rows, 8, "没有发送失败的消息");
+  }
+
+  function errorSummary(m) {
+    const errs = Array.isArray(m.errors) ? m.errors : [];
+    if (errs.length) {
+      const first = errs[0];
+      const text = `${first.pointer ? `${first.pointer}：` : ""}${first.message || first.messageEn || ""}`;
+      return errs.length > 1 ? `${text}（等 ${errs.length} 处）` : text;
+    }
+    return m.errorCode || dash;
+  }
+
+  function renderRejected(items) {
+    const rows = items.map((m) =>
+      h(
+        "tr",
+        null,
+        h("td", { class: "nowrap" }, fmt(m.receivedAt, true)),
+        h("td", { class: "nowrap" }, SYSTEM_LABEL[m.system] || m.system, m.role ? h("div", { class: "sub" }, `密钥角色 ${m.role}`) : null),
+        h("td", null, INBOUND_KIND[m.kind] || m.kind),
+        h("td", { class: "err-cell" }, `${m.method} ${m.path}`),
+        h("td", { class: "nowrap" }, String(m.httpStatus), m.errorCode ? h("div", { class: "sub" }, m.errorCode) : null),
+        h("td", { class: "err-cell" }, errorSummary(m)),
+        h("td", null, h("button", { type: "button", class: "btn btn-small", onclick: () => rawDialog(m.id) }, "查看原文")),
+      ),
+    );
+    fillBody($("#rejected-table tbody"), rows, 7, "最近没有拒收的报文");
+  }
+
+  async function loadFlow() {
+    const seq = state.seq;
+    const msg = $("#flow-msg");
+    loadUnits().catch(() => null);
+    const [flow, dead, rejected] = await Promise.allSettled([
+      call(API.flow),
+      call(API.outbox, { query: { status: "dead" } }),
+      call(API.inbound, { query: { outcome: "rejected", limit: 20 } }),
+    ]);
+    if (seq !== state.seq) return;
+    const failed = [flow, dead, rejected].find((x) => x.status === "rejected");
+    if (failed) showError(msg, failed.reason);
+    else hideMsg(msg);
+    if (flow.status === "fulfilled") renderFlowCards(flow.value || {});
+    if (dead.status === "fulfilled") renderDead((dead.value && dead.value.items) || []);
+    if (rejected.status === "fulfilled") renderRejected((rejected.value && rejected.value.items) || []);
+    const at = flow.status === "fulfilled" && flow.value && flow.value.at ? flow.value.at : new Date().toISOString();
+    $("#flow-updated").textContent = `每 10 秒自动刷新 · 上次刷新 ${fmt(at, true).slice(11)}`;
+  }
+
+  async function rawDialog(id) {
+    let m;
+    try {
+      m = await call(API.inboundGet, { params: { id } });
+    } catch (e) {
+      return toastError(e);
+    }
+    const raw = m.body === null || m.body === undefined ? "" : String(m.body);
+    const pre = h("pre", { class: "raw" }, raw || "（空报文）");
+    let pretty = null;
+    try {
+      pretty = raw ? JSON.stringify(JSON.parse(raw), null, 2) : null;
+    } catch {
+      pretty = null;
+    }
+    let showingPretty = false;
+    const toggle = !raw
+      ? null
+      : pretty
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-small",
+            onclick: (e) => {
+              showingPretty = !showingPretty;
+              pre.textContent = showingPretty ? pretty : raw;
+              e.currentTarget.textContent = showingPretty ? "显示原文" : "格式化 JSON";
+            },
+          },
+          "格式化 JSON",
+        )
+      : h("span", { class: "muted small" }, "（不是合法的 JSON，按原样显示）");
+    const errs = Array.isArray(m.errors) ? m.errors : [];
+    openDialog({
+      title: `入站报文 ${m.id}`,
+      wide: true,
+      body: [
+        dl([
+          ["接收时间", fmt(m.receivedAt, true)],
+          ["来源系统", `${SYSTEM_LABEL[m.system] || m.system}（${m.system}）`],
+          ["报文类型", INBOUND_KIND[m.kind] || m.kind],
+          ["密钥角色", m.role],
+          ["请求", `${m.method} ${m.path}`, { wide: true }],
+          ["内容类型", m.contentType],
+          ["大小", `${m.bodyBytes ?? 0} 字节${m.truncated ? "（原文过长，仅保留前一部分）" : ""}`],
+          ["处理结果", `${INBOUND_OUTCOME[m.outcome] || m.outcome} · HTTP ${m.httpStatus}${m.errorCode ? ` · ${m.errorCode}` : ""}`],
+          ["关联案件", m.caseId ? h("a", { href: caseHref(m.caseId), onclick: () => dialog.close() }, m.caseId) : dash],
+        ]),
+        errs.length ? h("div", null, h("h3", null, "校验错误"), h("ul", { class: "field-errors" }, errs.map((x) => h("li", null, x.pointer ? `${x.pointer}：` : "", x.message || x.messageEn || JSON.stringify(x))))) : null,
+        h("h3", null, "请求头"),
+        h("pre", { class: "raw small" }, JSON.stringify(m.headers || {}, null, 2)),
+        h("div", { class: "raw-head" }, h("h3", null, "报文原文"), toggle),
+        pre,
+      ],
+    });
+  }
+
+  // ---------------------------------------------------------------- start
+  async function start() {
+    initFilters();
+    const key = sessionStorage.getItem(STORE_KEY);
+    const role = sessionStorage.getItem(STORE_ROLE);
+    if (key && (role === "agent" || role === "engineer")) {
+      state.key = key;
+      state.role = role;
+    } else if (key) {
+      try {
+        setSession(key, await probeRole(key));
+      } catch (e) {
+        sessionStorage.removeItem(STORE_KEY);
+        route();
+        showError($("#login-msg"), e);
+        return;
+      }
+    }
+    route();
+    if (state.role) refreshTriageCount();
+  }
+
+  start();
+})();
