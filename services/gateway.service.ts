@@ -161,6 +161,7 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
     port: 3000,
     ip: "0.0.0.0",
     log4XXResponses: false,
+    logRouteRegistration: "debug",
     logRequest: "debug",
     logResponse: "debug",
     routes: [
