@@ -49,6 +49,7 @@ export interface Config {
   hubUrl: string;
   triageTimeoutMs: number;
   triageSweepCron: string;
+  deadlineSweepCron: string;
   relayIntervalMs: number;
   outboxMaxAttempts: number;
   maxBodyBytes: number;
@@ -197,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hubUrl,
     triageTimeoutMs: dur("TRIAGE_TIMEOUT", "2h"),
     triageSweepCron: str("TRIAGE_SWEEP_CRON") ?? "*/30 * * * * *",
+    deadlineSweepCron: str("DEADLINE_SWEEP_CRON") ?? "0 * * * * *",
     relayIntervalMs: int("RELAY_INTERVAL_MS", 500, 20, 60_000),
     outboxMaxAttempts: int("OUTBOX_MAX_ATTEMPTS", 12, 1, 1000),
     maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024, 1024),

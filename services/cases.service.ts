@@ -9,7 +9,7 @@
  * only: a crash at any point leaves the message in the outbox, and its lease expiry sends it again.
  */
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { and, asc, count, desc, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { CaseDraft, CaseStatus } from "../contracts/types";
 import { transition, STATUS_LABEL, type CaseAction } from "../domain/lifecycle";
 import type { RoutingDecision } from "../domain/routing";
@@ -399,6 +399,46 @@ const CasesService: ServiceSchema<ServiceSettingSchema, Methods, Vars> = {
           }
         }
         return { returned };
+      },
+    },
+
+    /**
+     * Schedule: deadlines (每一步都有时限). A unit that has not signed for its task by the sign-for
+     * deadline is urged (催办) once; a case still with its unit after the handling deadline is
+     * supervised (督办) once. Both land on the timeline and reach the owner as an urge.
+     */
+    sweepDeadlines: {
+      async handler(this: This) {
+        const now = new Date();
+        const signLate = await this.db
+          .select({ id: cases.id })
+          .from(cases)
+          .where(and(eq(cases.status, "DISPATCHED"), lt(cases.signDeadline, now), isNull(cases.signUrgedAt)));
+        const handleLate = await this.db
+          .select({ id: cases.id })
+          .from(cases)
+          .where(and(inArray(cases.status, ["DISPATCHED", "IN_PROGRESS"]), lt(cases.handleDeadline, now), isNull(cases.overdueUrgedAt)));
+        // a case late on both counts is supervised for the handling deadline first, urged to sign next time
+        const late = [...handleLate.map((c) => ({ id: c.id, handle: true })), ...signLate.filter((c) => !handleLate.some((h) => h.id === c.id)).map((c) => ({ id: c.id, handle: false }))];
+        let urged = 0;
+        for (const { id, handle } of late) {
+          try {
+            await this.change({ id }, "urge", { kind: "hub", id: "schedule" }, async (w, tx) => {
+              const level = handle ? "督办" : "催办";
+              const deadline = handle ? w.c.handleDeadline! : w.c.signDeadline!;
+              const text = handle ? `已超过办理时限（${deadline.toISOString()}），请尽快办理并回复` : `已超过签收时限（${deadline.toISOString()}）仍未签收，请立即签收`;
+              if (handle) w.patch.overdueUrgedAt = w.now;
+              else w.patch.signUrgedAt = w.now;
+              const owner = (await openTasks(tx, w.c.id)).find((t) => t.role === "owner");
+              if (owner) w.send("unit", owner.unitId, "urge", { taskId: owner.id, caseId: w.c.id, level, text, urgedAt: w.now.toISOString() });
+              w.event("URGED", `系统自动${level}：${text}${owner ? `，已发${owner.unitName}` : ""}`, { level, auto: true, deadline: deadline.toISOString() }, w.c.status as CaseStatus, w.c.status as CaseStatus);
+            });
+            urged++;
+          } catch (e) {
+            if (!(e instanceof HubError)) throw e; // moved on meanwhile
+          }
+        }
+        return { urged };
       },
     },
 

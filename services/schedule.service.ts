@@ -18,16 +18,24 @@ const ScheduleService: ServiceSchema<ServiceSettingSchema, Record<string, never>
 
   started(this: This) {
     const cfg = config();
-    if (!cron.validate(cfg.triageSweepCron)) throw new Error(`配置错误 TRIAGE_SWEEP_CRON=${cfg.triageSweepCron}: 不是合法的 cron 表达式 / not a valid cron expression`);
+    const job = (setting: string, expr: string, name: string, action: string, report: (r: Record<string, number>) => string | undefined) => {
+      if (!cron.validate(expr)) throw new Error(`配置错误 ${setting}=${expr}: 不是合法的 cron 表达式 / not a valid cron expression`);
+      return cron.schedule(
+        expr,
+        async () => {
+          try {
+            const line = report(await this.broker.call<Record<string, number>>(action));
+            if (line) this.logger.info(line);
+          } catch (e) {
+            this.logger.warn(`${name} failed: ${(e as Error).message}`);
+          }
+        },
+        { name, noOverlap: true },
+      );
+    };
     this.jobs = [
-      cron.schedule(cfg.triageSweepCron, async () => {
-        try {
-          const r = await this.broker.call<{ returned: number }>("cases.sweepTriage");
-          if (r.returned) this.logger.info(`分拨超时退单 ${r.returned} 件`);
-        } catch (e) {
-          this.logger.warn(`triage sweep failed: ${(e as Error).message}`);
-        }
-      }, { name: "triage-sweep", noOverlap: true }),
+      job("TRIAGE_SWEEP_CRON", cfg.triageSweepCron, "triage-sweep", "cases.sweepTriage", (r) => (r.returned ? `分拨超时退单 ${r.returned} 件` : undefined)),
+      job("DEADLINE_SWEEP_CRON", cfg.deadlineSweepCron, "deadline-sweep", "cases.sweepDeadlines", (r) => (r.urged ? `超时自动催办/督办 ${r.urged} 件` : undefined)),
     ];
   },
 

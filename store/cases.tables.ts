@@ -38,6 +38,9 @@ export const cases = pgTable(
     reworkCount: integer("rework_count").notNull().default(0),
     urgeCount: integer("urge_count").notNull().default(0),
     triageSince: ts("triage_since"),
+    /** when the hub urged the owner for a missed sign-for deadline / a missed handling deadline (once each) */
+    signUrgedAt: ts("sign_urged_at"),
+    overdueUrgedAt: ts("overdue_urged_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
@@ -46,6 +49,7 @@ export const cases = pgTable(
     index("cases_status_idx").on(t.status, t.updatedAt),
     index("cases_owner_idx").on(t.ownerUnitId, t.status),
     index("cases_created_idx").on(t.createdAt),
+    index("cases_deadline_idx").on(t.status, t.handleDeadline),
   ],
 );
 

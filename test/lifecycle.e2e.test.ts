@@ -20,6 +20,7 @@ beforeAll(async () => {
       LOG_LEVEL: "error", // the outage below logs a warning per failed attempt
       TRIAGE_TIMEOUT: `${TRIAGE_TIMEOUT_MS / 1000}s`,
       TRIAGE_SWEEP_CRON: "* * * * * *",
+      DEADLINE_SWEEP_CRON: "* * * * * *",
       OUTBOX_MAX_ATTEMPTS: "50",
       // 12345 never calls back on its own here: every 回访 is posted by the test
       SIM_CALLBACK_DELAY_MS: "600000",
@@ -287,6 +288,30 @@ describe("催办/督办 from 12345", () => {
     expect(urged.summary).toContain("武进区住房和城乡建设局");
     await waitFor("the owner received the 督办", async () => simTasks(id, owner)[0].urges.length === 1);
     expect(simTasks(id, owner)[0].urges[0]).toMatchObject({ level: "督办", text });
+  });
+});
+
+describe("deadlines watched by the hub", () => {
+  it("urges a unit that misses the sign-for deadline (催办) and supervises a case past its handling deadline (督办), once each", async () => {
+    const owner = "CZ-XB-CGJ"; // 渣土撒漏 → 新北区城市管理局
+    units().setBehaviour(owner, { silent: true });
+    const no = "CZ2611000000601";
+    const soon = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const id = await post(order(1, no, { signDeadline: soon(1500), handleDeadline: soon(4000) }));
+    await waitFor("the owner received its task", async () => simTasks(id, owner).length === 1);
+    await waitFor("the 催办 for the missed sign-for", async () => simTasks(id, owner)[0].urges.length === 1, 15_000);
+    expect(simTasks(id, owner)[0].urges[0]).toMatchObject({ level: "催办" });
+    expect(simTasks(id, owner)[0].urges[0].text).toContain("签收时限");
+    await waitFor("the 督办 for the missed handling deadline", async () => simTasks(id, owner)[0].urges.length === 2, 15_000);
+    expect(simTasks(id, owner)[0].urges[1]).toMatchObject({ level: "督办" });
+    // once each, however often the sweep runs
+    await new Promise((r) => setTimeout(r, 2500));
+    const c = await getCase(id);
+    const auto = c.timeline.filter((e: Event) => e.type === "URGED" && e.data?.auto === true);
+    expect(auto.map((e: Event) => e.data?.level)).toEqual(["催办", "督办"]);
+    expect(auto[0].summary).toContain("系统自动催办");
+    expect(c.urgeCount).toBe(0); // the platform's own 催办 count is not touched by the hub's
+    expect(simTasks(id, owner)[0].urges).toHaveLength(2);
   });
 });
 
