@@ -68,6 +68,7 @@ export async function startHub(cfg: Config, opts: { nodeID?: string; quiet?: boo
   if (cfg.services.includes("gateway")) {
     say("");
     say(`tongguan 统管 已启动（${cfg.mode === "embedded" ? "嵌入模式 embedded: PGlite " + cfg.dataDir : "生产模式 production"}）`);
+    say(`  控制台      ${hubUrl}/console`);
     say(`  API        ${hubUrl}/api/v1/cases`);
     say(`  接口文档    ${hubUrl}/api/docs`);
     if (cfg.demoKeys) {
