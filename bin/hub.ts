@@ -10,8 +10,8 @@ import { setSimulatorUrl } from "../lib/endpoints";
 import { closeAllDbs } from "../lib/db";
 import { maskText } from "../lib/mask";
 import { compileAll } from "../contracts";
-import { Hotline12345Simulator } from "../adapters/hotline12345/simulator";
-import { UnitSimulator } from "../adapters/unit/simulator";
+import { ADAPTERS } from "../adapters";
+import type { AdapterSimulator } from "../kit/adapter";
 import CasesService from "../services/cases.service";
 import IntakeService from "../services/intake.service";
 import RoutingService from "../services/routing.service";
@@ -31,7 +31,8 @@ const SERVICES: Record<ServiceName, object> = {
 export interface Hub {
   cfg: Config;
   broker: ServiceBroker;
-  sims: { hotline12345?: Hotline12345Simulator; unit?: UnitSimulator };
+  /** the simulators this process runs, by system */
+  sims: Record<string, AdapterSimulator>;
   stop(): Promise<void>;
 }
 
@@ -44,16 +45,15 @@ export async function startHub(cfg: Config, opts: { nodeID?: string; quiet?: boo
   setConfig(cfg);
   compileAll(); // a broken contract stops start-up here, not at the first request
   const say = (line: string) => !opts.quiet && console.log(line);
+  // every external system without a URL is played by its adapter's simulator (in the process that delivers)
   const sims: Hub["sims"] = {};
-  const runsDelivery = cfg.services.includes("delivery");
-  if (cfg.simulators && runsDelivery) {
-    if (!cfg.externalUrls.hotline12345) {
-      sims.hotline12345 = new Hotline12345Simulator({ callbackDelayMs: cfg.sim.callbackDelayMs, log: (l) => say(`[12345模拟器] ${maskText(l)}`) });
-      setSimulatorUrl("hotline12345", await sims.hotline12345.start(Number(process.env.SIM_12345_PORT ?? 0)));
-    }
-    if (!cfg.unitsUrl) {
-      sims.unit = new UnitSimulator({ acceptDelayMs: cfg.sim.unitAcceptMs, workMs: cfg.sim.unitWorkMs, log: (l) => say(`[承办单位模拟器] ${maskText(l)}`) });
-      setSimulatorUrl("unit", await sims.unit.start(Number(process.env.SIM_UNITS_PORT ?? 0)));
+  if (cfg.simulators && cfg.services.includes("delivery")) {
+    for (const spec of ADAPTERS) {
+      const configured = spec.system === "unit" ? cfg.unitsUrl : cfg.externalUrls[spec.system];
+      if (!spec.simulator || configured) continue;
+      const sim = spec.simulator.create(cfg.sim, (l) => say(`[${spec.title}·模拟器] ${maskText(l)}`));
+      setSimulatorUrl(spec.system, await sim.start(Number(process.env[`SIM_${spec.system.toUpperCase()}_PORT`] ?? 0)));
+      sims[spec.system] = sim;
     }
   }
 
@@ -62,8 +62,7 @@ export async function startHub(cfg: Config, opts: { nodeID?: string; quiet?: boo
   await broker.start();
 
   const hubUrl = cfg.services.includes("gateway") && !process.env.HUB_URL ? `http://127.0.0.1:${gatewayPort(broker) ?? cfg.port}` : cfg.hubUrl;
-  sims.hotline12345?.setHub(hubUrl, keyFor(cfg, "hotline12345"));
-  sims.unit?.setHub(hubUrl, keyFor(cfg, "units"));
+  for (const spec of ADAPTERS) if (sims[spec.system]) sims[spec.system].setHub(hubUrl, keyFor(cfg, spec.simulator!.role));
 
   if (cfg.services.includes("gateway")) {
     say("");
@@ -75,8 +74,7 @@ export async function startHub(cfg: Config, opts: { nodeID?: string; quiet?: boo
       say("  演示密钥 demo keys (X-Api-Key):");
       for (const [role, key] of Object.entries(DEMO_KEYS)) say(`    ${role.padEnd(13)} ${key}`);
     }
-    if (sims.hotline12345) say(`  12345模拟器  ${sims.hotline12345.url}`);
-    if (sims.unit) say(`  承办单位模拟器 ${sims.unit.url}`);
+    for (const spec of ADAPTERS) if (sims[spec.system]) say(`  模拟器 ${spec.title.padEnd(12, "　")} ${sims[spec.system].url}`);
     say("");
   }
   return {
@@ -84,9 +82,7 @@ export async function startHub(cfg: Config, opts: { nodeID?: string; quiet?: boo
     broker,
     sims,
     async stop() {
-      sims.hotline12345?.stopGenerator();
-      await sims.hotline12345?.stop();
-      await sims.unit?.stop();
+      for (const sim of Object.values(sims)) await sim.stop();
       await broker.stop();
       await closeAllDbs();
     },
@@ -117,14 +113,7 @@ async function main() {
     console.error(`启动失败 / start-up failed: ${(e as Error).message}`);
     process.exit(1);
   }
-  const sim = hub.sims.hotline12345;
-  if (sim && cfg.services.includes("gateway")) {
-    if (cfg.sim.dispatchSamples) {
-      const results = await sim.dispatchSamples(new Date());
-      console.log(`[12345模拟器] 已派发 ${results.length} 张示例工单`);
-    }
-    if (cfg.sim.ordersPerMinute > 0) sim.startGenerator(cfg.sim.ordersPerMinute);
-  }
+  if (cfg.services.includes("gateway")) for (const sim of Object.values(hub.sims)) await sim.hubReady?.();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

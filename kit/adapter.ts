@@ -56,6 +56,26 @@ export interface OutboundKind {
   build(payload: Record<string, any>, target: string | null): OutboundRequest;
 }
 
+/** Simulator settings from the hub's configuration (SIM_* variables). */
+export interface SimSettings {
+  ordersPerMinute: number;
+  dispatchSamples: boolean;
+  unitWorkMs: number;
+  unitAcceptMs: number;
+  callbackDelayMs: number;
+}
+
+/** What the hub needs of a simulator to run it in place of a system that has no URL. */
+export interface AdapterSimulator {
+  url: string;
+  start(port?: number): Promise<string>;
+  stop(): Promise<void>;
+  /** where to call the hub back, with the key of `simulator.role` */
+  setHub(url: string, apiKey?: string): void;
+  /** once the hub answers: e.g. the 12345 simulator dispatches its samples and starts its stream */
+  hubReady?(): Promise<void>;
+}
+
 export interface AdapterSpec {
   /** system name, also the API-key role that may call its routes: "hotline12345" */
   system: string;
@@ -69,6 +89,12 @@ export interface AdapterSpec {
    * role `unit.<unitId>` for the unit in the path). Default: only `system`.
    */
   authorize?(role: string, params: Record<string, string>): boolean;
+  /** the built-in stand-in for this system, started when its URL is not configured */
+  simulator?: {
+    /** the API-key role it calls the hub with */
+    role: string;
+    create(settings: SimSettings, log: (line: string) => void): AdapterSimulator;
+  };
 }
 
 /** What the hub's case actions answer for a step on an existing case. */

@@ -624,7 +624,7 @@ const CasesService: ServiceSchema<ServiceSettingSchema, Methods, Vars> = {
       m.register({ name: "tongguan.outbox.oldest.seconds", type: "gauge", labelNames: ["status"], description: "age of the oldest unsent outbound message" });
       const refresh = async () => {
         try {
-          const s = (await this.broker.call("cases.stats")) as { cases: Record<string, number>; overdue: number; outbox: Record<string, { count: number; oldestAgeSeconds: number | null }> };
+          const s = (await (this as unknown as { actions: { stats(): Promise<unknown> } }).actions.stats()) as { cases: Record<string, number>; overdue: number; outbox: Record<string, { count: number; oldestAgeSeconds: number | null }> };
           for (const st of ["RECEIVED", "TRIAGE", "DISPATCHED", "IN_PROGRESS", "REPLIED", "ARCHIVED", "RETURNED"]) m.set("tongguan.cases", s.cases[st] ?? 0, { status: st });
           m.set("tongguan.cases.overdue", s.overdue);
           for (const st of ["pending", "inflight", "sent", "dead"]) {

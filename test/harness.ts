@@ -8,6 +8,8 @@ import { Client } from "pg";
 import { connect } from "nats";
 import { loadConfig, type Config } from "../lib/config";
 import { startHub, type Hub } from "../bin/hub";
+import type { Hotline12345Simulator } from "../adapters/hotline12345/simulator";
+import type { UnitSimulator } from "../adapters/unit/simulator";
 
 export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 export const NATS_URL = process.env.TEST_NATS_URL ?? "nats://127.0.0.1:4222";
@@ -83,6 +85,7 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     SIM_UNIT_WORK_MS: "150",
     SIM_CALLBACK_DELAY_MS: "150",
     SIM_ORDERS_PER_MINUTE: "0",
+    SIM_DISPATCH_SAMPLES: "off",
     ...extra,
   };
 }
@@ -91,10 +94,16 @@ export function config(env: Record<string, string>): Config {
   return loadConfig(env as NodeJS.ProcessEnv);
 }
 
-export async function startTestHub(env: Record<string, string>): Promise<Hub & { url: string }> {
+/** The simulators by their concrete classes, so tests can steer and inspect them. */
+export interface TestSims {
+  hotline12345?: Hotline12345Simulator;
+  unit?: UnitSimulator;
+}
+
+export async function startTestHub(env: Record<string, string>): Promise<Omit<Hub, "sims"> & { sims: TestSims; url: string }> {
   const hub = await startHub(config(env), { quiet: true });
   const gw = hub.broker.getLocalService("gateway") as unknown as { server: { address(): { port: number } } };
-  return Object.assign(hub, { url: `http://127.0.0.1:${gw.server.address().port}` });
+  return Object.assign(hub, { sims: hub.sims as TestSims, url: `http://127.0.0.1:${gw.server.address().port}` });
 }
 
 export interface Answer {

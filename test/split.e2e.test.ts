@@ -51,7 +51,7 @@ const signedAt12345 = async (orderNo: string) => {
 };
 const startA = () => start("node-a", { PORT: String(portA), SERVICES: "gateway,intake,cases,routing,schedule" });
 const startB = () =>
-  start("node-b", { PORT: "0", SERVICES: "delivery", SIMULATORS: "on", HUB_URL: `http://127.0.0.1:${portA}`, SIM_12345_PORT: String(port12345), SIM_UNITS_PORT: String(portUnits) });
+  start("node-b", { PORT: "0", SERVICES: "delivery", SIMULATORS: "on", HUB_URL: `http://127.0.0.1:${portA}`, SIM_HOTLINE12345_PORT: String(port12345), SIM_UNIT_PORT: String(portUnits) });
 const up = (what: string, url: string) => waitFor(what, async () => (await http(url)).status < 500, 60_000, 200);
 
 beforeAll(async () => {

@@ -17,6 +17,18 @@ import type {
   WorkOrder12345,
 } from "../../contracts/types";
 
+
+/** The contract ids of this adapter's messages. */
+export const SCHEMA = {
+  workOrder: "tongguan:hotline12345/work-order",
+  callback: "tongguan:hotline12345/callback",
+  urge: "tongguan:hotline12345/urge",
+  sign: "tongguan:hotline12345/sign",
+  return: "tongguan:hotline12345/return",
+  extension: "tongguan:hotline12345/extension",
+  reply: "tongguan:hotline12345/reply",
+} as const;
+
 export const SYSTEM = "hotline12345" as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -13,8 +13,7 @@ import { ROOT, validate } from "../../contracts";
 import type { Callback12345, Extension12345, Reply12345, Return12345, Sign12345, WorkOrder12345 } from "../../contracts/types";
 import { SimulatorServer, postJson, type SimRequest, type SimResponse } from "../../kit/simulator";
 import { maskName, maskPhone } from "../../lib/mask";
-import { OUTCOME_LABEL, SATISFACTION_LABEL, fromSample, generateOrder, type WorkOrderSample } from "./mapping";
-import { SCHEMA } from "./spec";
+import { OUTCOME_LABEL, SATISFACTION_LABEL, SCHEMA, fromSample, generateOrder, type WorkOrderSample } from "./mapping";
 
 export interface Hotline12345SimulatorOptions {
   /** the hub's base URL (http://host:port); may be set later with setHub() */
@@ -29,6 +28,8 @@ export interface Hotline12345SimulatorOptions {
   dissatisfiedOrders?: string[];
   /** one short Chinese line per event; default console.log */
   log?: (line: string) => void;
+  /** what hubReady() does: dispatch the samples, then generated orders at this rate (0 = none) */
+  onHubReady?: { samples: boolean; perMinute: number };
   /** random source (tests), default Math.random */
   rand?: () => number;
 }
@@ -90,6 +91,7 @@ export class Hotline12345Simulator extends SimulatorServer {
   private readonly timers = new Set<NodeJS.Timeout>();
   private generator?: NodeJS.Timeout;
   private seq: number;
+  private readonly onHubReady?: { samples: boolean; perMinute: number };
 
   constructor(opts: Hotline12345SimulatorOptions = {}) {
     // routes are handed to the base before `this` exists: they reach the instance through `self`
@@ -113,6 +115,7 @@ export class Hotline12345Simulator extends SimulatorServer {
     this.dissatisfiedRate = opts.dissatisfiedRate ?? 0;
     this.dissatisfiedOrders = new Set(opts.dissatisfiedOrders ?? []);
     this.log = opts.log ?? ((line) => console.log(`[12345模拟] ${line}`));
+    this.onHubReady = opts.onHubReady;
     this.rand = opts.rand ?? Math.random;
     // a restart later the same day continues above the earlier numbers (100 orders/s of headroom)
     const secondOfDay = Math.floor(((Date.now() + 8 * 3600_000) % 86_400_000) / 1000);
@@ -227,6 +230,16 @@ export class Hotline12345Simulator extends SimulatorServer {
     const answer = r.status === 202 ? `已建案 ${caseId}` : r.status === 200 ? `重复派单 ${caseId ?? ""}` : r.status === 0 ? "统管不可达" : brief(r.body);
     this.log(`派单 ${order.orderNo}「${order.title}」${order.region.district ?? order.region.districtCode} ${who} → 统管 ${r.status} ${answer}`);
     return { orderNo: order.orderNo, status: r.status, body: r.body };
+  }
+
+  /** Called by the hub once it answers: the demo's stream of work orders starts. */
+  async hubReady(): Promise<void> {
+    if (!this.onHubReady) return;
+    if (this.onHubReady.samples) {
+      const sent = await this.dispatchSamples(new Date());
+      this.log(`已派发 ${sent.length} 张示例工单`);
+    }
+    if (this.onHubReady.perMinute > 0) this.startGenerator(this.onHubReady.perMinute);
   }
 
   /** Posts the 8 sample orders, times shifted so that receivedAt = now. */

@@ -5,8 +5,11 @@
  * one hub call. Hub refusals (HubError 404 unknown order, 409 illegal transition) propagate.
  */
 import { callCase, type AdapterSpec, type HubPort } from "../../kit/adapter";
+import { Hotline12345Simulator } from "./simulator";
+export { SCHEMA } from "./mapping";
 import type { Callback12345, Urge12345, WorkOrder12345 } from "../../contracts/types";
 import {
+  SCHEMA,
   SYSTEM,
   toCaseDraft,
   toExtension,
@@ -19,20 +22,16 @@ import {
   type SignCommand,
 } from "./mapping";
 
-export const SCHEMA = {
-  workOrder: "tongguan:hotline12345/work-order",
-  callback: "tongguan:hotline12345/callback",
-  urge: "tongguan:hotline12345/urge",
-  sign: "tongguan:hotline12345/sign",
-  return: "tongguan:hotline12345/return",
-  extension: "tongguan:hotline12345/extension",
-  reply: "tongguan:hotline12345/reply",
-} as const;
 
 export const hotline12345: AdapterSpec = {
   system: SYSTEM,
   title: "12345政务服务便民热线",
   basePath: "/v1/hotline12345",
+  simulator: {
+    role: SYSTEM,
+    create: (sim, log) =>
+      new Hotline12345Simulator({ callbackDelayMs: sim.callbackDelayMs, log, onHubReady: { samples: sim.dispatchSamples, perMinute: sim.ordersPerMinute } }),
+  },
   routes: [
     {
       method: "POST",

@@ -3,6 +3,7 @@
  * adapter receives tasks over HTTP at its own base URL and reports back on these routes.
  */
 import { callCase, type AdapterSpec, type InboundRoute } from "../../kit/adapter";
+import { UnitSimulator } from "./simulator";
 import type { UnitAccept, UnitExtension, UnitRecall, UnitRefuse, UnitResult, UnitTask, UnitUrge } from "../../contracts/types";
 import {
   buildRecall,
@@ -63,6 +64,10 @@ export const unit: AdapterSpec = {
   system: "unit",
   title: "承办单位（通用接口）",
   basePath: "/v1/units",
+  simulator: {
+    role: ALL_UNITS_ROLE,
+    create: (sim, log) => new UnitSimulator({ acceptDelayMs: sim.unitAcceptMs, workMs: sim.unitWorkMs, log }),
+  },
   routes,
   outbound: {
     task: {
