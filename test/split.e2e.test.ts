@@ -101,7 +101,11 @@ describe("two hub processes over NATS", () => {
   });
 
   it("splits the work: the case store on A, the calls out on B", async () => {
-    const flow = (await http(hub("/api/v1/flow"), { key: KEYS.engineer })).body;
+    // node A learns node B's actions from the bus (discovery), which may trail the first deliveries
+    const flow = await waitFor("node B's breakers seen from node A", async () => {
+      const f = (await http(hub("/api/v1/flow"), { key: KEYS.engineer })).body;
+      return f.breakers?.node === "node-b" && f;
+    }, 20_000, 250);
     expect(flow.breakers.node).toBe("node-b");
     expect(flow.breakers.items.some((i: { name: string }) => i.name === "hotline12345")).toBe(true);
     expect(flow.cases.ARCHIVED).toBe(1);
