@@ -31,3 +31,17 @@ describe("contracts", () => {
     expect(byPointer["/note"].message).toMatch(/[\u4e00-\u9fff]/);
   });
 });
+
+describe("vocabulary labels (x-labels)", () => {
+  it("labels every value of the status, outcome and satisfaction enums, once, in Chinese", () => {
+    const { labels, getSchema } = require("./index") as typeof import("./index");
+    const defs = getSchema("tongguan:canonical/common").$defs as Record<string, { enum: (string | number)[] }>;
+    for (const d of ["CaseStatus", "Outcome", "Satisfaction"] as const) {
+      const l = labels(d);
+      expect(Object.keys(l).sort()).toEqual(defs[d].enum.map(String).sort());
+      for (const v of Object.values(l)) expect(v).toMatch(/^[\u4e00-\u9fff（）]+$/);
+    }
+    expect(labels("Outcome")["3"]).toBe("不办理退单");
+    expect(labels("CaseStatus").IN_PROGRESS).toBe("办理中");
+  });
+});

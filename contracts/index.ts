@@ -55,6 +55,7 @@ function load() {
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, discriminator: true });
   addFormats(ajv);
   ajv.addKeyword({ keyword: "x-zh" });
+  ajv.addKeyword({ keyword: "x-labels" });
   const schemas = new Map<string, LoadedSchema>();
   for (const file of schemaFiles()) {
     let schema: Record<string, unknown>;
@@ -156,4 +157,15 @@ export function assertValid<T>(id: string, data: unknown, what: string): T {
     throw new Error(`${what} does not match ${id}:\n${lines}`);
   }
   return r.value;
+}
+
+/**
+ * The Chinese label of each value of a vocabulary defined once in `contracts/canonical/common`
+ * (`x-labels`): case statuses, 12345 outcome and satisfaction codes.
+ */
+export function labels(def: "CaseStatus" | "Outcome" | "Satisfaction"): Record<string, string> {
+  const defs = getSchema("tongguan:canonical/common").$defs as Record<string, { "x-labels"?: Record<string, string> }>;
+  const l = defs[def]?.["x-labels"];
+  if (!l) throw new Error(`no x-labels for ${def} in contracts/canonical/common.schema.json`);
+  return l;
 }

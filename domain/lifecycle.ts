@@ -11,6 +11,7 @@
  * moves with the Chinese and English reasons produced here.
  */
 import type { CaseStatus } from "../contracts/types";
+import { labels } from "../contracts";
 
 export type CaseAction =
   | "route"
@@ -27,15 +28,8 @@ export type CaseAction =
   | "callbackDissatisfied"
   | "urge";
 
-export const STATUS_LABEL: Record<CaseStatus, string> = {
-  RECEIVED: "已受理",
-  TRIAGE: "待人工分拨",
-  DISPATCHED: "已派单待签收",
-  IN_PROGRESS: "办理中",
-  REPLIED: "已回复待回访",
-  ARCHIVED: "已办结归档",
-  RETURNED: "已退单",
-};
+/** 已受理, 待人工分拨 … — defined once, in contracts/canonical/common (x-labels). */
+export const STATUS_LABEL = labels("CaseStatus") as Record<CaseStatus, string>;
 
 interface Rule {
   from: CaseStatus[];

@@ -11,6 +11,7 @@
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { CaseDraft, CaseStatus } from "../contracts/types";
+import { labels } from "../contracts";
 import { transition, STATUS_LABEL, type CaseAction } from "../domain/lifecycle";
 import type { RoutingDecision } from "../domain/routing";
 import { config } from "../lib/config";
@@ -75,8 +76,8 @@ const routingInput = (c: Pick<CaseRow, "categoryPath" | "categoryCode" | "appeal
 });
 
 const ORIGIN_LABEL: Record<string, string> = { hotline12345: "12345", line12319: "12319", grid: "网格化平台" };
-const outcomeLabel = ["解决", "未解决", "部分解决", "不办理退单"];
-const satisfactionLabel = ["不满意", "理解", "满意", "非常满意"];
+const outcomeLabel = labels("Outcome");
+const satisfactionLabel = labels("Satisfaction");
 
 const CasesService: ServiceSchema<ServiceSettingSchema, Methods, Vars> = {
   name: "cases",

@@ -4,6 +4,7 @@
  * generator of plausible orders for the simulator, and the hub's outbound command payloads →
  * requests to the 12345 platform (sign 签收, return 退单, extension 延期, reply 回复/办结).
  */
+import { labels } from "../../contracts";
 import type { OutboundRequest } from "../../kit/adapter";
 import type {
   AppealType,
@@ -410,6 +411,6 @@ export function toReply(p: ReplyCommand): Post<Reply12345> {
 }
 
 /** 办理结果 labels (codes defined in contracts/canonical/common Outcome). */
-export const OUTCOME_LABEL: Record<Outcome, string> = { 0: "解决", 1: "未解决", 2: "部分解决", 3: "不办理退单" };
+export const OUTCOME_LABEL = labels("Outcome") as Record<Outcome, string>;
 /** 满意度 labels (codes defined in contracts/canonical/common Satisfaction). */
-export const SATISFACTION_LABEL: Record<0 | 1 | 2 | 3, string> = { 0: "不满意", 1: "理解", 2: "满意", 3: "非常满意" };
+export const SATISFACTION_LABEL = labels("Satisfaction") as Record<0 | 1 | 2 | 3, string>;
