@@ -3,7 +3,7 @@
  * and (for validation) every field error. The gateway renders them as ErrorResponse.
  */
 import { Errors } from "moleculer";
-import type { FieldError } from "../contracts";
+import { validate, type FieldError } from "../contracts";
 
 export interface HubErrorData {
   message: string;
@@ -34,3 +34,23 @@ export const invalid = (errors: FieldError[], status = 422) =>
     `the request does not match the contract: ${errors.length} error(s)`,
     { errors },
   );
+
+/**
+ * The checks every JSON body passes, in this order, wherever it arrives (adapter routes and the
+ * agents' API): size (413), content type (415), JSON syntax (400), then the contract (422).
+ */
+export function parseJsonBody<T>(b: { raw: string; bodyBytes: number; tooLarge: boolean; contentType: string | null }, maxBytes: number, schema: string): T {
+  if (b.tooLarge)
+    throw new HubError(413, "PAYLOAD_TOO_LARGE", `请求体过大：${b.bodyBytes} 字节，超过上限 ${maxBytes} 字节`, `the body is ${b.bodyBytes} bytes, over the ${maxBytes}-byte limit`);
+  if (!b.contentType || !/^application\/([\w.+-]+\+)?json\b/i.test(b.contentType))
+    throw new HubError(415, "UNSUPPORTED_MEDIA_TYPE", `内容类型应为 application/json，实际为 ${b.contentType ?? "（未提供）"}`, `Content-Type must be application/json, got ${b.contentType ?? "none"}`);
+  let body: unknown;
+  try {
+    body = JSON.parse(b.raw);
+  } catch (e) {
+    throw new HubError(400, "INVALID_JSON", `请求体不是合法的 JSON：${(e as Error).message}`, `the body is not valid JSON: ${(e as Error).message}`);
+  }
+  const v = validate<T>(schema, body);
+  if (!v.ok) throw invalid(v.errors);
+  return v.value;
+}

@@ -14,8 +14,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import ApiGateway from "moleculer-web";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { ADAPTERS, adapterBySystem } from "../adapters";
-import { validate } from "../contracts";
-import { HubError, invalid } from "../kit/errors";
+import { HubError, parseJsonBody } from "../kit/errors";
 import { API, type ApiRoute } from "../lib/api";
 import { config } from "../lib/config";
 import { buildOpenApi } from "../lib/openapi";
@@ -203,19 +202,7 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
           req.$raw = { ...rawRequest(req), ...(await readRaw(req, API_MAX_BODY_BYTES, config().rawKeepBytes)) };
           const schema = req.$alias?.body;
           if (!schema) return;
-          if (req.$raw.tooLarge)
-            throw new HubError(413, "PAYLOAD_TOO_LARGE", `请求体过大：${req.$raw.bodyBytes} 字节，超过上限 ${API_MAX_BODY_BYTES} 字节`, `the body is over the ${API_MAX_BODY_BYTES}-byte limit`);
-          const type = req.headers["content-type"];
-          if (!type || !/^application\/([\w.+-]+\+)?json\b/i.test(type))
-            throw new HubError(415, "UNSUPPORTED_MEDIA_TYPE", `内容类型应为 application/json，实际为 ${type ?? "（未提供）"}`, `Content-Type must be application/json, got ${type ?? "none"}`);
-          let body: unknown;
-          try {
-            body = JSON.parse(req.$raw.raw || "{}");
-          } catch (e) {
-            throw new HubError(400, "INVALID_JSON", "请求体不是合法的 JSON", `the body is not valid JSON: ${(e as Error).message}`);
-          }
-          const v = validate(schema, body);
-          if (!v.ok) throw invalid(v.errors);
+          const body = parseJsonBody<object>({ ...req.$raw, raw: req.$raw.raw || "{}" }, API_MAX_BODY_BYTES, schema);
           Object.assign(req.$params ?? {}, body);
         },
         async onError(this: { broker: Context["broker"] }, req: Req, res: ServerResponse, err: any) {

@@ -10,10 +10,9 @@
 import { createHash } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { and, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
-import { validate } from "../contracts";
 import { adapterBySystem } from "../adapters";
 import type { HubPort } from "../kit/adapter";
-import { HubError, invalid, notFound } from "../kit/errors";
+import { HubError, notFound, parseJsonBody } from "../kit/errors";
 import { config } from "../lib/config";
 import { openDb, type Db } from "../lib/db";
 import { newId } from "../lib/ids";
@@ -110,20 +109,7 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
         if (!spec || !route) throw new HubError(404, "NOT_FOUND", "接口不存在", "no such route");
         const kind = route.kind;
         try {
-          if (r.tooLarge) {
-            const max = config().maxBodyBytes;
-            throw new HubError(413, "PAYLOAD_TOO_LARGE", `请求体过大：${r.bodyBytes} 字节，超过上限 ${max} 字节`, `the body is ${r.bodyBytes} bytes, over the ${max}-byte limit`);
-          }
-          if (!r.contentType || !/^application\/([\w.+-]+\+)?json\b/i.test(r.contentType))
-            throw new HubError(415, "UNSUPPORTED_MEDIA_TYPE", `内容类型应为 application/json，实际为 ${r.contentType ?? "（未提供）"}`, `Content-Type must be application/json, got ${r.contentType ?? "none"}`);
-          let body: unknown;
-          try {
-            body = JSON.parse(r.raw);
-          } catch (e) {
-            throw new HubError(400, "INVALID_JSON", `请求体不是合法的 JSON：${(e as Error).message}`, `the body is not valid JSON: ${(e as Error).message}`);
-          }
-          const v = validate(route.schema, body);
-          if (!v.ok) throw invalid(v.errors);
+          const body = parseJsonBody<unknown>(r, config().maxBodyBytes, route.schema);
 
           const idemKey = r.headers["idempotency-key"];
           const scope = `${r.system}:${r.method} ${spec.basePath}${route.path}:${role ?? ""}`;
