@@ -5,12 +5,16 @@
  * never through innerHTML. The API key lives in sessionStorage only.
  * Every endpoint the console calls is listed once in `API` below, written like the paths of
  * GET /api/openapi.json; test/console.e2e.test.ts checks each one against that document.
+ * The pure logic (names from the hub's vocabulary, refused-message reasons, the buttons a status
+ * allows, the 待分拨 figure, routing, dialog hints) is in logic.js, loaded first and unit-tested
+ * in console/logic.test.ts; the vocabulary itself comes from the hub (meta, after login).
  */
 "use strict";
 (() => {
   // ---------------------------------------------------------------- API endpoints (the only place)
   const API = {
     me: "GET /api/v1/me",
+    meta: "GET /api/v1/meta",
     flow: "GET /api/v1/flow",
     cases: "GET /api/v1/cases",
     caseGet: "GET /api/v1/cases/{id}",
@@ -25,50 +29,15 @@
     outboxRetry: "POST /api/v1/outbox/{id}/retry",
   };
 
-  // ---------------------------------------------------------------- vocabulary (Chinese labels)
-  const STATUS_ORDER = ["RECEIVED", "TRIAGE", "DISPATCHED", "IN_PROGRESS", "REPLIED", "ARCHIVED", "RETURNED"];
-  const STATUS_LABEL = {
-    RECEIVED: "已受理",
-    TRIAGE: "待人工分拨",
-    DISPATCHED: "已派单待签收",
-    IN_PROGRESS: "办理中",
-    REPLIED: "已回复待回访",
-    ARCHIVED: "已办结归档",
-    RETURNED: "已退单",
-  };
-  /** 超期 as the hub counts it: still open after the handling deadline. */
+  // ---------------------------------------------------------------- vocabulary
+  // Status, outcome, satisfaction and event names, the legal agent actions per status and the
+  // system titles come from the hub (API.meta: contracts/ and domain/lifecycle.ts), loaded once
+  // after login into state.vocab; console/logic.js turns them into lookups.
+  const L = window.TongguanLogic;
+  /** 超期 as the hub counts it (services/cases OVERDUE): still open after the handling deadline. */
   const OPEN_STATUSES = ["TRIAGE", "DISPATCHED", "IN_PROGRESS"];
-  /** What an agent may do in which status (domain/lifecycle.ts); the hub answers 409 otherwise. */
-  const ALLOWED = {
-    reassign: ["DISPATCHED", "IN_PROGRESS"],
-    returnCase: ["TRIAGE", "DISPATCHED", "IN_PROGRESS"],
-    assign: ["TRIAGE"],
-  };
-  const EVENT_LABEL = {
-    RECEIVED: "收到工单",
-    ROUTED: "规则派单",
-    TRIAGED: "转人工分拨",
-    ASSIGNED: "人工派单",
-    ACCEPTED: "签收",
-    REFUSED: "承办单位退回",
-    REASSIGNED: "改派",
-    RETURNED: "退单",
-    TRIAGE_EXPIRED: "分拨超时退单",
-    EXTENSION_REQUESTED: "申请延期",
-    REPLIED: "回复办理结果",
-    CALLBACK: "回访",
-    REOPENED: "重办",
-    ARCHIVED: "办结归档",
-    URGED: "催办/督办",
-    CO_UNIT_RESULT: "协办单位反馈",
-    OUTBOUND_DELIVERED: "外发送达",
-    OUTBOUND_FAILED: "外发失败",
-  };
   const ACTOR_KIND = { system: "外部系统", unit: "承办单位", agent: "坐席", hub: "枢纽" };
   const HUB_ACTOR = { delivery: "外发服务", schedule: "定时任务", relay: "外发服务" };
-  const ROLE_LABEL = { agent: "坐席", engineer: "集成工程师" };
-  const ORIGIN_LABEL = { hotline12345: "12345热线", line12319: "12319热线", grid: "网格化平台" };
-  const SYSTEM_LABEL = { ...ORIGIN_LABEL, unit: "承办单位", api: "控制台接口" };
   const OUTBOUND_KIND = { sign: "签收", return: "退单", extension: "延期申请", reply: "回复办理结果", task: "派发任务", urge: "催办/督办", recall: "撤回任务" };
   const INBOUND_KIND = { "work-order": "派单", callback: "回访", urge: "催办/督办", accept: "签收", result: "办理结果", extension: "延期", refuse: "退回", unknown: "未知" };
   const OUTBOX_STATUS = { pending: "待发送", inflight: "发送中", sent: "已送达", dead: "发送失败" };
@@ -76,14 +45,15 @@
   const TASK_STATUS = { sent: "已派发", accepted: "已签收", done: "已反馈", refused: "已退回", recalled: "已撤回" };
   const TASK_ROLE = { owner: "承办", co: "协办" };
   const BREAKER_STATE = { closed: "正常", open: "熔断", halfOpen: "半开" };
-  const OUTCOME_LABEL = ["解决", "未解决", "部分解决", "不办理退单"];
-  const SATISFACTION_LABEL = ["不满意", "理解", "满意", "非常满意"];
   const DECIDED_BY = { rules: "规则自动派单", agent: "坐席人工派单" };
-  const FIELD_LABEL = { "/unitId": "承办单位", "/reason": "理由", "/note": "派单说明" };
+
+  const statusName = (s) => L.statusLabel(state.vocab, s);
+  const systemName = (s) => L.systemTitle(state.vocab, s);
 
   const TZ = "Asia/Shanghai";
   const STORE_KEY = "tongguan.console.apiKey";
   const STORE_ROLE = "tongguan.console.role";
+  const STORE_ROLE_LABEL = "tongguan.console.roleLabel";
   const FLOW_REFRESH_MS = 10_000;
 
   // ---------------------------------------------------------------- state
@@ -91,6 +61,13 @@
     key: null,
     role: null,
     seq: 0, // bumped on every navigation: late answers for a view left behind are dropped
+    roleLabel: null, // the key's role as API.me names it
+    vocab: L.vocabulary(null), // API.meta as lookups (empty until loaded)
+    metaPromise: null,
+    metaError: null,
+    triageCount: null, // the one 待分拨 figure: tab badge and 流转健康 card
+    flowCases: null, // the last 流转健康 cases-by-status
+    notice: null, // a message for the next view shown (e.g. why #/flow led to the cases)
     units: null, // { items, byId, groups }
     unitsPromise: null,
     timers: [],
@@ -149,8 +126,10 @@
     return h("span", { class: `badge ${cls || ""}` }, text);
   }
 
+  /** The status's name from meta; the case's own statusLabel only while meta is not loaded. */
   function statusBadge(status, label) {
-    return badge(label || STATUS_LABEL[status] || status, `st-${String(status).toLowerCase()}`);
+    const named = statusName(status);
+    return badge(named !== String(status) ? named : label || named, `st-${String(status).toLowerCase()}`);
   }
 
   function table(headers, rows, empty) {
@@ -298,7 +277,7 @@
         h(
           "ul",
           { class: "field-errors" },
-          err.errors.map((fe) => h("li", null, FIELD_LABEL[fe.pointer] ? `${FIELD_LABEL[fe.pointer]}（${fe.pointer}）：` : fe.pointer ? `${fe.pointer}：` : "", fe.message || fe.messageEn || "")),
+          err.errors.map((fe) => h("li", null, L.fieldErrorText(fe))),
         ),
       );
     const meta = [];
@@ -433,28 +412,46 @@
 
   /**
    * Opens the one dialog. `submit` (async) runs on the primary button; a thrown ApiError is shown
-   * inside the dialog (message and field errors), success closes it.
+   * inside the dialog (message and field errors), success closes it. With `hint` (a form kind of
+   * logic.formHint) and `values()`, a missing field is named before anything is sent, and the
+   * hint follows the form as it is filled in: picking a unit removes "请选择承办单位".
    */
-  function openDialog({ title, body, submitLabel, submit, wide }) {
+  function openDialog({ title, body, submitLabel, submit, wide, hint, values }) {
+    const box = $("#dialog-msg");
     clear($("#dialog-title"), title);
     clear($("#dialog-body"), body);
-    hideMsg($("#dialog-msg"));
+    hideMsg(box);
     dialog.classList.toggle("wide", !!wide);
     const foot = $("#dialog-foot");
     const cancel = h("button", { type: "button", class: "btn", onclick: () => dialog.close() }, submit ? "取消" : "关闭");
+    const hints = hint ? L.dialogHints(hint) : null;
+    const showHint = (text) => {
+      showInfo(box, text);
+      box.className = "msg error";
+    };
+    dialog.oninput = dialog.onchange = hints
+      ? () => {
+          const next = hints.change(values());
+          if (next && next.show) showHint(next.show);
+          else if (next && next.hide) hideMsg(box);
+        }
+      : null;
     if (submit) {
       const ok = h("button", { type: "submit", class: "btn btn-primary" }, submitLabel || "确定");
       clear(foot, cancel, ok);
       dialog.onsubmit = async (e) => {
         e.preventDefault();
         if (ok.disabled) return;
-        hideMsg($("#dialog-msg"));
+        hideMsg(box);
+        const missing = hints ? hints.submit(values()) : null;
+        if (missing) return showHint(missing);
         ok.disabled = true;
         try {
-          const done = await submit();
-          if (done !== false) dialog.close();
+          await submit();
+          dialog.close();
         } catch (err) {
-          showError($("#dialog-msg"), err);
+          if (hints) hints.answered();
+          showError(box, err);
         } finally {
           ok.disabled = false;
         }
@@ -469,72 +466,68 @@
 
   $("#dialog-close").addEventListener("click", () => dialog.close());
 
-  function localFail(text) {
-    showInfo($("#dialog-msg"), text);
-    $("#dialog-msg").className = "msg error";
-    return false;
-  }
-
   function reasonField(label, placeholder, required) {
     const area = h("textarea", { rows: 3, maxlength: 500, placeholder, required });
     return { area, node: h("label", { class: "field" }, h("span", null, label, required ? h("em", { class: "req" }, " *") : null), area) };
   }
 
-  async function reassignDialog(c, after) {
+  async function reassignDialog(c, label, after) {
     await loadUnits();
     const picker = unitPicker({ current: c.owner && c.owner.unitId, districtCode: c.location && c.location.districtCode });
-    const reason = reasonField("改派理由", "说明改派原因，例如：事发地实属××街道辖区", true);
+    const reason = reasonField(`${label}理由`, "说明改派原因，例如：事发地实属××街道辖区", true);
     openDialog({
-      title: `改派：${c.origin.externalId}`,
+      title: `${label}：${c.origin.externalId}`,
       wide: true,
       body: [
         h("p", { class: "muted" }, "现承办单位：", c.owner ? c.owner.unitName : "无", "。改派后原任务撤回，案件转交新单位办理。"),
         picker.node,
         reason.node,
       ],
-      submitLabel: "确认改派",
+      submitLabel: `确认${label}`,
+      hint: "reassign",
+      values: () => ({ unitId: picker.value, reason: reason.area.value }),
       submit: async () => {
-        if (!picker.value) return localFail("请选择新的承办单位");
-        if (!reason.area.value.trim()) return localFail("请填写改派理由");
         await call(API.reassign, { params: { id: c.id }, body: { unitId: picker.value, reason: reason.area.value.trim() } });
-        toast(`已改派至${unitName(picker.value)}`);
+        toast(`已${label}至${unitName(picker.value)}`);
         after();
       },
     });
     picker.focus();
   }
 
-  function returnDialog(c, after) {
-    const reason = reasonField("退单理由（含依据）", "说明退回 12345 的理由和依据", true);
+  function returnDialog(c, label, after) {
+    const reason = reasonField(`${label}理由（含依据）`, "说明退回 12345 的理由和依据", true);
     openDialog({
-      title: `退单：${c.origin.externalId}`,
-      body: [h("p", { class: "muted" }, "退单后，案件退回 12345 平台重新派单，承办单位的任务将被撤回。此操作不可撤销。"), reason.node],
-      submitLabel: "确认退单",
+      title: `${label}：${c.origin.externalId}`,
+      body: [h("p", { class: "muted" }, "案件将退回 12345 平台重新派单，承办单位的任务将被撤回。此操作不可撤销。"), reason.node],
+      submitLabel: `确认${label}`,
+      hint: "returnCase",
+      values: () => ({ reason: reason.area.value }),
       submit: async () => {
-        if (!reason.area.value.trim()) return localFail("请填写退单理由");
         await call(API.returnCase, { params: { id: c.id }, body: { reason: reason.area.value.trim() } });
-        toast("已退单，退回 12345");
+        toast(`${label}成功，案件已退回 12345`);
         after();
       },
     });
     reason.area.focus();
   }
 
-  async function assignDialog(c, after) {
+  async function assignDialog(c, label, after) {
     await loadUnits();
     const picker = unitPicker({ districtCode: c.location && c.location.districtCode });
     const note = reasonField("派单说明（可选）", "给承办单位的说明", false);
     openDialog({
-      title: `派单：${c.origin.externalId}`,
+      title: `${label}：${c.origin.externalId}`,
       wide: true,
       body: [
         h("p", { class: "case-brief" }, h("strong", null, c.title), h("br"), h("span", { class: "muted" }, (c.category && c.category.path ? c.category.path.join(" / ") : ""), " · ", (c.location && c.location.address) || "")),
         picker.node,
         note.node,
       ],
-      submitLabel: "确认派单",
+      submitLabel: `确认${label}`,
+      hint: "assign",
+      values: () => ({ unitId: picker.value }),
       submit: async () => {
-        if (!picker.value) return localFail("请选择承办单位");
         const body = { unitId: picker.value };
         if (note.area.value.trim()) body.note = note.area.value.trim();
         await call(API.assign, { params: { id: c.id }, body });
@@ -545,21 +538,53 @@
     picker.focus();
   }
 
+  /** The dialog behind each action meta may offer. */
+  const ACTION_DIALOG = { assign: assignDialog, reassign: reassignDialog, returnCase: returnDialog };
+
+  /** The 派单 / 改派 / 退单 buttons meta allows for this case's status (agents only). */
+  function actionButtons(c, after, onError, small) {
+    return L.allowedActions(state.vocab, c.status, state.role).map((a) =>
+      h(
+        "button",
+        {
+          type: "button",
+          class: `btn ${a.action === "returnCase" ? "btn-danger" : "btn-primary"}${small ? " btn-small" : ""}`,
+          dataset: { action: a.action },
+          onclick: () => Promise.resolve(ACTION_DIALOG[a.action](c, a.label, after)).catch(onError),
+        },
+        a.label,
+      ),
+    );
+  }
+
   // ---------------------------------------------------------------- session
-  function setSession(key, role) {
+  function setSession(key, role, roleLabel) {
     state.key = key;
     state.role = role;
+    state.roleLabel = roleLabel || null;
     sessionStorage.setItem(STORE_KEY, key);
     sessionStorage.setItem(STORE_ROLE, role);
+    if (roleLabel) sessionStorage.setItem(STORE_ROLE_LABEL, roleLabel);
+    else sessionStorage.removeItem(STORE_ROLE_LABEL);
   }
 
   function logout(message) {
     sessionStorage.removeItem(STORE_KEY);
     sessionStorage.removeItem(STORE_ROLE);
+    sessionStorage.removeItem(STORE_ROLE_LABEL);
     state.key = null;
     state.role = null;
+    state.roleLabel = null;
     state.units = null;
     state.unitsPromise = null;
+    state.vocab = L.vocabulary(null);
+    state.metaPromise = null;
+    state.metaError = null;
+    state.triageCount = null;
+    state.flowCases = null;
+    state.notice = null;
+    setTriageCount(null);
+    initFilters();
     stopTimers();
     if (dialog.open) dialog.close();
     $("#login-key").value = "";
@@ -580,7 +605,7 @@
     } catch (e) {
       throw explainLogin(e);
     }
-    if (me.role === "agent" || me.role === "engineer") return me.role;
+    if (me.role === "agent" || me.role === "engineer") return { role: me.role, roleLabel: me.roleLabel || null };
     const err = new Error(`该密钥（${me.roleLabel || me.role}）无权使用控制台：仅坐席、集成工程师的密钥可以登录。`);
     throw err;
   }
@@ -590,6 +615,27 @@
     if (e.status === 401) e.message = `密钥无效：${e.message}。请核对后重新粘贴。`;
     else if (e.status === 403) e.message = `该密钥无权使用控制台（仅坐席、集成工程师的密钥可以登录）：${e.message}`;
     return e;
+  }
+
+  /**
+   * The vocabulary, once per login: API.meta. While it cannot be loaded the console
+   * shows codes, offers no 派单/改派/退单 and says so; the next navigation tries again.
+   */
+  function loadMeta() {
+    if (!state.metaPromise)
+      state.metaPromise = call(API.meta)
+        .then((r) => {
+          state.vocab = L.vocabulary(r || {});
+          state.metaError = null;
+          initFilters();
+          return state.vocab;
+        })
+        .catch((e) => {
+          state.metaPromise = null;
+          state.metaError = e;
+          throw e;
+        });
+    return state.metaPromise;
   }
 
   $("#login-form").addEventListener("submit", async (e) => {
@@ -602,12 +648,11 @@
     btn.disabled = true;
     btn.textContent = "正在验证…";
     try {
-      const role = await probeRole(key);
-      setSession(key, role);
+      const me = await probeRole(key);
+      setSession(key, me.role, me.roleLabel);
       $("#login-key").value = "";
       if (!location.hash || location.hash === "#/login") history.replaceState(null, "", "#/cases");
-      route();
-      refreshTriageCount();
+      await route();
     } catch (err) {
       showError(msg, err);
     } finally {
@@ -633,42 +678,57 @@
     $("#tabs").hidden = !loggedIn;
     $("#session").hidden = !loggedIn;
     $("#tab-flow").hidden = state.role !== "engineer";
-    if (loggedIn) $("#role-label").textContent = `当前角色：${ROLE_LABEL[state.role] || state.role}`;
+    if (loggedIn) $("#role-label").textContent = `当前角色：${L.roleName(state.role, state.roleLabel)}`;
     for (const a of document.querySelectorAll("#tabs a")) {
       if (a.dataset.tab === tab) a.setAttribute("aria-current", "page");
       else a.removeAttribute("aria-current");
     }
+    // a notice is for the view right after it was set (e.g. why #/flow opened the cases)
+    const notice = $("#notice");
+    if (loggedIn && state.notice) showInfo(notice, state.notice);
+    else hideMsg(notice);
+    state.notice = null;
+    const metaMsg = $("#meta-msg");
+    if (loggedIn && state.metaError)
+      showError(metaMsg, new ApiError(state.metaError.status || 0, null, `无法加载状态、办理结果等词表：${state.metaError.message}。暂以代码显示，且不提供派单、改派、退单；切换页面时将重试。`));
+    else hideMsg(metaMsg);
     return ++state.seq;
   }
 
-  function route() {
+  async function route() {
     if (!state.role) {
       show("login", null);
       document.title = "登录 · 统管控制台";
       $("#login-key").focus();
       return;
     }
-    const hash = location.hash || "#/cases";
-    const m = hash.match(/^#\/cases\/([^/?]+)$/);
-    if (m) return viewCase(decodeURIComponent(m[1]));
-    if (hash === "#/triage") return viewTriage();
-    if (hash === "#/flow" && state.role === "engineer") return viewFlow();
-    if (hash !== "#/cases") history.replaceState(null, "", "#/cases");
+    if (!state.vocab.loaded) await loadMeta().catch(() => null);
+    if (!state.role) return; // logged out meanwhile
+    refreshTriageCount();
+    const r = L.routeFor(location.hash, state.role, state.roleLabel);
+    if (r.redirect) history.replaceState(null, "", r.redirect);
+    if (r.notice) state.notice = r.notice;
+    if (r.view === "case") return viewCase(r.id);
+    if (r.view === "triage") return viewTriage();
+    if (r.view === "flow") return viewFlow();
     return viewCases();
   }
 
   window.addEventListener("hashchange", route);
 
   // ---------------------------------------------------------------- 案件 list
+  /** Status and origin filters, from meta (empty until it is loaded). */
   function initFilters() {
-    const st = $("#f-status");
+    const v = state.vocab;
     clear(
-      st,
+      $("#f-status"),
       h("option", { value: "" }, "全部状态"),
-      h("option", { value: OPEN_STATUSES.join(",") }, "在办（待分拨、待签收、办理中）"),
-      STATUS_ORDER.map((s) => h("option", { value: s }, STATUS_LABEL[s])),
+      v.loaded ? h("option", { value: OPEN_STATUSES.join(",") }, L.openFilterLabel(v, OPEN_STATUSES)) : null,
+      L.statusOptions(v).map((s) => h("option", { value: s.value }, s.label)),
     );
-    clear($("#f-origin"), h("option", { value: "" }, "全部来源"), Object.entries(ORIGIN_LABEL).map(([k, v]) => h("option", { value: k }, v)));
+    clear($("#f-origin"), h("option", { value: "" }, "全部来源"), L.originOptions(v).map((s) => h("option", { value: s.value }, s.label)));
+    $("#f-status").value = state.list.status;
+    $("#f-origin").value = state.list.origin;
   }
 
   async function fillOwnerFilter() {
@@ -777,7 +837,7 @@
           { class: over ? "clickable overdue" : "clickable", onclick: (e) => {
             if (!(e.target instanceof HTMLAnchorElement)) location.hash = caseHref(c.id);
           } },
-          h("td", { class: "nowrap" }, h("a", { href: caseHref(c.id), title: `案件编号 ${c.id}` }, c.origin.externalId), h("div", { class: "sub" }, ORIGIN_LABEL[c.origin.system] || c.origin.system)),
+          h("td", { class: "nowrap" }, h("a", { href: caseHref(c.id), title: `案件编号 ${c.id}` }, c.origin.externalId), h("div", { class: "sub" }, systemName(c.origin.system))),
           h("td", { class: "title-cell" }, c.title),
           h("td", { class: "nowrap" }, c.appealType),
           h("td", null, c.owner ? c.owner.unitName : c.status === "TRIAGE" ? h("span", { class: "muted" }, "待分拨") : dash),
@@ -824,26 +884,22 @@
     if (!a) return dash;
     const kind = ACTOR_KIND[a.kind] || a.kind;
     let who = a.id || "";
-    if (a.kind === "system") who = ORIGIN_LABEL[who] || who;
+    if (a.kind === "system") who = systemName(who);
     else if (a.kind === "unit") who = unitName(who);
-    else if (a.kind === "agent") who = ROLE_LABEL[who] || who;
+    else if (a.kind === "agent") who = L.roleName(who);
     else if (a.kind === "hub") who = HUB_ACTOR[who] || who;
     return !who || who === kind ? kind : `${kind} · ${who}`;
   }
 
   function outboundTarget(o) {
-    const sys = SYSTEM_LABEL[o.system] || o.system;
+    const sys = systemName(o.system);
     return o.target ? `${sys} · ${unitName(o.target)}` : sys;
   }
 
   function renderCase(c) {
     const reload = () => viewCase(c.id);
     const over = isOverdue(c);
-    const agent = state.role === "agent";
-    const actions = [];
-    if (agent && ALLOWED.assign.includes(c.status)) actions.push(h("button", { type: "button", class: "btn btn-primary", onclick: () => assignDialog(c, reload).catch((e) => showError($("#case-msg"), e)) }, "派单"));
-    if (agent && ALLOWED.reassign.includes(c.status)) actions.push(h("button", { type: "button", class: "btn btn-primary", onclick: () => reassignDialog(c, reload).catch((e) => showError($("#case-msg"), e)) }, "改派"));
-    if (agent && ALLOWED.returnCase.includes(c.status)) actions.push(h("button", { type: "button", class: "btn btn-danger", onclick: () => returnDialog(c, reload) }, "退单"));
+    const actions = actionButtons(c, reload, (e) => showError($("#case-msg"), e));
 
     const head = h(
       "div",
@@ -865,7 +921,7 @@
     const basic = section(
       "基本信息",
       dl([
-        ["来源系统", ORIGIN_LABEL[c.origin.system] || c.origin.system],
+        ["来源系统", systemName(c.origin.system)],
         ["工单编号", c.origin.externalId],
         ["受理渠道", c.origin.channel],
         ["诉求类型", c.appealType],
@@ -902,7 +958,7 @@
     const handling = section(
       "派单与办理",
       dl([
-        ["承办单位", c.owner ? h("span", null, c.owner.unitName, h("code", { class: "code" }, c.owner.unitId)) : c.status === "TRIAGE" ? "待人工分拨" : dash],
+        ["承办单位", c.owner ? h("span", null, c.owner.unitName, h("code", { class: "code" }, c.owner.unitId)) : c.status === "TRIAGE" ? statusName("TRIAGE") : dash],
         ["协办单位", c.coUnits && c.coUnits.length ? c.coUnits.map((u) => u.unitName).join("、") : dash],
         ["派单依据", routing ? h("div", { class: "prose" }, val(routing.reason)) : dash, { wide: true }],
         ["派单方式", routing ? DECIDED_BY[routing.decidedBy] || routing.decidedBy : dash],
@@ -910,8 +966,8 @@
         ["派单原则", routing && routing.principle ? badge(routing.principle, "principle") : dash],
         ["派单时间", routing ? fmt(routing.decidedAt, true) : dash],
         routing && routing.excluded && routing.excluded.length ? ["已排除单位", routing.excluded.map(unitName).join("、"), { wide: true }] : [null],
-        ["办理结果", c.outcome === null || c.outcome === undefined ? dash : `${c.outcome} ${OUTCOME_LABEL[c.outcome] || ""}`],
-        ["满意度", c.satisfaction === null || c.satisfaction === undefined ? dash : `${c.satisfaction} ${SATISFACTION_LABEL[c.satisfaction] || ""}`],
+        ["办理结果", L.outcomeText(state.vocab, c.outcome) || dash],
+        ["满意度", L.satisfactionText(state.vocab, c.satisfaction) || dash],
         ["答复内容", h("div", { class: "prose" }, val(c.replyText)), { wide: true }],
         ["重办次数", String(c.reworkCount ?? 0)],
         ["催办次数", String(c.urgeCount ?? 0)],
@@ -927,13 +983,13 @@
             "tr",
             { class: e.type === "OUTBOUND_FAILED" ? "bad" : null },
             h("td", { class: "nowrap" }, fmt(e.at, true)),
-            h("td", { class: "nowrap" }, badge(EVENT_LABEL[e.type] || e.type, `ev ev-${e.type.toLowerCase()}`)),
+            h("td", { class: "nowrap" }, badge(L.eventLabel(state.vocab, e.type), `ev ev-${String(e.type).toLowerCase()}`)),
             h("td", { class: "actor-cell" }, actorLabel(e.actor)),
             h(
               "td",
               null,
               e.summary,
-              e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus ? h("div", { class: "sub" }, `状态：${STATUS_LABEL[e.fromStatus] || e.fromStatus} → ${STATUS_LABEL[e.toStatus] || e.toStatus}`) : null,
+              e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus ? h("div", { class: "sub" }, `状态：${statusName(e.fromStatus)} → ${statusName(e.toStatus)}`) : null,
             ),
           ),
         ),
@@ -1052,12 +1108,11 @@
     try {
       const r = await call(API.triage);
       if (seq !== state.seq) return;
-      const agent = state.role === "agent";
       const rows = r.items.map((c) =>
         h(
           "tr",
           null,
-          h("td", { class: "nowrap" }, h("a", { href: caseHref(c.id), title: `案件编号 ${c.id}` }, c.origin.externalId), h("div", { class: "sub" }, ORIGIN_LABEL[c.origin.system] || c.origin.system)),
+          h("td", { class: "nowrap" }, h("a", { href: caseHref(c.id), title: `案件编号 ${c.id}` }, c.origin.externalId), h("div", { class: "sub" }, systemName(c.origin.system))),
           h("td", { class: "title-cell" }, c.title, h("div", { class: "sub" }, `${c.appealType} · ${c.urgency}`)),
           h("td", null, (c.category && c.category.path ? c.category.path.join(" / ") : "") || dash),
           h("td", null, val(c.location && c.location.address)),
@@ -1066,7 +1121,7 @@
           h(
             "td",
             { class: "nowrap" },
-            agent ? h("button", { type: "button", class: "btn btn-primary btn-small", onclick: () => assignDialog(c, loadTriage).catch((e) => showError(msg, e)) }, "派单") : null,
+            actionButtons(c, loadTriage, (e) => showError(msg, e), true).filter((b) => b.dataset.action === "assign"),
             " ",
             h("a", { href: caseHref(c.id), class: "btn btn-small" }, "详情"),
           ),
@@ -1075,22 +1130,26 @@
       fillBody($("#triage-table tbody"), rows, 7, "暂无待分拨案件");
       tickCountdowns();
       $("#triage-summary").textContent = `共 ${r.total} 件`;
-      setTriageCount(r.total);
+      setTriageCount(L.triageCount(r));
     } catch (e) {
       if (seq === state.seq) showError(msg, e);
     }
   }
 
+  /** The 待分拨 figure, read again on every navigation (and with every 流转健康 refresh). */
   function refreshTriageCount() {
     call(API.triage).then(
-      (r) => setTriageCount(r.total),
+      (r) => setTriageCount(L.triageCount(r)),
       () => null,
     );
   }
 
+  /** One figure for the tab badge and 流转健康's 案件状态 card (logic.triageCount). */
   function setTriageCount(n) {
+    state.triageCount = typeof n === "number" ? n : null;
     const a = $('#tabs a[data-tab="triage"]');
-    clear(a, "待分拨", n ? h("span", { class: "count" }, String(n)) : null);
+    clear(a, "待分拨", state.triageCount ? h("span", { class: "count", dataset: { count: String(state.triageCount) } }, String(state.triageCount)) : null);
+    fillStatusCard();
   }
 
   // ---------------------------------------------------------------- 流转健康 (engineers)
@@ -1128,22 +1187,26 @@
     );
   }
 
+  /** 流转健康's 案件状态 card: meta's statuses, the flow's counts, the one triage figure. */
+  function fillStatusCard() {
+    const t = document.getElementById("flow-status-card");
+    if (!t || !state.flowCases) return;
+    const { rows, total } = L.flowStatusRows(state.vocab, state.flowCases, state.triageCount);
+    clear(
+      t.tBodies[0],
+      rows.map((r) =>
+        h("tr", { dataset: { status: r.value } }, h("th", null, filterCasesLink(r.label, { status: r.value })), h("td", { class: "num" }, r.count === null ? dash : String(r.count))),
+      ),
+      h("tr", { class: "total" }, h("th", null, "合计"), h("td", { class: "num" }, String(total))),
+    );
+  }
+
   function renderFlowCards(f) {
     const cards = [];
-    // cases by status
+    // cases by status (TRIAGE from the triage queue, like the tab badge)
     const cs = f.cases || {};
-    const caseCard =
-      unavailable(cs) ||
-      h(
-        "table",
-        { class: "kv" },
-        h(
-          "tbody",
-          null,
-          STATUS_ORDER.map((s) => h("tr", null, h("th", null, filterCasesLink(STATUS_LABEL[s], { status: s })), h("td", { class: "num" }, String(cs[s] || 0)))),
-          h("tr", { class: "total" }, h("th", null, "合计"), h("td", { class: "num" }, String(STATUS_ORDER.reduce((n, s) => n + (cs[s] || 0), 0)))),
-        ),
-      );
+    state.flowCases = unavailable(cs) ? null : cs;
+    const caseCard = unavailable(cs) || h("table", { class: "kv", id: "flow-status-card" }, h("tbody"));
     cards.push(card("案件状态", caseCard));
 
     const overdue = f.overdue;
@@ -1154,7 +1217,7 @@
           "div",
           null,
           h("div", { class: overdue ? "big bad-text" : "big" }, overdue === null || overdue === undefined ? dash : String(overdue)),
-          h("p", { class: "muted small" }, "超过办理时限仍未回复（待分拨、待签收、办理中）"),
+          h("p", { class: "muted small" }, `超过办理时限仍未回复（${OPEN_STATUSES.map(statusName).join("、")}）`),
           overdue ? filterCasesLink("查看超期案件 ›", { overdue: true }) : null,
         ),
         overdue ? "alert" : "",
@@ -1218,6 +1281,7 @@
     }
     cards.push(card("入站报文", ibBody));
     clear($("#flow-cards"), cards);
+    fillStatusCard();
 
     // breakers
     const br = f.breakers || {};
@@ -1226,7 +1290,7 @@
     else {
       const rows = (br.items || []).map((b) => {
         const [sys, target] = String(b.name).split(":");
-        const label = target ? `${SYSTEM_LABEL[sys] || sys} · ${unitName(target)}` : SYSTEM_LABEL[sys] || sys;
+        const label = target ? `${systemName(sys)} · ${unitName(target)}` : systemName(sys);
         return h(
           "tr",
           { class: b.state === "open" ? "bad" : null },
@@ -1262,27 +1326,17 @@
     fillBody($("#dead-table tbody"), rows, 8, "没有发送失败的消息");
   }
 
-  function errorSummary(m) {
-    const errs = Array.isArray(m.errors) ? m.errors : [];
-    if (errs.length) {
-      const first = errs[0];
-      const text = `${first.pointer ? `${first.pointer}：` : ""}${first.message || first.messageEn || ""}`;
-      return errs.length > 1 ? `${text}（等 ${errs.length} 处）` : text;
-    }
-    return m.errorCode || dash;
-  }
-
   function renderRejected(items) {
     const rows = items.map((m) =>
       h(
         "tr",
         null,
         h("td", { class: "nowrap" }, fmt(m.receivedAt, true)),
-        h("td", { class: "nowrap" }, SYSTEM_LABEL[m.system] || m.system, m.role ? h("div", { class: "sub" }, `密钥角色 ${m.role}`) : null),
+        h("td", { class: "nowrap" }, systemName(m.system), m.role ? h("div", { class: "sub" }, `密钥角色 ${m.role}`) : null),
         h("td", null, INBOUND_KIND[m.kind] || m.kind),
         h("td", { class: "err-cell" }, `${m.method} ${m.path}`),
         h("td", { class: "nowrap" }, String(m.httpStatus), m.errorCode ? h("div", { class: "sub" }, m.errorCode) : null),
-        h("td", { class: "err-cell" }, errorSummary(m)),
+        h("td", { class: "err-cell refused-reason" }, L.refusedReason(m)),
         h("td", null, h("button", { type: "button", class: "btn btn-small", onclick: () => rawDialog(m.id) }, "查看原文")),
       ),
     );
@@ -1293,15 +1347,17 @@
     const seq = state.seq;
     const msg = $("#flow-msg");
     loadUnits().catch(() => null);
-    const [flow, dead, rejected] = await Promise.allSettled([
+    const [flow, dead, rejected, triage] = await Promise.allSettled([
       call(API.flow),
       call(API.outbox, { query: { status: "dead" } }),
       call(API.inbound, { query: { outcome: "rejected", limit: 20 } }),
+      call(API.triage),
     ]);
     if (seq !== state.seq) return;
-    const failed = [flow, dead, rejected].find((x) => x.status === "rejected");
+    const failed = [flow, dead, rejected, triage].find((x) => x.status === "rejected");
     if (failed) showError(msg, failed.reason);
     else hideMsg(msg);
+    setTriageCount(triage.status === "fulfilled" ? L.triageCount(triage.value) : null);
     if (flow.status === "fulfilled") renderFlowCards(flow.value || {});
     if (dead.status === "fulfilled") renderDead((dead.value && dead.value.items) || []);
     if (rejected.status === "fulfilled") renderRejected((rejected.value && rejected.value.items) || []);
@@ -1349,16 +1405,16 @@
       body: [
         dl([
           ["接收时间", fmt(m.receivedAt, true)],
-          ["来源系统", `${SYSTEM_LABEL[m.system] || m.system}（${m.system}）`],
+          ["来源系统", `${systemName(m.system)}（${m.system}）`],
           ["报文类型", INBOUND_KIND[m.kind] || m.kind],
           ["密钥角色", m.role],
           ["请求", `${m.method} ${m.path}`, { wide: true }],
           ["内容类型", m.contentType],
           ["大小", `${m.bodyBytes ?? 0} 字节${m.truncated ? "（原文过长，仅保留前一部分）" : ""}`],
-          ["处理结果", `${INBOUND_OUTCOME[m.outcome] || m.outcome} · HTTP ${m.httpStatus}${m.errorCode ? ` · ${m.errorCode}` : ""}`],
+          ["处理结果", `${INBOUND_OUTCOME[m.outcome] || m.outcome} · HTTP ${m.httpStatus}${m.errorCode ? ` · ${L.errorCodeText(m.errorCode)}（${m.errorCode}）` : ""}`],
           ["关联案件", m.caseId ? h("a", { href: caseHref(m.caseId), onclick: () => dialog.close() }, m.caseId) : dash],
         ]),
-        errs.length ? h("div", null, h("h3", null, "校验错误"), h("ul", { class: "field-errors" }, errs.map((x) => h("li", null, x.pointer ? `${x.pointer}：` : "", x.message || x.messageEn || JSON.stringify(x))))) : null,
+        errs.length ? h("div", null, h("h3", null, "校验错误"), h("ul", { class: "field-errors" }, errs.map((x) => h("li", null, L.fieldErrorText(x) || JSON.stringify(x))))) : null,
         h("h3", null, "请求头"),
         h("pre", { class: "raw small" }, JSON.stringify(m.headers || {}, null, 2)),
         h("div", { class: "raw-head" }, h("h3", null, "报文原文"), toggle),
@@ -1375,9 +1431,11 @@
     if (key && (role === "agent" || role === "engineer")) {
       state.key = key;
       state.role = role;
+      state.roleLabel = sessionStorage.getItem(STORE_ROLE_LABEL);
     } else if (key) {
       try {
-        setSession(key, await probeRole(key));
+        const me = await probeRole(key);
+        setSession(key, me.role, me.roleLabel);
       } catch (e) {
         sessionStorage.removeItem(STORE_KEY);
         route();
@@ -1386,7 +1444,6 @@
       }
     }
     route();
-    if (state.role) refreshTriageCount();
   }
 
   start();

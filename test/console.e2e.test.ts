@@ -2,12 +2,18 @@
  * The console (console/, served by the gateway at /console) on the production profile: the page
  * and its assets are served with the right types, nothing outside the folder leaks, and every
  * /api/v1 endpoint the console's app.js calls exists in the hub's OpenAPI document — so renaming
- * an endpoint without updating the console fails here. No browser is needed.
+ * an endpoint without updating the console fails here. No browser is needed: the page's logic
+ * (logic.js, as served) is run against the hub's real answers — GET /api/v1/meta for every name
+ * and legal action, the kept refused messages, the triage queue and flow health.
  */
 import fs from "node:fs";
 import path from "node:path";
+import vm from "node:vm";
 import { request } from "node:http";
-import { startProductionHub, type TestHub, http, KEYS } from "./harness";
+import { startProductionHub, type TestHub, http, waitFor, KEYS } from "./harness";
+import { STATUS_LABEL, TRANSITIONS, type CaseAction } from "../domain/lifecycle";
+import { loadSamples } from "../adapters/hotline12345/simulator";
+import { fromSample } from "../adapters/hotline12345/mapping";
 
 jest.setTimeout(90_000);
 
@@ -50,7 +56,8 @@ describe("console static files", () => {
 
     // every asset the page links is served, with the type a browser expects
     const assets = [...page.body.matchAll(/(?:href|src)="(\/console\/[^"]+)"/g)].map((m) => m[1]);
-    expect(assets).toEqual(expect.arrayContaining(["/console/app.css", "/console/app.js"]));
+    expect(assets).toEqual(expect.arrayContaining(["/console/app.css", "/console/logic.js", "/console/app.js"]));
+    expect(assets.indexOf("/console/logic.js")).toBeLessThan(assets.indexOf("/console/app.js")); // app.js uses it
     const expected: Record<string, RegExp> = { ".css": /^text\/css\b/, ".js": /^application\/javascript\b/, ".svg": /^image\/svg\+xml\b/, ".html": /^text\/html\b/ };
     for (const a of assets) {
       const r = await rawGet(hub.url, a);
@@ -64,6 +71,7 @@ describe("console static files", () => {
     for (const p of [
       "/console/nope.js",
       "/console/app.ts",
+      "/console/logic.test.ts",
       "/console/app.js.map",
       "/console/..%2Fpackage.json",
       "/console/%2e%2e%2fpackage.json",
@@ -81,15 +89,19 @@ describe("console static files", () => {
   });
 
   it("loads nothing from outside the hub and puts no data into the page as HTML", async () => {
-    for (const f of ["index.html", "app.js", "app.css"]) {
+    for (const f of ["index.html", "app.js", "logic.js", "app.css"]) {
       const text = (await rawGet(hub.url, `/console/${f}`)).body;
       expect({ f, external: text.match(/\b(?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}\//gi) }).toEqual({ f, external: null });
       expect(text).not.toMatch(/@import|@font-face/);
     }
     const js = (await rawGet(hub.url, "/console/app.js")).body;
-    expect(js).not.toMatch(/\.innerHTML\s*=|\.outerHTML\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function\(/);
+    const logic = (await rawGet(hub.url, "/console/logic.js")).body;
+    for (const src of [js, logic]) {
+      expect(src).not.toMatch(/\.innerHTML\s*=|\.outerHTML\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function\(/);
+      expect(src).not.toMatch(/localStorage|document\.cookie/);
+    }
     expect(js).toMatch(/sessionStorage/);
-    expect(js).not.toMatch(/localStorage|document\.cookie/);
+    expect(logic).not.toMatch(/\bdocument\.|\bfetch\(|sessionStorage/); // pure: no DOM, no network, no storage
   });
 });
 
@@ -122,8 +134,12 @@ describe("console ↔ API contract", () => {
         "POST /api/v1/outbox/{id}/retry",
         "GET /api/v1/inbound",
         "GET /api/v1/inbound/{id}",
+        "GET /api/v1/meta",
+        "GET /api/v1/me",
       ]),
     );
+    // logic.js calls nothing: every endpoint is in app.js's table
+    expect((await rawGet(hub.url, "/console/logic.js")).body).not.toMatch(/["'`]\/api\//);
   });
 
   it("tells the roles apart the way the console's login does (flow → engineer, else cases → agent)", async () => {
@@ -137,5 +153,156 @@ describe("console ↔ API contract", () => {
     const bad = await http(`${hub.url}/api/v1/flow`, { key: "not-a-key" });
     expect(bad.status).toBe(401);
     expect(bad.body.error.message).toMatch(/[\u4e00-\u9fa5]/);
+  });
+});
+
+// ------------------------------------------------------------------ the page's logic on real answers
+
+type Logic = {
+  vocabulary(meta: unknown): unknown;
+  statusLabel(v: unknown, s: string): string;
+  eventLabel(v: unknown, t: string): string;
+  outcomeText(v: unknown, c: unknown): string;
+  satisfactionText(v: unknown, c: unknown): string;
+  systemTitle(v: unknown, s: string): string;
+  statusOptions(v: unknown): { value: string; label: string }[];
+  allowedActions(v: unknown, status: string, role: string): { action: string; label: string }[];
+  refusedReason(m: unknown): string;
+  triageCount(answer: unknown): number | null;
+  flowStatusRows(v: unknown, cases: unknown, triage: number | null): { rows: { value: string; label: string; count: number | null }[]; total: number };
+  routeFor(hash: string, role: string, roleLabel?: string): { view: string; redirect?: string; notice?: string };
+};
+
+/** logic.js as the browser runs it: the served file, evaluated as a plain script. */
+async function servedLogic(): Promise<Logic> {
+  const src = (await rawGet(hub.url, "/console/logic.js")).body;
+  const win: Record<string, unknown> = {};
+  win.window = win;
+  vm.runInNewContext(src, win);
+  expect(win.TongguanLogic).toBeDefined();
+  return win.TongguanLogic as Logic;
+}
+
+const WO = "/api/v1/hotline12345/work-orders";
+const CONSOLE_ACTIONS: CaseAction[] = ["assign", "reassign", "returnCase"];
+
+describe("the console's names and buttons come from GET /api/v1/meta", () => {
+  it("meta answers any valid key with the statuses, outcomes, satisfaction, event types, actions and systems", async () => {
+    for (const key of [KEYS.agent, KEYS.engineer, KEYS.hotline12345]) {
+      const r = await http(`${hub.url}/api/v1/meta`, { key });
+      expect({ key, status: r.status }).toEqual({ key, status: 200 });
+    }
+    expect((await http(`${hub.url}/api/v1/meta`, { key: "not-a-key" })).status).toBe(401);
+    const meta = (await http(`${hub.url}/api/v1/meta`, { key: KEYS.agent })).body;
+    for (const k of ["statuses", "outcomes", "satisfaction", "eventTypes", "systems"]) expect(Array.isArray(meta[k])).toBe(true);
+    // the statuses, in the lifecycle's names, and the legal agent actions of domain/lifecycle.ts
+    expect(meta.statuses.map(({ value, label }: { value: string; label: string }) => ({ value, label }))).toEqual(Object.entries(STATUS_LABEL).map(([value, label]) => ({ value, label })));
+    for (const s of Object.keys(STATUS_LABEL)) {
+      const want = CONSOLE_ACTIONS.filter((a) => (TRANSITIONS[a].from as string[]).includes(s));
+      expect({ s, actions: (meta.actions[s] ?? []).map((a: { action: string }) => a.action).sort() }).toEqual({ s, actions: [...want].sort() });
+    }
+    expect(meta.outcomes.map((o: { value: unknown }) => Number(o.value))).toEqual([0, 1, 2, 3]);
+    expect(meta.satisfaction.map((o: { value: unknown }) => Number(o.value))).toEqual([0, 1, 2, 3]);
+    for (const e of [...meta.statuses, ...meta.outcomes, ...meta.satisfaction, ...meta.eventTypes]) expect(e.label).toMatch(/[\u4e00-\u9fa5]/);
+    expect(meta.eventTypes.map((e: { value: string }) => e.value)).toEqual(expect.arrayContaining(["RECEIVED", "ROUTED", "TRIAGED", "ASSIGNED", "REASSIGNED", "RETURNED", "ARCHIVED"]));
+    expect(meta.systems.map((x: { system: string }) => x.system)).toContain("hotline12345");
+  });
+
+  it("shows what meta says: a real case's status as the hub names it, its buttons, its timeline and its origin", async () => {
+    const L = await servedLogic();
+    const meta = (await http(`${hub.url}/api/v1/meta`, { key: KEYS.agent })).body;
+    const v = L.vocabulary(meta);
+    // a work order no rule owns: 待人工分拨
+    const order = { ...fromSample(loadSamples()[0], new Date()), orderNo: "CZ2611000000901", category: ["其他", "其他诉求"], title: "咨询老旧小区加装电梯补贴政策" };
+    const posted = await http(hub.url + WO, { key: KEYS.hotline12345, body: order });
+    expect(posted.status).toBe(202);
+    const id = posted.body.caseId as string;
+    const list = await http(`${hub.url}/api/v1/cases?pageSize=200`, { key: KEYS.agent });
+    const row = list.body.items.find((c: { id: string }) => c.id === id);
+    expect(row.status).toBe("TRIAGE");
+    expect(L.statusLabel(v, row.status)).toBe(row.statusLabel); // the badge says what the hub says
+    expect(L.statusOptions(v).map((o) => o.label)).toEqual(Object.values(STATUS_LABEL)); // the status filter
+    // the buttons an agent sees on it: 派单 and 退单, with meta's names; an engineer sees none
+    expect(L.allowedActions(v, row.status, "agent").map((a) => a.action)).toEqual(["assign", "returnCase"]);
+    expect(L.allowedActions(v, row.status, "agent").map((a) => a.label)).toEqual([TRANSITIONS.assign.label, TRANSITIONS.returnCase.label]);
+    expect(L.allowedActions(v, row.status, "engineer")).toEqual([]);
+    expect(L.allowedActions(v, "ARCHIVED", "agent")).toEqual([]);
+    // its timeline: every event by its Chinese name; its origin by the system's title
+    const c = (await http(`${hub.url}/api/v1/cases/${id}`, { key: KEYS.agent })).body;
+    expect(c.timeline.length).toBeGreaterThan(0);
+    for (const e of c.timeline) expect({ type: e.type, label: L.eventLabel(v, e.type) }).toEqual({ type: e.type, label: expect.stringMatching(/[\u4e00-\u9fa5]/) });
+    expect(L.systemTitle(v, c.origin.system)).toMatch(/[\u4e00-\u9fa5]/);
+    expect(L.outcomeText(v, 3)).toBe(`3 ${meta.outcomes.find((o: { value: unknown }) => Number(o.value) === 3).label}`);
+    expect(L.satisfactionText(v, 0)).toBe(`0 ${meta.satisfaction.find((o: { value: unknown }) => Number(o.value) === 0).label}`);
+  });
+
+  it("the served console declares no status, outcome or satisfaction names, event names or legal actions of its own", async () => {
+    const meta = (await http(`${hub.url}/api/v1/meta`, { key: KEYS.agent })).body;
+    for (const f of ["app.js", "logic.js"]) {
+      const src = (await rawGet(hub.url, `/console/${f}`)).body;
+      for (const { label } of meta.statuses) expect({ f, label, found: src.includes(label) }).toEqual({ f, label, found: false });
+      // no { CODE: "名称" } table for any status or event type meta lists
+      for (const { value } of [...meta.statuses, ...meta.eventTypes]) expect({ f, value, table: new RegExp(`\\b${value}\\s*:\\s*["'\`]`).test(src) }).toEqual({ f, value, table: false });
+      const list = (xs: { label: string }[]) => new RegExp(xs.map((x) => `["'\`]${x.label}["'\`]`).join("\\s*,\\s*"));
+      expect(src).not.toMatch(list(meta.outcomes));
+      expect(src).not.toMatch(list(meta.satisfaction));
+      expect(src).not.toMatch(/\b(STATUS_LABEL|STATUS_ORDER|OUTCOME_LABEL|SATISFACTION_LABEL|EVENT_LABEL|ORIGIN_LABEL|SYSTEM_LABEL|ALLOWED)\b/);
+    }
+  });
+});
+
+describe("流转健康 as an engineer reads it", () => {
+  it("says in Chinese why each recent message was refused (not UNAUTHORIZED, INVALID_JSON …)", async () => {
+    const L = await servedLogic();
+    const noKey = await http(hub.url + WO, { raw: "{}", contentType: "application/json" });
+    expect(noKey.status).toBe(401);
+    const badJson = await http(hub.url + WO, { key: KEYS.hotline12345, raw: '{"orderNo": "CZ26', contentType: "application/json" });
+    expect(badJson.status).toBe(400);
+    const invalid = await http(hub.url + WO, { key: KEYS.hotline12345, body: { orderNo: 42 } });
+    expect(invalid.status).toBe(422);
+
+    // what the console loads for the 最近拒收报文 table
+    const rejected = await http(`${hub.url}/api/v1/inbound?outcome=rejected&limit=20`, { key: KEYS.engineer });
+    expect(rejected.status).toBe(200);
+    const reason = (inboundId: string) => {
+      const m = rejected.body.items.find((x: { id: string }) => x.id === inboundId);
+      expect(m).toBeDefined();
+      return L.refusedReason(m);
+    };
+    expect(reason(noKey.body.error.inboundId)).toBe("密钥缺失或无效");
+    expect(reason(badJson.body.error.inboundId)).toBe("请求体不是合法的 JSON");
+    const first = invalid.body.error.errors[0];
+    const n = invalid.body.error.errors.length;
+    expect(reason(invalid.body.error.inboundId)).toBe(`请求内容不符合接口约定：${first.pointer}：${first.message}${n > 1 ? `（共 ${n} 处）` : ""}`);
+    for (const m of rejected.body.items) expect(L.refusedReason(m)).not.toMatch(/^[A-Z_]+$/);
+  });
+
+  it("shows the same 待分拨 figure on the tab badge and in the 案件状态 card", async () => {
+    const L = await servedLogic();
+    const v = L.vocabulary((await http(`${hub.url}/api/v1/meta`, { key: KEYS.engineer })).body);
+    const order = { ...fromSample(loadSamples()[0], new Date()), orderNo: "CZ2611000000902", category: ["其他", "其他诉求"], title: "咨询公积金提取政策" };
+    expect((await http(hub.url + WO, { key: KEYS.hotline12345, body: order })).status).toBe(202);
+    // what the console loads together for 流转健康: the flow and the triage queue
+    const [flow, triage] = await Promise.all([http(`${hub.url}/api/v1/flow`, { key: KEYS.engineer }), http(`${hub.url}/api/v1/triage`, { key: KEYS.engineer })]);
+    const badge = L.triageCount(triage.body);
+    expect(badge).toBeGreaterThanOrEqual(1);
+    const { rows, total } = L.flowStatusRows(v, flow.body.cases, badge);
+    const triageRow = rows.find((r) => r.value === "TRIAGE")!;
+    expect(triageRow).toEqual({ value: "TRIAGE", label: STATUS_LABEL.TRIAGE, count: badge });
+    expect(total).toBe(rows.reduce((x, r) => x + (r.count ?? 0), 0));
+    // an agent's badge reads the same queue
+    expect(L.triageCount((await http(`${hub.url}/api/v1/triage`, { key: KEYS.agent })).body)).toBe(badge);
+    // the hub's own counts agree when nothing moves in between
+    await waitFor("flow counts the triage case", async () => (await http(`${hub.url}/api/v1/flow`, { key: KEYS.engineer })).body.cases.TRIAGE === badge);
+  });
+
+  it("tells an agent who opens 流转健康 that it is for engineers, naming the key's role", async () => {
+    const L = await servedLogic();
+    const me = (await http(`${hub.url}/api/v1/me`, { key: KEYS.agent })).body;
+    expect(me.role).toBe("agent");
+    expect(L.routeFor("#/flow", me.role, me.roleLabel)).toEqual({ view: "cases", redirect: "#/cases", notice: "流转健康仅对集成工程师开放，当前密钥角色为坐席" });
+    expect((await http(`${hub.url}/api/v1/flow`, { key: KEYS.agent })).status).toBe(403); // what the hub would answer
+    const eng = (await http(`${hub.url}/api/v1/me`, { key: KEYS.engineer })).body;
+    expect(L.routeFor("#/flow", eng.role, eng.roleLabel)).toEqual({ view: "flow" });
   });
 });
