@@ -5,6 +5,7 @@
  */
 import { ServiceBroker } from "moleculer";
 import { brokerOptions } from "../moleculer.config";
+import { randomBytes } from "node:crypto";
 import { ConfigError, DEMO_KEYS, loadConfig, setConfig, type Config, type ServiceName } from "../lib/config";
 import { setSimulatorUrl } from "../lib/endpoints";
 import { closeAllDbs } from "../lib/db";
@@ -16,6 +17,7 @@ import CasesService from "../services/cases.service";
 import IntakeService from "../services/intake.service";
 import RoutingService from "../services/routing.service";
 import DeliveryService from "../services/delivery.service";
+import OutboxService from "../services/outbox.service";
 import ScheduleService from "../services/schedule.service";
 import GatewayService from "../services/gateway.service";
 
@@ -23,6 +25,7 @@ const SERVICES: Record<ServiceName, object> = {
   routing: RoutingService,
   intake: IntakeService,
   cases: CasesService,
+  outbox: OutboxService,
   delivery: DeliveryService,
   schedule: ScheduleService,
   gateway: GatewayService,
@@ -33,6 +36,8 @@ export interface Hub {
   broker: ServiceBroker;
   /** the simulators this process runs, by system */
   sims: Record<string, AdapterSimulator>;
+  /** prints the start-up banner (call it last, once the simulators have started their streams) */
+  banner(): void;
   stop(): Promise<void>;
 }
 
@@ -49,22 +54,63 @@ export async function startHub(cfg: Config, opts: { nodeID?: string; quiet?: boo
   const sims: Hub["sims"] = {};
   if (cfg.simulators && cfg.services.includes("delivery")) {
     for (const spec of ADAPTERS) {
-      const configured = spec.system === "unit" ? cfg.unitsUrl : cfg.externalUrls[spec.system];
-      if (!spec.simulator || configured) continue;
+      const ep = cfg.systems[spec.system];
+      if (!spec.simulator || ep?.url) continue;
       const sim = spec.simulator.create(cfg.sim, (l) => say(`[${spec.title}·模拟器] ${maskText(l)}`));
-      setSimulatorUrl(spec.system, await sim.start(Number(process.env[`SIM_${spec.system.toUpperCase()}_PORT`] ?? 0)));
+      setSimulatorUrl(spec.system, await sim.start(ep?.simPort ?? 0));
       sims[spec.system] = sim;
     }
   }
+  const simKeys = simulatorKeys(cfg, sims);
 
   const broker = new ServiceBroker(brokerOptions(cfg, opts.nodeID));
   for (const name of cfg.services) broker.createService(SERVICES[name] as never);
   await broker.start();
 
   const hubUrl = cfg.services.includes("gateway") && !process.env.HUB_URL ? `http://127.0.0.1:${gatewayPort(broker) ?? cfg.port}` : cfg.hubUrl;
-  for (const spec of ADAPTERS) if (sims[spec.system]) sims[spec.system].setHub(hubUrl, keyFor(cfg, spec.simulator!.role));
+  for (const spec of ADAPTERS) if (sims[spec.system]) sims[spec.system].setHub(hubUrl, simKeys[spec.system]);
+  return {
+    cfg,
+    broker,
+    sims,
+    banner: () => {
+      if (cfg.services.includes("gateway")) banner(cfg, hubUrl, sims, say);
+    },
+    async stop() {
+      for (const sim of Object.values(sims)) await sim.stop();
+      await broker.stop();
+      await closeAllDbs();
+    },
+  };
+}
 
-  if (cfg.services.includes("gateway")) {
+/**
+ * The key each simulator calls the hub with. With API_KEYS set, a simulated system may have no
+ * key of its own: in the process that runs the gateway it gets a generated one (said at start);
+ * elsewhere that is a start-up error naming the role, never a silent stream of 401s.
+ */
+function simulatorKeys(cfg: Config, sims: Hub["sims"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const spec of ADAPTERS) {
+    if (!sims[spec.system]) continue;
+    const role = spec.simulator!.role;
+    let key = keyFor(cfg, role);
+    if (!key && cfg.services.includes("gateway")) {
+      key = `sim-${role}-${randomBytes(12).toString("hex")}`;
+      cfg.apiKeys.set(key, role);
+      console.log(`模拟器「${spec.title}」没有 API_KEYS 中角色 ${role} 的密钥，已为本进程生成一个 / generated a key for the ${role} simulator`);
+    }
+    if (key) out[spec.system] = key;
+    else missing.push(`${role}（${spec.title}模拟器）`);
+  }
+  if (missing.length)
+    throw new ConfigError(missing.map((m) => `API_KEYS: 已开启模拟器，但没有角色 ${m} 的密钥；网关在其他节点上，请在 API_KEYS 中为它配置 / the simulator has no key and the gateway runs elsewhere`));
+  return out;
+}
+
+function banner(cfg: Config, hubUrl: string, sims: Hub["sims"], say: (l: string) => void) {
+  {
     say("");
     say(`tongguan 统管 已启动（${cfg.mode === "embedded" ? "嵌入模式 embedded: PGlite " + cfg.dataDir : "生产模式 production"}）`);
     say(`  控制台      ${hubUrl}/console`);
@@ -75,18 +121,11 @@ export async function startHub(cfg: Config, opts: { nodeID?: string; quiet?: boo
       for (const [role, key] of Object.entries(DEMO_KEYS)) say(`    ${role.padEnd(13)} ${key}`);
     }
     for (const spec of ADAPTERS) if (sims[spec.system]) say(`  模拟器 ${spec.title.padEnd(12, "　")} ${sims[spec.system].url}`);
+    const agentKey = keyFor(cfg, "agent");
+    say("  试一试 try:");
+    say(`    curl -s -H 'X-Api-Key: ${cfg.demoKeys && agentKey ? agentKey : "<agent 密钥>"}' '${hubUrl}/api/v1/cases?pageSize=5'`);
     say("");
   }
-  return {
-    cfg,
-    broker,
-    sims,
-    async stop() {
-      for (const sim of Object.values(sims)) await sim.stop();
-      await broker.stop();
-      await closeAllDbs();
-    },
-  };
 }
 
 function gatewayPort(broker: ServiceBroker): number | undefined {
@@ -114,6 +153,7 @@ async function main() {
     process.exit(1);
   }
   if (cfg.services.includes("gateway")) for (const sim of Object.values(hub.sims)) await sim.hubReady?.();
+  hub.banner();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -25,7 +25,13 @@ export async function generate(): Promise<string> {
   for (const s of schemas) {
     // Inline cross-file $refs into `$defs` references the generator can resolve, by giving it a resolver.
     const name = typeName(s.schema, s.id);
-    const root = { ...s.schema, title: name };
+    // A file of $defs only (commands, common vocabularies): give the generator a root that refers to
+    // each titled definition, so every one becomes a named type; the root itself is dropped below.
+    const defsOnly = !s.schema.type && !s.schema.properties && !s.schema.$ref && typeof s.schema.$defs === "object";
+    const defs = (s.schema.$defs ?? {}) as Record<string, { title?: string }>;
+    const root = defsOnly
+      ? { ...s.schema, title: name, type: "object", properties: Object.fromEntries(Object.keys(defs).filter((k) => defs[k].title).map((k) => [k, { $ref: `#/$defs/${k}` }])) }
+      : { ...s.schema, title: name };
     const ts = await compile(root as never, name, {
       bannerComment: "",
       additionalProperties: false,
@@ -52,7 +58,7 @@ export async function generate(): Promise<string> {
     for (const b of blocks) {
       const m = /^export (?:interface|type) (\w+)/.exec(b.trim());
       if (!m) continue;
-      if (emitted.has(m[1])) continue;
+      if (emitted.has(m[1]) || (defsOnly && m[1] === name)) continue;
       emitted.add(m[1]);
       out += b.trim() + "\n\n";
     }

@@ -430,7 +430,10 @@ caseId: string
 type: ("RECEIVED" | "ROUTED" | "TRIAGED" | "ASSIGNED" | "ACCEPTED" | "REFUSED" | "REASSIGNED" | "RETURNED" | "TRIAGE_EXPIRED" | "EXTENSION_REQUESTED" | "REPLIED" | "CALLBACK" | "REOPENED" | "ARCHIVED" | "URGED" | "CO_UNIT_RESULT" | "OUTBOUND_DELIVERED" | "OUTBOUND_FAILED")
 at: string
 actor: {
-kind: ("system" | "unit" | "agent" | "hub")
+/**
+ * system: the origin system; handler: a handling unit; agent: a person; hub: the hub itself
+ */
+kind: ("system" | "handler" | "agent" | "hub")
 id?: string
 }
 fromStatus?: (CaseStatus | null)
@@ -444,7 +447,7 @@ data?: {
 }
 }
 
-export type OriginSystem = ("hotline12345" | "line12319" | "grid")
+export type OriginSystem = string
 /**
  * 诉求类型 appeal type
  */
@@ -558,12 +561,376 @@ unitId: string
 unitName: string
 }
 
-export interface Commands {
-[k: string]: unknown | undefined
+export interface OriginSign {
+/**
+ * 来源系统的单号 the origin's own id for the case (e.g. 12345 工单编号)
+ */
+externalId: string
+unitId: string
+/**
+ * 承办单位名称 unit name
+ */
+unitName: string
+/**
+ * 签收时间
+ */
+signedAt: string
+}
+/**
+ * 退单 hub → origin: the hub gives the case back (no owner, refused by every owner, or returned by an agent).
+ */
+
+export interface OriginReturn {
+/**
+ * 来源系统的单号 the origin's own id for the case (e.g. 12345 工单编号)
+ */
+externalId: string
+/**
+ * 退单理由
+ */
+reason: string
+/**
+ * 退单时间
+ */
+returnedAt: string
+}
+/**
+ * 延期 hub → origin: the owner asks for a later handling deadline.
+ */
+
+export interface OriginExtension {
+/**
+ * 来源系统的单号 the origin's own id for the case (e.g. 12345 工单编号)
+ */
+externalId: string
+/**
+ * 申请延期至
+ */
+until: string
+reason: string
+/**
+ * 承办单位名称 unit name
+ */
+unitName: string
+/**
+ * 申请时间
+ */
+requestedAt: string
+}
+/**
+ * 回复/办结 hub → origin: the owner's outcome and answer.
+ */
+
+export interface OriginReply {
+/**
+ * 来源系统的单号 the origin's own id for the case (e.g. 12345 工单编号)
+ */
+externalId: string
+outcome: Outcome
+text: string
+/**
+ * 承办单位名称 unit name
+ */
+unitName: string
+/**
+ * 回复时间
+ */
+repliedAt: string
+}
+/**
+ * 派发任务 hub → unit: one case given to one handling unit (承办单位) as owner (承办) or co-unit (协办). Sent as POST /units/{unitId}/tasks to the unit's base URL. The reporter is already masked by the hub and omitted entirely when confidential (是否保密). A re-handled case (重办) is sent again with a higher `rework` and the reason in `note`.
+ */
+
+export interface HandlerTask {
+/**
+ * 任务编号 task id, unique per case and unit; the unit quotes it in every answer
+ */
+taskId: string
+/**
+ * 案件编号 hub case id
+ */
+caseId: string
+/**
+ * 承办 owner (signs, handles and replies) / 协办 co-unit (assists the owner)
+ */
+role: ("owner" | "co")
+/**
+ * 重办次数 rework count: 0 the first time, n after the n-th 重办 (re-handling after review or an unsatisfied call-back)
+ */
+rework: number
+/**
+ * 标题 title
+ */
+title: string
+/**
+ * 诉求内容 appeal content
+ */
+content: string
+appealType: AppealType
+/**
+ * 诉求分类 category: the city taxonomy's path and its code
+ */
+category: {
+/**
+ * 分类路径 category path, top level first
+ * 
+ * @minItems 1
+ * @maxItems 4
+ */
+path: string[]
+/**
+ * 分类代码 the taxonomy's code, null when the path is not in the taxonomy
+ */
+code: (string | null)
+}
+/**
+ * 事发地点 incident location
+ */
+location: {
+/**
+ * 事发地址 address
+ */
+address: string
+districtCode?: DistrictCode
+/**
+ * 街道 sub-district
+ */
+street?: string
+/**
+ * 社区 community
+ */
+community?: string
+gridCode?: GridCode
+/**
+ * 经度 longitude
+ */
+lng?: number
+/**
+ * 纬度 latitude
+ */
+lat?: number
+}
+urgency: Urgency
+/**
+ * 签收时限 sign-for deadline (null: none)
+ */
+signDeadline: (string | null)
+/**
+ * 办理时限 handling deadline (null: none)
+ */
+handleDeadline: (string | null)
+/**
+ * 来电人 reporter, masked by the hub (王** / 139****2716); name and phone are absent when confidential
+ */
+reporter: {
+/**
+ * 是否保密 the reporter asked for confidentiality: no name or phone is passed on
+ */
+confidential: boolean
+/**
+ * 姓名（已脱敏） masked name
+ */
+name?: string
+/**
+ * 联系电话（已脱敏） masked phone
+ */
+phone?: string
+}
+/**
+ * 附言 note, e.g. 重办原因 (why re-handled) or 回访意见 (call-back remarks)
+ */
+note?: string
+/**
+ * 派发时间 when the hub sent the task
+ */
+sentAt: string
+}
+/**
+ * 催办/督办 hub → owner unit: a reminder (催办) or a supervision notice (督办, e.g. 超期督办 / 领导督办) about an open task. Sent as POST /units/{unitId}/tasks/{taskId}/urge.
+ */
+
+export interface HandlerUrge {
+/**
+ * 任务编号 task id
+ */
+taskId: string
+/**
+ * 案件编号 hub case id
+ */
+caseId: string
+/**
+ * 催办 reminder / 督办 supervision
+ */
+level: ("催办" | "督办")
+/**
+ * 催办/督办内容 the notice's text
+ */
+text: string
+/**
+ * 催办时间 when it was raised
+ */
+urgedAt: string
+}
+/**
+ * 任务撤回 hub → unit: the case moved to another unit (改派) or was withdrawn (撤单); the unit stops handling it and sends nothing more for this task. Sent as POST /units/{unitId}/tasks/{taskId}/recall.
+ */
+
+export interface HandlerRecall {
+/**
+ * 任务编号 task id
+ */
+taskId: string
+/**
+ * 案件编号 hub case id
+ */
+caseId: string
+/**
+ * 撤回原因 why the task was recalled
+ */
+reason: string
+/**
+ * 撤回时间 when
+ */
+recalledAt: string
+}
+/**
+ * What an outbound message is about: a case, a notice, a sanction, a credit subject …
+ */
+
+export interface SubjectRef {
+type: string
+id: string
+name?: string
+}
+/**
+ * 抄告单 hub → bureau: measures a bureau must take about a subject, with deadlines for receipt and feedback.
+ */
+
+export interface BureauNotice {
+noticeId: string
+subject: SubjectRef
+/**
+ * 行政处罚决定书文号
+ */
+decisions?: string[]
+/**
+ * 触发的联合惩戒规则
+ */
+rule?: string
+/**
+ * @minItems 1
+ */
+measures: string[]
+/**
+ * 签收时限
+ */
+receiptDeadline: string
+/**
+ * 反馈时限
+ */
+feedbackDeadline: string
+/**
+ * 抄告时间
+ */
+sentAt: string
+}
+/**
+ * 催签收/催反馈 hub → bureau: a reminder that a receipt or feedback is due.
+ */
+
+export interface ReceiptRequest {
+noticeId: string
+what: ("receipt" | "feedback")
+/**
+ * 时限
+ */
+dueAt: string
+text?: string
+/**
+ * 发送时间
+ */
+sentAt: string
+}
+/**
+ * 双公示 hub → credit platform: a record to publish (or revoke).
+ */
+
+export interface Publication {
+recordId: string
+action: ("publish" | "revoke")
+/**
+ * the record as the national data standard names its items
+ */
+record: {
+
+}
+/**
+ * 发送时间
+ */
+sentAt: string
 }
 
-export interface Common {
-[k: string]: unknown | undefined
+export interface AssignCommand {
+/**
+ * 承办单位编号（GET /api/v1/units）
+ */
+unitId: string
+/**
+ * 派单说明
+ */
+note?: string
+}
+/**
+ * 改派 forward to another unit
+ */
+
+export interface ReassignCommand {
+unitId: string
+/**
+ * 改派理由
+ */
+reason: string
+}
+/**
+ * 退单 return to the platform
+ */
+
+export interface ReturnCommand {
+/**
+ * 退单理由（含依据）
+ */
+reason: string
+}
+
+export interface FieldError {
+/**
+ * JSON pointer into the request body, e.g. /region/districtCode
+ */
+pointer: string
+/**
+ * 中文说明
+ */
+message: string
+/**
+ * English explanation
+ */
+messageEn: string
+}
+/**
+ * 错误响应 error response
+ */
+
+export interface ErrorResponse {
+error: {
+code: string
+message: string
+messageEn: string
+errors?: FieldError[]
+/**
+ * id under which the raw request was kept (engineers: GET /api/v1/inbound/{id})
+ */
+inboundId?: string
+}
 }
 
 export type ComponentOrEvent = ("部件" | "事件")
@@ -754,6 +1121,10 @@ bureau?: Bureau
  * the unit's receiving endpoint, when it has a system of its own
  */
 url?: string
+/**
+ * the handler adapter that serves this unit (adapters/index.ts `system`); default: the generic unit adapter
+ */
+adapter?: string
 }
 /**
  * 条线单位: a district-level (with districtCode) or city-level (without) bureau or utility company
@@ -769,6 +1140,10 @@ bureau?: Bureau
  * the unit's receiving endpoint, when it has a system of its own
  */
 url?: string
+/**
+ * the handler adapter that serves this unit (adapters/index.ts `system`); default: the generic unit adapter
+ */
+adapter?: string
 }
 
 export interface HandlingUnit2 {

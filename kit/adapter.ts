@@ -30,16 +30,39 @@ export interface InboundRoute {
   handle(body: any, params: Record<string, string>, hub: HubPort): Promise<InboundResult>;
 }
 
-/** A message the hub must deliver to an external system, as kept in the outbox. */
+/** The canonical commands of the outbound port (contracts/canonical/command.schema.json). */
+export const COMMANDS = {
+  sign: "tongguan:command/sign",
+  return: "tongguan:command/return",
+  extension: "tongguan:command/extension",
+  reply: "tongguan:command/reply",
+  task: "tongguan:command/task",
+  urge: "tongguan:command/urge",
+  recall: "tongguan:command/recall",
+  notice: "tongguan:command/notice",
+  receiptRequest: "tongguan:command/receipt-request",
+  publication: "tongguan:command/publication",
+} as const;
+export type CommandName = keyof typeof COMMANDS;
+
+/** What an outbound message is about: its ordering and its history belong to this subject. */
+export interface SubjectRef {
+  /** "case", "notice", "sanction" … */
+  type: string;
+  id: string;
+}
+
+/** A message the hub must deliver to an external system, as the outbox hands it to delivery. */
 export interface OutboundCommand {
   id: string;
-  caseId: string;
+  subject: SubjectRef;
   system: string;
-  /** for systems with many endpoints (units): which one */
+  /** for systems with many endpoints (units, bureaus): which one */
   target: string | null;
-  kind: string;
+  kind: CommandName;
   payload: Record<string, any>;
   idempotencyKey: string;
+  attempts: number;
 }
 
 export interface OutboundRequest {
@@ -49,11 +72,52 @@ export interface OutboundRequest {
 }
 
 export interface OutboundKind {
-  /** contract $id of the body sent */
+  /** contract $id of the body sent (the receiving system's contract) */
   schema: string;
   summary: string;
-  /** pure: command payload → HTTP request to the external system */
+  /** pure: canonical command payload → HTTP request to the external system */
   build(payload: Record<string, any>, target: string | null): OutboundRequest;
+}
+
+/** What a system is to the hub. */
+export type AdapterRole =
+  /** raises cases (12345, 12319, the grid system) and hears back at each step */
+  | "source"
+  /** receives tasks and answers them (handling units) */
+  | "handler"
+  /** a bureau that receives notices and answers with receipts */
+  | "bureau"
+  /** a registry that receives records (the credit platform) */
+  | "registry";
+
+/**
+ * One environment setting an adapter reads. Config parsing, the README settings table, start-up
+ * messages and the simulator wiring are all made from these; nothing else names the variable.
+ */
+export interface AdapterSetting {
+  /** the variable; a per-target pattern carries `<ID>`: "EXT_UNIT_<ID>_URL" */
+  env: string;
+  /** what the hub uses it for */
+  purpose: "url" | "targetUrl" | "apiKey" | "simPort";
+  description: string;
+  example: string;
+}
+
+/** An API-key role external callers of this adapter use. */
+export interface CallerRole {
+  role: string;
+  /** Chinese label shown to people: "12345热线平台" */
+  label: string;
+  /** the key used in embedded mode when API_KEYS is not set */
+  demoKey?: string;
+}
+
+/** How a source system is spoken of, and what it hears at each step of a case it raised. */
+export interface OriginBehaviour {
+  /** short name in timeline texts: "12345" → 收到12345工单, 退回12345 */
+  label: string;
+  /** what its cases are called: "工单" */
+  noun: string;
 }
 
 /** Simulator settings from the hub's configuration (SIM_* variables). */
@@ -77,24 +141,50 @@ export interface AdapterSimulator {
 }
 
 export interface AdapterSpec {
-  /** system name, also the API-key role that may call its routes: "hotline12345" */
+  /** system name: "hotline12345"; names its outbox rows, its breakers and its settings */
   system: string;
   title: string;
+  roles: AdapterRole[];
   /** mount point under /api: "/v1/hotline12345" */
   basePath: string;
   routes: InboundRoute[];
-  outbound: Record<string, OutboundKind>;
+  /** the canonical commands this system accepts, each with its wire builder */
+  commands: Partial<Record<CommandName, OutboundKind>>;
   /**
-   * Who may call the inbound routes besides the system's own key (e.g. unit routes accept
-   * role `unit.<unitId>` for the unit in the path). Default: only `system`.
+   * Targets (units, bureaus) each with an endpoint of their own: per-target URLs
+   * (`targetUrl` setting, or `url` in the city data) before the system's own URL.
+   */
+  perTarget?: boolean;
+  /** the handler adapter for every unit whose city data names no `adapter` */
+  defaultHandler?: boolean;
+  settings: AdapterSetting[];
+  /** API-key roles of this system's callers (the first is the simulator's unless it says otherwise) */
+  callers: CallerRole[];
+  /**
+   * Who may call the inbound routes besides the system's own caller roles (e.g. unit routes accept
+   * role `unit.<unitId>` for the unit in the path).
    */
   authorize?(role: string, params: Record<string, string>): boolean;
+  /** roles of the form `<prefix><id>` (e.g. "unit.") this adapter's authorize() understands */
+  rolePrefix?: { prefix: string; label: string };
+  /** for sources: how the hub speaks of it and what it sends it */
+  origin?: OriginBehaviour;
   /** the built-in stand-in for this system, started when its URL is not configured */
   simulator?: {
     /** the API-key role it calls the hub with */
     role: string;
     create(settings: SimSettings, log: (line: string) => void): AdapterSimulator;
   };
+}
+
+/** The settings every system has: its URL, its outbound API key and its simulator's port. */
+export function systemSettings(system: string, title: string, urlExample: string): AdapterSetting[] {
+  const up = system.toUpperCase();
+  return [
+    { env: `EXT_${up}_URL`, purpose: "url", description: `${title}的接口地址；未设置时使用内置模拟器 / base URL of ${system}; the built-in simulator when unset`, example: urlExample },
+    { env: `EXT_${up}_API_KEY`, purpose: "apiKey", description: `调用${title}时发送的 X-Api-Key（仅来自环境变量） / sent as X-Api-Key to ${system}`, example: "（密钥 secret）" },
+    { env: `SIM_${up}_PORT`, purpose: "simPort", description: `${title}模拟器的固定端口（默认随机） / fixed port of its simulator`, example: "4100" },
+  ];
 }
 
 /** What the hub's case actions answer for a step on an existing case. */

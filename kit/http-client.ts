@@ -1,9 +1,12 @@
 /**
- * The one outbound HTTP client every adapter uses: JSON over the global fetch, a per-endpoint
- * opossum circuit breaker, a timeout, an Idempotency-Key header and optional auth headers from
- * the environment. Retries with backoff are not done here: the outbox keeps the message and
+ * The one outbound HTTP client every adapter uses: JSON over node:http(s) with one keep-alive
+ * agent per origin (profile: undici `fetch` was ≈ 17 % of the hub's CPU), a per-endpoint opossum
+ * circuit breaker, a timeout, an Idempotency-Key header and optional auth headers from the
+ * environment. Retries with backoff are not done here: the outbox keeps the message and
  * schedules the next attempt (services/cases outbox), so a crash between attempts loses nothing.
  */
+import http from "node:http";
+import https from "node:https";
 import CircuitBreaker from "opossum";
 import type { OutboundRequest } from "./adapter";
 
@@ -22,8 +25,10 @@ export class DeliveryError extends Error {
 }
 
 export interface HttpClientOptions {
-  /** for messages and metrics: "hotline12345", "unit:CZ-ZL-CGJ" */
+  /** for people: the endpoint as an operator knows it ("承办单位（通用接口）· 钟楼区城市管理局 CZ-ZL-CGJ") */
   name: string;
+  /** stable key: "hotline12345", "unit:CZ-ZL-CGJ" */
+  key?: string;
   baseUrl: string;
   timeoutMs?: number;
   headers?: Record<string, string>;
@@ -37,6 +42,7 @@ export interface HttpResponse {
 
 export interface BreakerStats {
   name: string;
+  key: string;
   baseUrl: string;
   state: "closed" | "open" | "halfOpen";
   successes: number;
@@ -55,7 +61,7 @@ export class HttpClient {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
     const timeout = opts.timeoutMs ?? 5000;
     this.breaker = new CircuitBreaker((req: OutboundRequest, key: string) => this.request(req, key, timeout), {
-      timeout: false, // fetch has its own AbortSignal timeout below
+      timeout: false, // the request has its own socket timeout below
       errorThresholdPercentage: opts.breaker?.errorThresholdPercentage ?? 50,
       resetTimeout: opts.breaker?.resetTimeoutMs ?? 10_000,
       volumeThreshold: opts.breaker?.volumeThreshold ?? 5,
@@ -65,30 +71,48 @@ export class HttpClient {
     });
   }
 
-  private async request(req: OutboundRequest, idempotencyKey: string, timeoutMs: number): Promise<HttpResponse> {
-    let res: Response;
-    try {
-      res = await fetch(this.baseUrl + req.path, {
-        method: req.method,
-        headers: { "content-type": "application/json; charset=utf-8", accept: "application/json", "idempotency-key": idempotencyKey, ...this.opts.headers },
-        body: JSON.stringify(req.body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (e) {
-      const err = e as Error & { cause?: { code?: string } };
-      const why = err.name === "TimeoutError" ? `timed out after ${timeoutMs} ms` : (err.cause?.code ?? err.message);
-      throw new DeliveryError(`${this.name}: ${req.method} ${req.path} failed: ${why}`, { permanent: false });
-    }
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      /* keep text */
-    }
-    if (res.status >= 200 && res.status < 300) return { status: res.status, body };
-    const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-    throw new DeliveryError(`${this.name}: ${req.method} ${req.path} answered ${res.status}`, { permanent, status: res.status, body });
+  private request(req: OutboundRequest, idempotencyKey: string, timeoutMs: number): Promise<HttpResponse> {
+    const url = new URL(this.baseUrl + req.path);
+    const payload = Buffer.from(JSON.stringify(req.body));
+    const lib = url.protocol === "https:" ? https : http;
+    return new Promise<HttpResponse>((resolve, reject) => {
+      const r = lib.request(
+        url,
+        {
+          method: req.method,
+          agent: agentFor(url),
+          headers: {
+            "content-type": "application/json; charset=utf-8",
+            accept: "application/json",
+            "content-length": payload.length,
+            "idempotency-key": idempotencyKey,
+            ...this.opts.headers,
+          },
+          timeout: timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("error", (e) => reject(new DeliveryError(`${this.name}: ${req.method} ${req.path} failed: ${e.message}`, { permanent: false })));
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            let body: unknown = text;
+            try {
+              body = text ? JSON.parse(text) : null;
+            } catch {
+              /* keep text */
+            }
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) return resolve({ status, body });
+            const permanent = status >= 400 && status < 500 && status !== 408 && status !== 429;
+            reject(new DeliveryError(`${this.name}: ${req.method} ${req.path} answered ${status}`, { permanent, status, body }));
+          });
+        },
+      );
+      r.on("timeout", () => r.destroy(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { code: "ETIMEDOUT" })));
+      r.on("error", (e: Error & { code?: string }) => reject(new DeliveryError(`${this.name}: ${req.method} ${req.path} failed: ${e.code === "ETIMEDOUT" ? e.message : (e.code ?? e.message)}`, { permanent: false })));
+      r.end(payload);
+    });
   }
 
   /** Sends one request through the breaker. Rejects with DeliveryError (an open breaker is transient). */
@@ -107,6 +131,7 @@ export class HttpClient {
     const s = this.breaker.stats;
     return {
       name: this.name,
+      key: this.opts.key ?? this.name,
       baseUrl: this.baseUrl,
       state: this.breaker.opened ? "open" : this.breaker.halfOpen ? "halfOpen" : "closed",
       successes: s.successes,
@@ -119,4 +144,16 @@ export class HttpClient {
   shutdown(): void {
     this.breaker.shutdown();
   }
+}
+
+/** One keep-alive agent per origin, shared by every endpoint (breaker) behind it. */
+const agents = new Map<string, http.Agent>();
+function agentFor(url: URL): http.Agent {
+  let a = agents.get(url.origin);
+  if (!a) {
+    const opts = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16, scheduling: "lifo" as const };
+    a = url.protocol === "https:" ? new https.Agent(opts) : new http.Agent(opts);
+    agents.set(url.origin, a);
+  }
+  return a;
 }

@@ -20,7 +20,7 @@ describe("configuration", () => {
     expect(c.simulators).toBe(true);
     expect(c.demoKeys).toBe(true);
     expect(c.apiKeys.get(DEMO_KEYS.agent)).toBe("agent");
-    expect(c.services).toEqual(["gateway", "intake", "cases", "routing", "delivery", "schedule"]);
+    expect(c.services).toEqual(["gateway", "intake", "cases", "outbox", "routing", "delivery", "schedule"]);
   });
 
   it("production needs a database and keys, and names each missing setting", () => {
@@ -58,7 +58,7 @@ describe("configuration", () => {
 
   it("reads per-unit URLs and unit keys", () => {
     const c = load({ "EXT_UNIT_CZ_ZL_CGJ_URL": "http://10.0.0.1:8080", API_KEYS: "unit.CZ-ZL-CGJ:k1,units:k2" });
-    expect(c.unitUrls.CZ_ZL_CGJ).toBe("http://10.0.0.1:8080");
+    expect(c.systems.unit.targetUrls.CZ_ZL_CGJ).toBe("http://10.0.0.1:8080");
     expect(c.apiKeys.get("k1")).toBe("unit.CZ-ZL-CGJ");
   });
 

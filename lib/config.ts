@@ -9,22 +9,36 @@
  *    process runs, a missing EXT_<SYSTEM>_URL is an error unless SIMULATORS=on.
  */
 import path from "node:path";
+import { ADAPTERS, callerRoles, rolePrefixes } from "../adapters";
 
-export const ALL_SERVICES = ["gateway", "intake", "cases", "routing", "delivery", "schedule"] as const;
+export const ALL_SERVICES = ["gateway", "intake", "cases", "outbox", "routing", "delivery", "schedule"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
-/** Systems named by the brief; those with an adapter are checked for a URL. */
-export const EXTERNAL_SYSTEMS = ["HOTLINE12345", "LINE12319", "GRID", "CREDIT", "HOUSING", "POLICE", "TRANSPORT"] as const;
-
-/** Roles an API key can carry besides `unit.<unitId>`. */
-export const ROLES = ["hotline12345", "line12319", "grid", "credit", "housing", "police", "transport", "units", "agent", "engineer"] as const;
-
-export const DEMO_KEYS: Record<string, string> = {
-  hotline12345: "demo-hotline12345-key",
-  units: "demo-units-key",
-  agent: "demo-agent-key",
-  engineer: "demo-engineer-key",
+/** The hub's own roles (people); external callers' roles come from the adapter specs. */
+export const CORE_ROLES: Record<string, { label: string; demoKey: string }> = {
+  agent: { label: "坐席", demoKey: "demo-agent-key" },
+  engineer: { label: "集成工程师", demoKey: "demo-engineer-key" },
 };
+
+/** Every role an API key may carry, exactly (prefixed roles such as `unit.<id>` aside). */
+export function knownRoles(): string[] {
+  return [...callerRoles().map((c) => c.role), ...Object.keys(CORE_ROLES)];
+}
+
+/** The keys used in embedded mode when API_KEYS is not set: role → key. */
+export const DEMO_KEYS: Record<string, string> = Object.fromEntries([
+  ...callerRoles().flatMap((c) => (c.demoKey ? [[c.role, c.demoKey]] : [])),
+  ...Object.entries(CORE_ROLES).map(([role, r]) => [role, r.demoKey]),
+]);
+
+/** One external system's endpoint settings, read through its adapter spec's `settings`. */
+export interface SystemEndpoint {
+  url?: string;
+  apiKey?: string;
+  simPort?: number;
+  /** per-target base URLs, by normalised target id (CZ-ZL-CGJ → CZ_ZL_CGJ) */
+  targetUrls: Record<string, string>;
+}
 
 export interface Config {
   mode: "embedded" | "production";
@@ -40,12 +54,8 @@ export interface Config {
   apiKeys: Map<string, string>;
   demoKeys: boolean;
   simulators: boolean;
-  /** EXT_<SYSTEM>_URL values that were set, by lower-case system name ("hotline12345") */
-  externalUrls: Record<string, string>;
-  /** EXT_UNITS_URL: one base URL for every unit without its own */
-  unitsUrl?: string;
-  /** EXT_UNIT_<ID>_URL, by unit id as written in the routing data (normalised match) */
-  unitUrls: Record<string, string>;
+  /** every adapter's endpoint settings, by system */
+  systems: Record<string, SystemEndpoint>;
   hubUrl: string;
   triageTimeoutMs: number;
   triageSweepCron: string;
@@ -76,8 +86,14 @@ export function parseDuration(v: string): number | undefined {
   return n * unit;
 }
 
-export function unitEnvName(unitId: string): string {
-  return `EXT_UNIT_${unitId.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_URL`;
+/** A target id as it appears in a variable name: CZ-ZL-CGJ → CZ_ZL_CGJ. */
+export function targetKey(id: string): string {
+  return id.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
+}
+
+/** The variable of one target's URL, from its adapter's `targetUrl` setting pattern. */
+export function targetEnvName(pattern: string, id: string): string {
+  return pattern.replace("<ID>", targetKey(id));
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -143,9 +159,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       const i = entry.indexOf(":");
       const role = i > 0 ? entry.slice(0, i) : "";
       const key = i > 0 ? entry.slice(i + 1) : "";
-      const roleOk = (ROLES as readonly string[]).includes(role) || /^unit\.[A-Za-z0-9_-]+$/.test(role);
+      const roleOk = knownRoles().includes(role) || rolePrefixes().some((p) => role.startsWith(p.prefix) && /^[A-Za-z0-9_-]+$/.test(role.slice(p.prefix.length)));
       if (!roleOk || !key) {
-        problems.push(`API_KEYS: 条目「${i > 0 ? role + ":…" : "…"}」格式应为 角色:密钥，角色可为 ${ROLES.join("/")} 或 unit.<单位编号> / entries must be role:key`);
+        const prefixed = rolePrefixes().map((p) => `${p.prefix}<${p.label}编号>`);
+        problems.push(`API_KEYS: 条目「${i > 0 ? role + ":…" : "…"}」格式应为 角色:密钥，角色可为 ${[...knownRoles(), ...prefixed].join("/")} / entries must be role:key`);
         continue;
       }
       if (mode === "production" && key.length < 16) problems.push(`API_KEYS: 角色 ${role} 的密钥少于 16 个字符 / key for ${role} is shorter than 16 characters`);
@@ -153,7 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiKeys.set(key, role);
     }
   } else if (mode === "production") {
-    problems.push("API_KEYS: 生产模式必须配置调用方密钥，如 hotline12345:<密钥>,agent:<密钥>,engineer:<密钥> / required in production mode");
+    problems.push(`API_KEYS: 生产模式必须配置调用方密钥，如 ${[...callerRoles().slice(0, 1).map((c) => c.role), "agent", "engineer"].map((r) => `${r}:<密钥>`).join(",")} / required in production mode`);
   } else {
     demoKeys = true;
     for (const [role, key] of Object.entries(DEMO_KEYS)) apiKeys.set(key, role);
@@ -163,20 +180,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (simRaw && !["on", "off"].includes(simRaw)) problems.push(`SIMULATORS=${simRaw}: 应为 on 或 off / must be on or off`);
   const simulators = simRaw ? simRaw === "on" : mode === "embedded";
 
-  const externalUrls: Record<string, string> = {};
-  for (const sys of EXTERNAL_SYSTEMS) {
-    const v = url(`EXT_${sys}_URL`, ["http:", "https:"]);
-    if (v) externalUrls[sys.toLowerCase()] = v;
+  // every adapter's endpoint, through the settings its spec declares
+  const systems: Record<string, SystemEndpoint> = {};
+  for (const spec of ADAPTERS) {
+    const ep: SystemEndpoint = { targetUrls: {} };
+    for (const st of spec.settings) {
+      if (st.purpose === "url") ep.url = url(st.env, ["http:", "https:"]);
+      else if (st.purpose === "apiKey") ep.apiKey = str(st.env);
+      else if (st.purpose === "simPort") ep.simPort = str(st.env) ? int(st.env, 0, 1, 65535) : undefined;
+      else if (st.purpose === "targetUrl") {
+        const [pre, post] = st.env.split("<ID>");
+        for (const k of Object.keys(env)) {
+          if (!k.startsWith(pre) || !k.endsWith(post) || k.length <= pre.length + post.length) continue;
+          const v = url(k, ["http:", "https:"]);
+          if (v) ep.targetUrls[k.slice(pre.length, k.length - post.length)] = v;
+        }
+      }
+    }
+    systems[spec.system] = ep;
   }
-  const unitsUrl = url("EXT_UNITS_URL", ["http:", "https:"]);
-  const unitUrls: Record<string, string> = {};
-  for (const k of Object.keys(env)) {
-    const m = /^EXT_UNIT_(.+)_URL$/.exec(k);
-    if (!m) continue;
-    const v = url(k, ["http:", "https:"]);
-    if (v) unitUrls[m[1]] = v;
-  }
-  // Missing URLs of systems that have an adapter are checked by the delivery service, which knows them.
+  // Missing URLs are checked by the delivery service, which knows the targets.
 
   const hubUrl = url("HUB_URL", ["http:", "https:"]) ?? `http://127.0.0.1:${port || 3000}`;
   const cfg: Config = {
@@ -192,9 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKeys,
     demoKeys,
     simulators,
-    externalUrls,
-    unitsUrl,
-    unitUrls,
+    systems,
     hubUrl,
     triageTimeoutMs: dur("TRIAGE_TIMEOUT", "2h"),
     triageSweepCron: str("TRIAGE_SWEEP_CRON") ?? "*/30 * * * * *",

@@ -1,10 +1,10 @@
 /**
- * Where each external system is reached: EXT_<SYSTEM>_URL when set, else the built-in
- * simulator started by this process (bin/hub.ts registers its URL here). Units: their own
- * EXT_UNIT_<ID>_URL, else the `url` in the routing data, else EXT_UNITS_URL, else the unit
- * simulator.
+ * Where each external system (and each of its targets) is reached, from the settings its
+ * adapter spec declares: a target's own URL (`targetUrl` setting, then the `url` in the city
+ * data), else the system's URL, else the built-in simulator this process started (bin/hub.ts
+ * registers its URL here).
  */
-import type { Config } from "./config";
+import { targetKey, type Config } from "./config";
 
 const simulators = new Map<string, string>();
 
@@ -13,20 +13,14 @@ export function setSimulatorUrl(system: string, url: string | undefined): void {
   else simulators.delete(system);
 }
 
-export function unitKey(unitId: string): string {
-  return unitId.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
+export function resolveEndpoint(cfg: Config, system: string, target: string | null, dataUrl?: string): string | undefined {
+  const ep = cfg.systems[system];
+  if (target && ep?.targetUrls[targetKey(target)]) return ep.targetUrls[targetKey(target)];
+  return (target ? dataUrl : undefined) ?? ep?.url ?? simulators.get(system);
 }
 
-export function resolveEndpoint(cfg: Config, system: string, target: string | null, unitDataUrl?: string): string | undefined {
-  if (system === "unit") {
-    if (target && cfg.unitUrls[unitKey(target)]) return cfg.unitUrls[unitKey(target)];
-    return unitDataUrl ?? cfg.unitsUrl ?? simulators.get("unit");
-  }
-  return cfg.externalUrls[system] ?? simulators.get(system);
-}
-
-/** EXT_<SYSTEM>_API_KEY, sent as X-Api-Key to that system when set (secrets come from the environment). */
-export function outboundHeaders(system: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const key = env[`EXT_${system.toUpperCase()}_API_KEY`];
+/** The X-Api-Key sent to a system, when its `apiKey` setting is set (secrets come from the environment). */
+export function outboundHeaders(cfg: Config, system: string): Record<string, string> {
+  const key = cfg.systems[system]?.apiKey;
   return key ? { "x-api-key": key } : {};
 }

@@ -1,46 +1,55 @@
 /**
  * delivery — sends outbound messages to external systems. Owns no table.
  *
- * It consumes the `tg.outbound` channel (JetStream in production: a message survives a crash
- * of this node and is redelivered), maps each command to the system's wire format with the
- * adapter's pure builder, checks the result against the adapter's outbound contract, sends it
- * through the kit's HttpClient (per-endpoint opossum breaker, timeout, Idempotency-Key) and
- * reports the attempt to `cases.outboxResult`, which keeps the message and schedules retries.
+ * Messages arrive handed over in memory (when the writer runs in this process) or on the
+ * `tg.outbound` channel (JetStream in production: a message survives a crash of this node and
+ * is redelivered). Each is mapped to the receiving system's wire format with its adapter's pure
+ * builder, checked against that system's contract, sent through the kit's HttpClient (one
+ * opossum breaker per endpoint, keep-alive, timeout, Idempotency-Key) and its result is reported
+ * to `outbox.results` in batches.
  */
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { validate } from "../contracts";
 import { ADAPTERS, adapterBySystem } from "../adapters";
-import type { OutboundCommand } from "../kit/adapter";
+import type { AdapterSpec, OutboundCommand } from "../kit/adapter";
 import { DeliveryError, HttpClient } from "../kit/http-client";
-import { loadCities, type CityData } from "../domain/routing";
-import { config } from "../lib/config";
-import { outboundHeaders, resolveEndpoint, unitKey } from "../lib/endpoints";
+import { findUnit, loadCities, type CityData } from "../domain/routing";
+import { config, targetEnvName } from "../lib/config";
+import { outboundHeaders, resolveEndpoint } from "../lib/endpoints";
+import { OUTBOUND_CHANNEL } from "../lib/handoff";
 import { maskText } from "../lib/mask";
+import { backoffMs, type AttemptResult } from "../store/outbox";
 
 interface Vars {
   clients: Map<string, HttpClient>;
-  unitUrls: Map<string, string>;
+  cities: CityData[];
+  pending: { result: AttemptResult; done: () => void; fail: (e: Error) => void }[];
+  flushing: boolean;
 }
-type This = Vars & { broker: Context["broker"]; logger: Context["broker"]["logger"] };
+interface Methods {
+  deliver(cmd: OutboundCommand): Promise<void>;
+  deliverAll(cmds: OutboundCommand[]): void;
+  attempt(cmd: OutboundCommand): Promise<AttemptResult>;
+  clientFor(spec: AdapterSpec, target: string | null): HttpClient | undefined;
+  report(r: AttemptResult): Promise<void>;
+  flush(): Promise<void>;
+}
+type This = Vars & Methods & { broker: Context["broker"]; logger: Context["broker"]["logger"] };
 
 function clip(v: unknown): unknown {
   const s = JSON.stringify(v ?? null);
   return s.length > 4000 ? { truncated: s.slice(0, 4000) } : v;
 }
 
-/**
- * Reports an attempt to `cases`, waiting out a short absence of the cases node (a restart):
- * up to ~20 s, inside JetStream's ack wait. If it still fails the channel message is nak'd and
- * redelivered; and if that fails too, the outbox lease expires and the message is sent again
- * (same Idempotency-Key), so a result is never lost — at worst it arrives twice.
- */
-async function reportWithRetry(svc: This, params: Record<string, unknown>): Promise<void> {
+/** One outbox.results call for many results, waiting out a short absence of the outbox node. */
+async function reportWithRetry(svc: This, items: AttemptResult[]): Promise<void> {
   let delay = 250;
   for (let waited = 0; ; ) {
     try {
-      await svc.broker.call("cases.outboxResult", params);
+      await svc.broker.call("outbox.results", { items });
       return;
     } catch (e) {
+      // after ~20 s give up: the leases run out and the messages are sent again (same Idempotency-Key)
       if (waited >= 20_000) throw e;
       await new Promise((r) => setTimeout(r, delay));
       waited += delay;
@@ -49,51 +58,21 @@ async function reportWithRetry(svc: This, params: Record<string, unknown>): Prom
   }
 }
 
-const DeliveryService: ServiceSchema<ServiceSettingSchema, Record<string, never>, Vars> & { channels: Record<string, unknown> } = {
+const DeliveryService: ServiceSchema<ServiceSettingSchema, Methods, Vars> & { channels: Record<string, unknown> } = {
   name: "delivery",
 
   channels: {
-    "tg.outbound": {
+    [OUTBOUND_CHANNEL]: {
       group: "delivery",
       maxInFlight: 16,
-      async handler(this: This, cmd: OutboundCommand) {
-        const spec = adapterBySystem(cmd.system);
-        const kind = spec?.outbound[cmd.kind];
-        const report = (r: { ok: boolean; permanent?: boolean; error?: string; response?: unknown }) =>
-          reportWithRetry(this, { id: cmd.id, label: kind ? `${kind.summary.split(/[：:/]/)[0].trim()}` : undefined, ...r });
-        if (!spec || !kind) return report({ ok: false, permanent: true, error: `没有适配器能发送 ${cmd.system}/${cmd.kind} / no adapter for ${cmd.system}/${cmd.kind}` });
-
-        let req;
-        try {
-          req = kind.build(cmd.payload, cmd.target);
-        } catch (e) {
-          return report({ ok: false, permanent: true, error: `映射失败 / mapping failed: ${(e as Error).message}` });
-        }
-        const v = validate(kind.schema, req.body);
-        if (!v.ok)
-          return report({ ok: false, permanent: true, error: `报文不符合 ${kind.schema}：${v.errors.map((e) => `${e.pointer} ${e.message}`).join("；")}` });
-
-        const base = resolveEndpoint(config(), cmd.system, cmd.target, cmd.target ? this.unitUrls.get(cmd.target) : undefined);
-        if (!base) return report({ ok: false, permanent: false, error: `未配置 ${cmd.system}${cmd.target ? `/${cmd.target}` : ""} 的地址 / no URL configured` });
-        let client = this.clients.get(base);
-        if (!client) {
-          client = new HttpClient({ name: cmd.system === "unit" ? `unit:${cmd.target}` : cmd.system, baseUrl: base, headers: outboundHeaders(cmd.system) });
-          this.clients.set(base, client);
-        }
-        try {
-          const res = await client.send(req, cmd.idempotencyKey);
-          return report({ ok: true, response: clip(res.body) });
-        } catch (e) {
-          const err = e as DeliveryError;
-          this.logger.warn(`发送失败 ${cmd.system}/${cmd.kind} ${cmd.id}: ${maskText(err.message)}`);
-          return report({ ok: false, permanent: err.permanent === true, error: maskText(err.message), response: clip(err.body) });
-        }
+      handler(this: This, cmd: OutboundCommand) {
+        return this.deliver(cmd);
       },
     },
   },
 
   actions: {
-    /** Flow health: the circuit breakers of every endpoint this node has called. */
+    /** Flow health: the circuit breaker of every endpoint this node has called. */
     breakers: {
       handler(this: This) {
         return { node: this.broker.nodeID, items: [...this.clients.values()].map((c) => c.stats()) };
@@ -101,31 +80,107 @@ const DeliveryService: ServiceSchema<ServiceSettingSchema, Record<string, never>
     },
   },
 
+  methods: {
+    async deliver(this: This, cmd: OutboundCommand) {
+      const result = await this.attempt(cmd);
+      await this.report(result);
+    },
+
+    deliverAll(this: This, cmds: OutboundCommand[]) {
+      for (const c of cmds) this.deliver(c).catch((e: Error) => this.logger.warn(`outbox ${c.id}: result not stored (${e.message}); its lease will send it again`));
+    },
+
+    async attempt(this: This, cmd: OutboundCommand) {
+      const spec = adapterBySystem(cmd.system);
+      const kind = spec?.commands[cmd.kind];
+      const fail = (error: string, permanent: boolean, response?: unknown): AttemptResult => ({ id: cmd.id, ok: false, permanent, error, response: clip(response), retryMs: backoffMs(cmd.attempts) });
+      if (!spec || !kind) return fail(`没有适配器能发送 ${cmd.system}/${cmd.kind} / no adapter for ${cmd.system}/${cmd.kind}`, true);
+      let req;
+      try {
+        req = kind.build(cmd.payload, cmd.target);
+      } catch (e) {
+        return fail(`映射失败 / mapping failed: ${(e as Error).message}`, true);
+      }
+      const v = validate(kind.schema, req.body);
+      if (!v.ok) return fail(`报文不符合 ${kind.schema}：${v.errors.map((e) => `${e.pointer} ${e.message}`).join("；")}`, true);
+      const client = this.clientFor(spec, cmd.target);
+      if (!client) return fail(`未配置「${spec.title}」${cmd.target ? `（${cmd.target}）` : ""}的地址 / no URL configured`, false);
+      try {
+        const res = await client.send(req, cmd.idempotencyKey);
+        return { id: cmd.id, ok: true, response: clip(res.body) };
+      } catch (e) {
+        const err = e as DeliveryError;
+        this.logger.warn(`发送失败 ${client.name} ${cmd.kind} ${cmd.id}: ${maskText(err.message)}`);
+        return fail(maskText(err.message), err.permanent === true, err.body);
+      }
+    },
+
+    /** One client (and breaker) per endpoint: the system, and the target for per-target systems. */
+    clientFor(this: This, spec: AdapterSpec, target: string | null) {
+      const key = spec.perTarget && target ? `${spec.system}:${target}` : spec.system;
+      let client = this.clients.get(key);
+      if (client) return client;
+      const found = spec.perTarget && target ? findUnit(target, this.cities) : undefined;
+      const base = resolveEndpoint(config(), spec.system, spec.perTarget ? target : null, found?.unit.url);
+      if (!base) return undefined;
+      const name = found ? `${spec.title}·${found.unit.name}（${target}）` : target ? `${spec.title}·${target}` : spec.title;
+      client = new HttpClient({ name, key, baseUrl: base, headers: outboundHeaders(config(), spec.system) });
+      this.clients.set(key, client);
+      return client;
+    },
+
+    /** Results leave in batches: one outbox.results call per turn of the event loop. */
+    report(this: This, result: AttemptResult) {
+      return new Promise<void>((done, fail) => {
+        this.pending.push({ result, done, fail });
+        if (this.pending.length === 1 && !this.flushing) setImmediate(() => void this.flush());
+      });
+    },
+
+    async flush(this: This) {
+      if (this.flushing) return;
+      this.flushing = true;
+      try {
+        while (this.pending.length) {
+          const batch = this.pending.splice(0, 500);
+          try {
+            await reportWithRetry(this, batch.map((p) => p.result));
+            for (const p of batch) p.done();
+          } catch (e) {
+            for (const p of batch) p.fail(e as Error);
+          }
+        }
+      } finally {
+        this.flushing = false;
+      }
+    },
+  },
+
   created(this: This) {
     this.clients = new Map();
-    this.unitUrls = new Map();
+    this.pending = [];
+    this.flushing = false;
+    this.cities = loadCities();
     const cfg = config();
-    const cities: CityData[] = loadCities();
     const problems: string[] = [];
     for (const spec of ADAPTERS) {
-      if (spec.system === "unit") continue;
-      if (!resolveEndpoint(cfg, spec.system, null))
-        problems.push(`EXT_${spec.system.toUpperCase()}_URL: 未设置「${spec.title}」的地址，且未开启模拟器(SIMULATORS=on) / not set and simulators are off`);
-    }
-    const missing: string[] = [];
-    for (const city of cities)
-      for (const u of city.units) {
-        if (u.url) this.unitUrls.set(u.id, u.url);
-        if (!resolveEndpoint(cfg, "unit", u.id, u.url)) missing.push(u.id);
+      if (!spec.perTarget) {
+        if (!resolveEndpoint(cfg, spec.system, null)) problems.push(`${spec.settings.find((s) => s.purpose === "url")?.env ?? spec.system}: 未设置「${spec.title}」的地址，且未开启模拟器(SIMULATORS=on) / not set and simulators are off`);
+        continue;
       }
-    if (missing.length)
-      problems.push(
-        `EXT_UNITS_URL: ${missing.length} 个承办单位没有地址（如 ${missing.slice(0, 3).map((id) => `EXT_UNIT_${unitKey(id)}_URL`).join("、")}），请设置 EXT_UNITS_URL 或逐个设置，或开启 SIMULATORS=on / units without a URL`,
-      );
+      // a per-target system: every target it serves in the city data needs an address
+      const pattern = spec.settings.find((s) => s.purpose === "targetUrl")?.env;
+      const missing = this.cities.flatMap((c) => c.units.filter((u) => (u.adapter ?? (spec.defaultHandler ? spec.system : undefined)) === spec.system && !resolveEndpoint(cfg, spec.system, u.id, u.url)).map((u) => u.id));
+      if (missing.length)
+        problems.push(
+          `${spec.settings.find((s) => s.purpose === "url")?.env}: ${missing.length} 个「${spec.title}」目标没有地址（如 ${pattern ? missing.slice(0, 3).map((id) => targetEnvName(pattern, id)).join("、") : missing.slice(0, 3).join("、")}），请设置共用地址或逐个设置，或开启 SIMULATORS=on / targets without a URL`,
+        );
+    }
     if (problems.length) throw new Error(`配置错误 / configuration error:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   },
 
-  stopped(this: This) {
+  async stopped(this: This) {
+    await this.flush();
     for (const c of this.clients.values()) c.shutdown();
   },
 };

@@ -14,10 +14,11 @@ import { adapterBySystem } from "../adapters";
 import type { HubPort } from "../kit/adapter";
 import { HubError, notFound, parseJsonBody } from "../kit/errors";
 import { config } from "../lib/config";
-import { openDb, type Db } from "../lib/db";
+import { isStoreUnavailable, openDb, storeUnavailableError, type Db } from "../lib/db";
 import { newId } from "../lib/ids";
 import { maskText } from "../lib/mask";
 import { inboundMessages, idempotencyKeys } from "../store/intake.tables";
+import { json, sqlOf, type Sql } from "../store/sql";
 
 /** What the gateway hands over for one request to an adapter route. */
 export interface InboundRequest {
@@ -29,6 +30,7 @@ export interface InboundRequest {
   headers: Record<string, string>;
   contentType: string | null;
   raw: string;
+  text?: string; // the whole body (up to MAX_BODY_BYTES, absent when larger): what is parsed; `raw` is the capped copy kept
   bodyBytes: number;
   truncated: boolean;
   tooLarge: boolean;
@@ -36,47 +38,41 @@ export interface InboundRequest {
 
 interface Vars {
   db: Db;
+  sql: Sql;
 }
 type This = Vars & { logger: Context["broker"]["logger"] };
 
 type Outcome = "accepted" | "duplicate" | "rejected" | "error";
 
-async function keep(db: Db, r: InboundRequest, kind: string, role: string | null, outcome: Outcome, httpStatus: number, extra: { errorCode?: string; errors?: unknown; caseId?: string } = {}): Promise<string> {
+const KEEP = `INSERT INTO inbound_messages (id, system, kind, method, path, role, headers, content_type, body, body_bytes, truncated, outcome, http_status, error_code, errors, case_id)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`;
+/** the answer stored for an Idempotency-Key, with the raw message kept, in one statement */
+const KEEP_AND_ANSWER = `WITH k AS (UPDATE idempotency_keys SET http_status = $13, response = $17 WHERE scope = $18 AND key = $19) ${KEEP}`;
+
+/** Keeps one message as received with its outcome (one statement); answers its id. */
+async function keep(sql: Sql, r: InboundRequest, kind: string, role: string | null, outcome: Outcome, httpStatus: number, extra: { errorCode?: string; errors?: unknown; caseId?: string; answer?: { scope: string; key: string; body: unknown } } = {}): Promise<string> {
   const id = newId("IN");
-  await db.insert(inboundMessages).values({
-    id,
-    system: r.system,
-    kind,
-    method: r.method,
-    path: r.path,
-    role,
-    headers: r.headers,
-    contentType: r.contentType,
-    body: r.raw,
-    bodyBytes: r.bodyBytes,
-    truncated: r.truncated,
-    outcome,
-    httpStatus,
-    errorCode: extra.errorCode ?? null,
-    errors: (extra.errors ?? null) as never,
-    caseId: extra.caseId ?? null,
-  });
+  const params: unknown[] = [id, r.system, kind, r.method, r.path, role, json(r.headers), r.contentType, r.raw, r.bodyBytes, r.truncated, outcome, httpStatus, extra.errorCode ?? null, extra.errors === undefined ? null : json(extra.errors), extra.caseId ?? null];
+  if (extra.answer) await sql.query(KEEP_AND_ANSWER, [...params, json(extra.answer.body ?? null), extra.answer.scope, extra.answer.key]);
+  else await sql.query(KEEP, params);
   return id;
 }
 
 /** A claim older than this is taken over: its first request died half-way (the case change is all-or-nothing). */
 const CLAIM_STALE_MS = 60_000;
 
+const CLAIM = `INSERT INTO idempotency_keys (scope, key, request_hash, http_status, response) VALUES ($1, $2, $3, 0, '{}'::jsonb) ON CONFLICT DO NOTHING RETURNING key`;
+
 /**
  * Claims an Idempotency-Key before the request is handled, so two copies arriving at once
  * change the case once. Returns the stored answer of an earlier request, or undefined when
  * this request holds the claim and must be handled.
  */
-async function claimKey(db: Db, scope: string, key: string, hash: string): Promise<{ httpStatus: number; response: unknown } | undefined> {
-  const claimed = await db.insert(idempotencyKeys).values({ scope, key, requestHash: hash, httpStatus: 0, response: {} }).onConflictDoNothing().returning({ key: idempotencyKeys.key });
+async function claimKey(db: Db, sql: Sql, scope: string, key: string, hash: string): Promise<{ httpStatus: number; response: unknown } | undefined> {
+  const claimed = await sql.query(CLAIM, [scope, key, hash]);
   if (claimed.length) return undefined;
   const prev = (await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key))))[0];
-  if (!prev) return claimKey(db, scope, key, hash); // released meanwhile
+  if (!prev) return claimKey(db, sql, scope, key, hash); // released meanwhile
   if (prev.requestHash !== hash)
     throw new HubError(422, "IDEMPOTENCY_KEY_REUSED", "该 Idempotency-Key 已用于另一个不同的请求", "this Idempotency-Key was already used for a different request");
   if (prev.httpStatus !== 0) return { httpStatus: prev.httpStatus, response: prev.response };
@@ -115,10 +111,10 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
           const scope = `${r.system}:${r.method} ${spec.basePath}${route.path}:${role ?? ""}`;
           const hash = createHash("sha256").update(r.path).update("\0").update(r.raw).digest("hex");
           if (idemKey) {
-            const replay = await claimKey(this.db, scope, idemKey, hash);
+            const replay = await claimKey(this.db, this.sql, scope, idemKey, hash);
             if (replay) {
               const caseId = (replay.response as { caseId?: string })?.caseId;
-              const inboundId = await keep(this.db, r, kind, role, "duplicate", replay.httpStatus, { caseId });
+              const inboundId = await keep(this.sql, r, kind, role, "duplicate", replay.httpStatus, { caseId });
               ctx.meta.$statusCode = replay.httpStatus;
               ctx.meta.$responseHeaders = { "X-Inbound-Id": inboundId, "Idempotent-Replayed": "true" };
               return replay.response;
@@ -133,25 +129,31 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
             if (idemKey) await releaseKey(this.db, scope, idemKey);
             throw e;
           }
-          if (idemKey)
-            await this.db
-              .update(idempotencyKeys)
-              .set({ httpStatus: result.status, response: result.body as never })
-              .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, idemKey)));
           const duplicate = (result.body as { duplicate?: boolean } | null)?.duplicate === true;
-          const inboundId = await keep(this.db, r, kind, role, duplicate ? "duplicate" : "accepted", result.status, { caseId: result.caseId });
+          const inboundId = await keep(this.sql, r, kind, role, duplicate ? "duplicate" : "accepted", result.status, {
+            caseId: result.caseId,
+            answer: idemKey ? { scope, key: idemKey, body: result.body } : undefined,
+          });
           ctx.meta.$statusCode = result.status;
           ctx.meta.$responseHeaders = { "X-Inbound-Id": inboundId };
-          this.logger.info(`收到 ${r.system}/${kind} ${r.path} → ${result.status}${result.caseId ? ` 案件 ${result.caseId}` : ""}`);
+          this.logger.debug(`收到 ${r.system}/${kind} ${r.path} → ${result.status}${result.caseId ? ` 案件 ${result.caseId}` : ""}`);
           return result.body;
         } catch (e) {
+          // the store is down: nothing can be kept or changed; the caller is asked to come back
+          if (isStoreUnavailable(e)) throw storeUnavailableError();
           const err = e as HubError & { code?: number; type?: string; data?: Record<string, unknown> };
           const status = typeof err.code === "number" && err.code >= 400 && err.code < 500 ? err.code : 500;
-          const inboundId = await keep(this.db, r, kind, role, status < 500 ? "rejected" : "error", status, {
-            errorCode: err.type ?? "INTERNAL",
-            errors: err.data?.errors ?? (status >= 500 ? [{ message: maskText(String(err.message)) }] : undefined),
-            caseId: err.data?.caseId as string | undefined,
-          });
+          let inboundId: string;
+          try {
+            inboundId = await keep(this.sql, r, kind, role, status < 500 ? "rejected" : "error", status, {
+              errorCode: err.type ?? "INTERNAL",
+              errors: err.data?.errors ?? (status >= 500 ? [{ message: maskText(String(err.message)) }] : undefined),
+              caseId: err.data?.caseId as string | undefined,
+            });
+          } catch (k) {
+            if (isStoreUnavailable(k)) throw storeUnavailableError();
+            throw k;
+          }
           this.logger.warn(`拒收 ${r.system}/${kind} ${r.path} → ${status} ${err.type ?? ""} (${inboundId})`);
           if (err instanceof HubError || status < 500) {
             err.data = { ...(err.data ?? {}), inboundId };
@@ -167,7 +169,7 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
       visibility: "public",
       async handler(this: This, ctx: Context<{ inbound: Omit<InboundRequest, "routeIndex"> & { kind: string }; role: string | null; status: number; code: string; errors?: unknown }>) {
         const { inbound, role, status, code, errors } = ctx.params;
-        const id = await keep(this.db, { ...inbound, routeIndex: -1 }, inbound.kind, role, "rejected", status, { errorCode: code, errors });
+        const id = await keep(this.sql, { ...inbound, routeIndex: -1 }, inbound.kind, role, "rejected", status, { errorCode: code, errors });
         return { inboundId: id };
       },
     },
@@ -219,13 +221,15 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
           this.db.select({ at: sql<string>`max(${inboundMessages.receivedAt})` }).from(inboundMessages),
         ]);
         const toObj = (rows: { outcome: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.outcome, Number(r.n)]));
-        return { lastHour: toObj(hour), lastDay: toObj(day), lastReceivedAt: last[0]?.at ?? null };
+        const at = last[0]?.at;
+        return { lastHour: toObj(hour), lastDay: toObj(day), lastReceivedAt: at ? new Date(at).toISOString() : null };
       },
     },
   },
 
   async started(this: This) {
     this.db = (await openDb(config())).db;
+    this.sql = sqlOf(this.db);
   },
 };
 

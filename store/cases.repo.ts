@@ -1,22 +1,22 @@
 /**
- * Data access for the `cases` service (its own tables only): row → canonical view, the
- * transaction writer that keeps a transition, its timeline events, its tasks and its outbound
- * messages together, and the outbox queries used by the relay.
+ * Data access for the `cases` service (its own tables, plus the rows it queues in the shared
+ * outbox): row → canonical view, the one-statement read of a case with its tasks, and the writer
+ * that keeps a change, its timeline events, its tasks and its outbound messages together.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { getTableColumns } from "drizzle-orm";
 import type { Case, CaseEvent, CaseStatus } from "../contracts/types";
+import type { CommandName, OutboundCommand } from "../kit/adapter";
 import { newId } from "../lib/ids";
 import { maskReporter } from "../lib/mask";
-import { rowsOf, type Db } from "../lib/db";
-import { cases, caseEvents, caseTasks, outbox } from "./cases.tables";
+import { cases, caseEvents, caseTasks } from "./cases.tables";
+import { OUTBOX_INSERT, OutboxBatch } from "./outbox";
+import { camel, json, snake, type Row, type Sql } from "./sql";
 
 export type CaseRow = typeof cases.$inferSelect;
 export type TaskRow = typeof caseTasks.$inferSelect;
-export type OutboxRow = typeof outbox.$inferSelect;
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export interface Actor {
-  kind: "system" | "unit" | "agent" | "hub";
+  kind: "system" | "handler" | "agent" | "hub";
   id?: string;
 }
 
@@ -74,7 +74,7 @@ export function eventView(e: typeof caseEvents.$inferSelect): CaseEvent {
 }
 
 /** The task body a unit receives (adapters/unit contract `task`); a confidential reporter is left out. */
-export function taskPayload(c: CaseRow, taskId: string, role: "owner" | "co", round: number, note?: string) {
+export function taskPayload(c: CaseRow, taskId: string, role: "owner" | "co", round: number, note: string | undefined, now: Date) {
   const loc = c.location as Record<string, unknown>;
   const location: Record<string, unknown> = {};
   for (const k of ["address", "districtCode", "street", "community", "gridCode", "lng", "lat"]) if (loc[k] !== undefined) location[k] = loc[k];
@@ -94,58 +94,89 @@ export function taskPayload(c: CaseRow, taskId: string, role: "owner" | "co", ro
     handleDeadline: iso(c.handleDeadline),
     reporter: Object.fromEntries(Object.entries(reporter).filter(([, v]) => v !== undefined)),
     ...(note ? { note } : {}),
-    sentAt: new Date().toISOString(),
+    sentAt: now.toISOString(),
+  };
+}
+
+const CASE_COLUMNS = Object.values(getTableColumns(cases)).map((c) => c.name);
+/** what a change may patch (identity, origin and received content never change) */
+const MUTABLE = ["status", "owner_unit_id", "owner_unit_name", "co_units", "routing", "outcome", "reply_text", "satisfaction", "rework_count", "urge_count", "triage_since", "sign_urged_at", "overdue_urged_at", "handle_deadline", "city_code", "category_code"];
+const TASK_COLUMNS = "id, case_id, unit_id, unit_name, role, round, status, created_at, updated_at";
+const EVENT_COLUMNS = "case_id, type, at, actor_kind, actor_id, from_status, to_status, summary, data";
+
+/** A case and its tasks, read in one statement. */
+export interface LoadedCase {
+  c: CaseRow;
+  tasks: TaskRow[];
+}
+
+export type CaseRef = { id: string } | { system: string; externalId: string } | { taskId: string };
+
+const LOAD = (where: string) => `SELECT c.*, coalesce((SELECT json_agg(t ORDER BY t.created_at, t.id) FROM case_tasks t WHERE t.case_id = c.id), '[]'::json) AS tasks FROM cases c WHERE ${where}`;
+const LOAD_BY_ID = LOAD("c.id = $1");
+const LOAD_BY_ORIGIN = LOAD("c.origin_system = $1 AND c.external_id = $2");
+const LOAD_BY_TASK = LOAD("c.id = (SELECT case_id FROM case_tasks WHERE id = $1)");
+
+export async function loadCase(sql: Sql, ref: CaseRef): Promise<LoadedCase | undefined> {
+  const rows =
+    "id" in ref
+      ? await sql.query(LOAD_BY_ID, [ref.id])
+      : "taskId" in ref
+        ? await sql.query(LOAD_BY_TASK, [ref.taskId])
+        : await sql.query(LOAD_BY_ORIGIN, [ref.system, ref.externalId]);
+  if (!rows.length) return undefined;
+  const { tasks, ...row } = rows[0];
+  const parsed = (typeof tasks === "string" ? JSON.parse(tasks) : tasks) as Row[];
+  return {
+    c: camel<CaseRow>(row),
+    tasks: parsed.map((t) => ({ ...camel<TaskRow>(t), createdAt: new Date(t.created_at), updatedAt: new Date(t.updated_at) })),
   };
 }
 
 /**
- * Collects everything one transition writes and flushes it inside the caller's transaction:
- * the case patch, timeline events, tasks and outbound messages.
+ * Collects everything one change writes — the case patch, timeline events, tasks and outbound
+ * messages — and writes it as ONE statement guarded by the version the case was read at
+ * (optimistic concurrency: a concurrent change makes it write nothing, and the caller retries).
  */
-export class TxWriter {
+export class CaseWriter {
   readonly now = new Date();
-  private readonly events: (typeof caseEvents.$inferInsert)[] = [];
-  private readonly tasks: (typeof caseTasks.$inferInsert)[] = [];
+  readonly out: OutboxBatch;
+  private readonly events: Row[] = [];
+  private readonly newTasks: Row[] = [];
   private readonly taskUpdates: { id: string; status: string }[] = [];
-  private readonly out: (typeof outbox.$inferInsert)[] = [];
-  patch: Partial<typeof cases.$inferInsert> = {};
+  patch: Partial<CaseRow> = {};
 
-  constructor(readonly c: CaseRow, readonly actor: Actor) {}
+  constructor(
+    readonly c: CaseRow,
+    readonly tasks: TaskRow[],
+    readonly actor: Actor,
+  ) {
+    this.out = new OutboxBatch({ type: "case", id: c.id }, this.now);
+  }
 
   get status(): CaseStatus {
     return (this.patch.status ?? this.c.status) as CaseStatus;
   }
 
-  event(type: CaseEvent["type"], summary: string, data?: Record<string, unknown>, from?: CaseStatus | null, to?: CaseStatus | null) {
-    this.events.push({
-      caseId: this.c.id,
-      type,
-      at: this.now,
-      actorKind: this.actor.kind,
-      actorId: this.actor.id ?? null,
-      fromStatus: from ?? null,
-      toStatus: to ?? null,
-      summary,
-      data: data ?? null,
-    });
+  event(type: CaseEvent["type"], summary: string, data?: Record<string, unknown>, from?: CaseStatus | null, to?: CaseStatus | null, actor: Actor = this.actor) {
+    this.events.push({ case_id: this.c.id, type, at: this.now, actor_kind: actor.kind, actor_id: actor.id ?? null, from_status: from ?? null, to_status: to ?? null, summary, data: data ?? null });
   }
 
-  send(system: string, target: string | null, kind: string, payload: Record<string, unknown>): string {
-    const id = newId("OB", this.now);
-    this.out.push({ id, caseId: this.c.id, system, target, kind, payload, idempotencyKey: `tongguan-${id}`, status: "pending", nextAttemptAt: this.now });
-    return id;
+  /** A message to whoever raised the case, if that system takes the command (its adapter decides the wire format). */
+  toOrigin(command: CommandName, payload: Record<string, unknown>): string | null {
+    return this.out.send(command, { origin: this.c.originSystem }, { externalId: this.c.externalId, ...payload });
   }
 
-  /** Message to whoever raised the case (12345 today; the origin adapter decides the wire format). */
-  sendToOrigin(kind: string, payload: Record<string, unknown>): string {
-    return this.send(this.c.originSystem, null, kind, { externalId: this.c.externalId, ...payload });
+  /** A message to a handling unit, through the adapter that serves it. */
+  toUnit(command: CommandName, unitId: string, payload: Record<string, unknown>): string | null {
+    return this.out.send(command, { target: unitId }, payload);
   }
 
   newTask(unit: UnitRef, role: "owner" | "co", round: number, note?: string): string {
     const id = newId("TK", this.now);
-    this.tasks.push({ id, caseId: this.c.id, unitId: unit.unitId, unitName: unit.unitName, role, round, status: "sent", createdAt: this.now, updatedAt: this.now });
+    this.newTasks.push({ id, case_id: this.c.id, unit_id: unit.unitId, unit_name: unit.unitName, role, round, status: "sent", created_at: this.now, updated_at: this.now });
     const merged = { ...this.c, ...this.patch } as CaseRow;
-    this.send("unit", unit.unitId, "task", taskPayload(merged, id, role, round, note));
+    this.toUnit("task", unit.unitId, taskPayload(merged, id, role, round, note, this.now));
     return id;
   }
 
@@ -153,84 +184,60 @@ export class TxWriter {
     this.taskUpdates.push({ id, status });
   }
 
-  /** a task this transition already settled (e.g. the refused one): dispatch leaves it alone */
+  /** a task this change already settled (e.g. the refused one): dispatch leaves it alone */
   settled(id: string): boolean {
     return this.taskUpdates.some((u) => u.id === id);
   }
 
-  get hasOutbound(): boolean {
-    return this.out.length > 0;
+  /** the case's tasks still open (sent or accepted), as read */
+  openTasks(): TaskRow[] {
+    return this.tasks.filter((t) => t.status === "sent" || t.status === "accepted");
   }
 
-  async flush(tx: Tx): Promise<void> {
-    await tx
-      .update(cases)
-      .set({ ...this.patch, updatedAt: this.now })
-      .where(eq(cases.id, this.c.id));
-    for (const u of this.taskUpdates) await tx.update(caseTasks).set({ status: u.status, updatedAt: this.now }).where(eq(caseTasks.id, u.id));
-    if (this.tasks.length) await tx.insert(caseTasks).values(this.tasks);
-    if (this.events.length) await tx.insert(caseEvents).values(this.events);
-    if (this.out.length) await tx.insert(outbox).values(this.out);
+  /** Writes the change; returns the messages to hand off, or null when the case moved meanwhile. */
+  async flush(sql: Sql): Promise<OutboundCommand[] | null> {
+    const rows = await sql.query(CHANGE, [
+      this.c.id,
+      json(snake(this.patch)),
+      this.now,
+      this.c.version,
+      json(this.taskUpdates),
+      json(this.newTasks),
+      json(this.events),
+      json(this.out.rows),
+    ]);
+    if (!rows[0] || Number(rows[0].updated) !== 1) return null;
+    return this.out.claimed(parseJson(rows[0].out));
+  }
+
+  /** Writes a new case with everything its arrival causes; null when (origin, external id) exists. */
+  async insert(sql: Sql): Promise<OutboundCommand[] | null> {
+    const row: Row = {};
+    const full = snake({ ...this.c, ...this.patch, updatedAt: this.now, createdAt: this.now });
+    for (const col of CASE_COLUMNS) row[col] = full[col] ?? null;
+    const rows = await sql.query(INSERT, [json(row), json(this.newTasks), json(this.events), json(this.out.rows)]);
+    if (!rows[0]?.id) return null;
+    return this.out.claimed(parseJson(rows[0].out));
   }
 }
 
-export async function lockCase(tx: Tx, where: { id: string } | { system: string; externalId: string }): Promise<CaseRow | undefined> {
-  const cond = "id" in where ? eq(cases.id, where.id) : and(eq(cases.originSystem, where.system), eq(cases.externalId, where.externalId));
-  const rows = await tx.select().from(cases).where(cond).for("update");
-  return rows[0];
-}
+const parseJson = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v) as { id: string; status: string }[];
 
-export async function openTasks(tx: Tx | Db, caseId: string): Promise<TaskRow[]> {
-  return tx
-    .select()
-    .from(caseTasks)
-    .where(and(eq(caseTasks.caseId, caseId), inArray(caseTasks.status, ["sent", "accepted"])));
-}
+const CHILDREN = (gate: string, tasks: string, events: string, out: string) => `
+  ti AS (INSERT INTO case_tasks (${TASK_COLUMNS}) SELECT ${TASK_COLUMNS.split(", ").map((c) => `x.${c}`).join(", ")} FROM jsonb_populate_recordset(NULL::case_tasks, ${tasks}::jsonb) x, ${gate} RETURNING 1),
+  e AS (INSERT INTO case_events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS.split(", ").map((c) => `x.${c}`).join(", ")} FROM jsonb_populate_recordset(NULL::case_events, ${events}::jsonb) x, ${gate} RETURNING 1),
+  o AS (${OUTBOX_INSERT(out, gate)})`;
 
-/**
- * Claims due outbound messages for the relay: pending ones whose time has come, and in-flight
- * ones whose lease ran out (the delivering node died). A message waits while an earlier one for
- * the same (case, system, target) is unsent, so 12345 never sees a reply before the sign-for.
- */
-export async function claimDue(db: Db, limit: number, leaseMs: number): Promise<OutboxRow[]> {
-  const res = await db.execute(sql`
-    UPDATE outbox SET status = 'inflight', attempts = attempts + 1,
-      lease_until = now() + (${leaseMs} * interval '1 millisecond')
-    WHERE id IN (
-      SELECT o.id FROM outbox o
-      WHERE ((o.status = 'pending' AND o.next_attempt_at <= now()) OR (o.status = 'inflight' AND o.lease_until < now()))
-        AND NOT EXISTS (
-          SELECT 1 FROM outbox p
-          WHERE p.case_id = o.case_id AND p.system = o.system AND p.target IS NOT DISTINCT FROM o.target
-            AND p.seq < o.seq AND p.status IN ('pending', 'inflight'))
-      ORDER BY o.seq
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED)
-    RETURNING id, case_id, system, target, kind, payload, idempotency_key, attempts`);
-  return rowsOf<Record<string, unknown>>(res).map(
-    (r) =>
-      ({
-        id: r.id,
-        caseId: r.case_id,
-        system: r.system,
-        target: r.target,
-        kind: r.kind,
-        payload: r.payload,
-        idempotencyKey: r.idempotency_key,
-        attempts: Number(r.attempts),
-      }) as OutboxRow,
-  );
-}
+const CHANGE = `WITH u AS (
+    UPDATE cases c SET (${MUTABLE.join(", ")}) = (SELECT ${MUTABLE.map((m) => `p.${m}`).join(", ")} FROM jsonb_populate_record(c, $2::jsonb) p),
+      updated_at = $3, version = c.version + 1
+    WHERE c.id = $1 AND c.version = $4 RETURNING c.id),
+  tu AS (UPDATE case_tasks t SET status = x.status, updated_at = $3 FROM jsonb_to_recordset($5::jsonb) AS x(id text, status text), u WHERE t.id = x.id RETURNING 1),
+  ${CHILDREN("u", "$6", "$7", "$8")}
+  SELECT (SELECT count(*) FROM u) AS updated, coalesce((SELECT json_agg(json_build_object('id', o.id, 'status', o.status)) FROM o), '[]'::json) AS out`;
 
-/** Puts a claimed message back (the bus refused it): not counted as an attempt. */
-export async function unclaim(db: Db, id: string, delayMs: number): Promise<void> {
-  await db.execute(sql`UPDATE outbox SET status = 'pending', attempts = greatest(attempts - 1, 0),
-    next_attempt_at = now() + (${delayMs} * interval '1 millisecond'), lease_until = NULL
-    WHERE id = ${id} AND status = 'inflight'`);
-}
-
-/** 1 s, 2 s, 4 s … capped at 5 minutes, with ±20 % jitter. */
-export function backoffMs(attempts: number): number {
-  const base = Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
-  return Math.round(base * (0.8 + Math.random() * 0.4));
-}
+const INSERT = `WITH k AS (
+    INSERT INTO cases (${CASE_COLUMNS.join(", ")}) SELECT ${CASE_COLUMNS.join(", ")} FROM jsonb_populate_record(NULL::cases, $1::jsonb)
+    ON CONFLICT (origin_system, external_id) DO NOTHING RETURNING id),
+  ${CHILDREN("k", "$2", "$3", "$4")}
+  SELECT (SELECT id FROM k) AS id, coalesce((SELECT json_agg(json_build_object('id', o.id, 'status', o.status)) FROM o), '[]'::json) AS out`;

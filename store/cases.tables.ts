@@ -1,7 +1,7 @@
 /**
  * Tables owned by the `cases` service. No other service reads or writes them: they ask
- * `cases.*` actions. The outbox lives here because each transition writes its outbound
- * messages in the same transaction as the case and its timeline (transactional outbox).
+ * `cases.*` actions. Outbound messages go to the shared outbox (store/outbox.tables.ts), written
+ * in the same statement as the case change (transactional outbox).
  */
 import { pgTable, text, integer, bigserial, jsonb, timestamp, index, uniqueIndex } from "drizzle-orm/pg-core";
 
@@ -43,6 +43,8 @@ export const cases = pgTable(
     overdueUrgedAt: ts("overdue_urged_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
+    /** optimistic concurrency: every change is one statement guarded by the version it read */
+    version: integer("version").notNull().default(0),
   },
   (t) => [
     uniqueIndex("cases_origin_uq").on(t.originSystem, t.externalId),
@@ -85,32 +87,4 @@ export const caseTasks = pgTable(
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [index("case_tasks_case_idx").on(t.caseId), index("case_tasks_unit_idx").on(t.unitId, t.status)],
-);
-
-export const outbox = pgTable(
-  "outbox",
-  {
-    id: text("id").primaryKey(),
-    /** per-(case, system, target) order: a message is sent only after the earlier ones */
-    seq: bigserial("seq", { mode: "number" }).notNull(),
-    caseId: text("case_id").notNull().references(() => cases.id),
-    system: text("system").notNull(),
-    target: text("target"),
-    kind: text("kind").notNull(),
-    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
-    idempotencyKey: text("idempotency_key").notNull(),
-    status: text("status").notNull().default("pending"), // pending | inflight | sent | dead
-    attempts: integer("attempts").notNull().default(0),
-    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
-    leaseUntil: ts("lease_until"),
-    lastError: text("last_error"),
-    response: jsonb("response"),
-    createdAt: ts("created_at").notNull().defaultNow(),
-    sentAt: ts("sent_at"),
-  },
-  (t) => [
-    uniqueIndex("outbox_idem_uq").on(t.idempotencyKey),
-    index("outbox_due_idx").on(t.status, t.nextAttemptAt),
-    index("outbox_case_idx").on(t.caseId, t.system, t.seq),
-  ],
 );

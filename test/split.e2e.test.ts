@@ -49,7 +49,7 @@ const signedAt12345 = async (orderNo: string) => {
   const r = await http(sim12345("/__sim/received"));
   return Array.isArray(r.body) && r.body.some((m: { path: string; status: number }) => m.path === `/work-orders/${orderNo}/sign` && m.status === 200);
 };
-const startA = () => start("node-a", { PORT: String(portA), SERVICES: "gateway,intake,cases,routing,schedule" });
+const startA = () => start("node-a", { PORT: String(portA), SERVICES: "gateway,intake,cases,outbox,routing,schedule" });
 const startB = () =>
   start("node-b", { PORT: "0", SERVICES: "delivery", SIMULATORS: "on", HUB_URL: `http://127.0.0.1:${portA}`, SIM_HOTLINE12345_PORT: String(port12345), SIM_UNIT_PORT: String(portUnits) });
 const up = (what: string, url: string) => waitFor(what, async () => (await http(url)).status < 500, 60_000, 200);

@@ -7,7 +7,7 @@ const BASE = "http://platform12345.test";
 describe("HttpClient sending hotline12345 messages (nock)", () => {
   let client: HttpClient;
   const req = () =>
-    hotline12345.outbound.reply.build(
+    hotline12345.commands.reply!.build(
       { externalId: "CZ2406110000093", outcome: 0, text: "已清理占道摊点", unitName: "钟楼区城市管理局", repliedAt: "2024-06-12T10:00:00+08:00" },
       null,
     );

@@ -10,6 +10,10 @@ import type {
   AppealType,
   CaseDraft,
   Extension12345,
+  OriginExtension,
+  OriginReply,
+  OriginReturn,
+  OriginSign,
   Outcome,
   Reply12345,
   Return12345,
@@ -343,35 +347,11 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
 // ---------------------------------------------------------------------------------------------
 // Outbound: the hub's command payloads → requests to the 12345 platform
 
-/** 签收 command payload, as the hub's outbox keeps it. */
-export interface SignCommand {
-  externalId: string;
-  unitId: string;
-  unitName: string;
-  signedAt: string;
-}
-/** 退单 command payload. */
-export interface ReturnCommand {
-  externalId: string;
-  reason: string;
-  returnedAt: string;
-}
-/** 延期 command payload. */
-export interface ExtensionCommand {
-  externalId: string;
-  until: string;
-  reason: string;
-  unitName: string;
-  requestedAt: string;
-}
-/** 回复/办结 command payload. */
-export interface ReplyCommand {
-  externalId: string;
-  outcome: Outcome;
-  text: string;
-  unitName: string;
-  repliedAt: string;
-}
+/** The canonical command payloads this adapter builds from (contracts/canonical/command.schema.json). */
+export type SignCommand = OriginSign;
+export type ReturnCommand = OriginReturn;
+export type ExtensionCommand = OriginExtension;
+export type ReplyCommand = OriginReply;
 
 /** An outbound request with its body's type. */
 export interface Post<T> extends OutboundRequest {

@@ -29,11 +29,11 @@ describe("hotline12345 spec", () => {
       "POST /work-orders/:orderNo/callback callback",
       "POST /work-orders/:orderNo/urge urge",
     ]);
-    expect(Object.keys(hotline12345.outbound).sort()).toEqual(["extension", "reply", "return", "sign"]);
+    expect(Object.keys(hotline12345.commands).sort()).toEqual(["extension", "reply", "return", "sign"]);
   });
 
   it("every route and outbound kind names a known contract", () => {
-    for (const s of [...hotline12345.routes.map((r) => r.schema), ...Object.values(hotline12345.outbound).map((o) => o.schema)]) {
+    for (const s of [...hotline12345.routes.map((r) => r.schema), ...Object.values(hotline12345.commands).map((o) => o.schema)]) {
       expect(() => validate(s, {})).not.toThrow();
     }
   });
@@ -93,7 +93,7 @@ describe("hotline12345 spec", () => {
       extension: { externalId: "CZ1", until: "2024-06-28T17:30:00+08:00", reason: "待配件", unitName: "钟楼区城市管理局", requestedAt: at },
       reply: { externalId: "CZ1", outcome: 2, text: "已部分整改", unitName: "钟楼区城市管理局", repliedAt: at },
     };
-    for (const [kind, k] of Object.entries(hotline12345.outbound)) {
+    for (const [kind, k] of Object.entries(hotline12345.commands)) {
       const req = k.build(payloads[kind], null);
       expect(req.method).toBe("POST");
       expect(req.path).toBe(`/work-orders/CZ1/${kind}`);

@@ -4,7 +4,7 @@
  * the route's contract and keeps the raw message before `handle` runs; `handle` maps and makes
  * one hub call. Hub refusals (HubError 404 unknown order, 409 illegal transition) propagate.
  */
-import { callCase, type AdapterSpec, type HubPort } from "../../kit/adapter";
+import { callCase, systemSettings, type AdapterSpec, type HubPort } from "../../kit/adapter";
 import { Hotline12345Simulator } from "./simulator";
 export { SCHEMA } from "./mapping";
 import type { Callback12345, Urge12345, WorkOrder12345 } from "../../contracts/types";
@@ -22,11 +22,14 @@ import {
   type SignCommand,
 } from "./mapping";
 
-
 export const hotline12345: AdapterSpec = {
   system: SYSTEM,
   title: "12345政务服务便民热线",
+  roles: ["source"],
   basePath: "/v1/hotline12345",
+  origin: { label: "12345", noun: "工单" },
+  callers: [{ role: SYSTEM, label: "12345热线平台", demoKey: "demo-hotline12345-key" }],
+  settings: systemSettings(SYSTEM, "12345热线平台", "https://12345.example.gov.cn/api"),
   simulator: {
     role: SYSTEM,
     create: (sim, log) =>
@@ -81,7 +84,7 @@ export const hotline12345: AdapterSpec = {
       },
     },
   ],
-  outbound: {
+  commands: {
     sign: {
       schema: SCHEMA.sign,
       summary: "签收：告知12345平台承办单位已签收工单 / sign for the order",

@@ -32,7 +32,7 @@ describe("unit task over the kit's HttpClient", () => {
       .reply(200, { taskId: "TK-1", status: "received" });
     const client = new HttpClient({ name: "unit:CZ-JT-CGJ", baseUrl: "http://unit.test/base/" });
     try {
-      const res = await client.send(unit.outbound.task.build(task as never, "CZ-JT-CGJ"), "outbox-42");
+      const res = await client.send(unit.commands.task!.build(task as never, "CZ-JT-CGJ"), "outbox-42");
       expect(res).toEqual({ status: 200, body: { taskId: "TK-1", status: "received" } });
       expect(scope.isDone()).toBe(true);
     } finally {
@@ -44,7 +44,7 @@ describe("unit task over the kit's HttpClient", () => {
     nock("http://unit.test").post("/units/U1/tasks").reply(400, { error: { code: "VALIDATION_FAILED" } });
     const client = new HttpClient({ name: "unit:U1", baseUrl: "http://unit.test" });
     try {
-      await expect(client.send(unit.outbound.task.build(task as never, "U1"), "k")).rejects.toMatchObject({ permanent: true, status: 400 });
+      await expect(client.send(unit.commands.task!.build(task as never, "U1"), "k")).rejects.toMatchObject({ permanent: true, status: 400 });
     } finally {
       client.shutdown();
     }

@@ -27,9 +27,9 @@ describe("unit spec", () => {
       "POST /:unitId/tasks/:taskId/extension extension",
       "POST /:unitId/tasks/:taskId/refuse refuse",
     ]);
-    expect(Object.keys(unit.outbound)).toEqual(["task", "urge", "recall"]);
+    expect(Object.keys(unit.commands)).toEqual(["task", "urge", "recall"]);
     for (const r of unit.routes) expect(() => getSchema(r.schema)).not.toThrow();
-    for (const k of Object.values(unit.outbound)) expect(() => getSchema(k.schema)).not.toThrow();
+    for (const k of Object.values(unit.commands)) expect(() => getSchema(k.schema)).not.toThrow();
   });
 
   it("authorize: the unit's own key and the all-units key, not another unit's", () => {
@@ -72,7 +72,7 @@ describe("unit spec", () => {
   });
 
   it("outbound kinds build from the outbox payload and target", () => {
-    const req = unit.outbound.recall.build({ taskId: "T 1", caseId: "TG1", reason: "改派", recalledAt: "2024-06-11T10:00:00Z" }, "U1");
+    const req = unit.commands.recall!.build({ taskId: "T 1", caseId: "TG1", reason: "改派", recalledAt: "2024-06-11T10:00:00Z" }, "U1");
     expect(req.path).toBe("/units/U1/tasks/T%201/recall");
   });
 });

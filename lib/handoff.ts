@@ -1,0 +1,24 @@
+/**
+ * Hand-off: the messages a change wrote already claimed go to delivery right after commit. When
+ * delivery runs in this process they are handed over in memory (no bus, no serialising); when it
+ * runs elsewhere they go on the `tg.outbound` channel (JetStream in production), published
+ * without waiting on each one. Either way the row is leased in the store: if the hand-off or the
+ * delivering node fails, the lease runs out and the outbox service sends it again.
+ */
+import type { ServiceBroker } from "moleculer";
+import type { OutboundCommand } from "../kit/adapter";
+
+export const OUTBOUND_CHANNEL = "tg.outbound";
+
+interface LocalDelivery {
+  deliverAll(cmds: OutboundCommand[]): void;
+}
+
+export function handOff(broker: ServiceBroker, cmds: OutboundCommand[]): void {
+  if (!cmds.length) return;
+  const local = broker.getLocalService("delivery") as unknown as LocalDelivery | undefined;
+  if (local?.deliverAll) return local.deliverAll(cmds);
+  const send = (broker as unknown as { sendToChannel(n: string, p: unknown): Promise<void> }).sendToChannel.bind(broker);
+  for (const c of cmds)
+    send(OUTBOUND_CHANNEL, c).catch((e: Error) => broker.logger.warn(`outbox ${c.id}: the bus refused the hand-off; its lease will send it again: ${e.message}`));
+}

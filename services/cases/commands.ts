@@ -1,0 +1,342 @@
+/**
+ * The cases service's commands: every step of a case's lifecycle. Each one reads the case with
+ * its tasks (one statement), asks the lifecycle whether the step is legal (409 with a Chinese and
+ * English reason if not), plans the change in memory and writes it — case, timeline, tasks and
+ * outbound messages — as ONE statement guarded by the version it read; the messages it claimed
+ * are handed to delivery right after.
+ */
+import type { Context } from "moleculer";
+import type { CaseDraft, CaseStatus } from "../../contracts/types";
+import { labels } from "../../contracts";
+import { originOf } from "../../adapters";
+import { transition, type CaseAction } from "../../domain/lifecycle";
+import type { RoutingDecision } from "../../domain/routing";
+import { handOff } from "../../lib/handoff";
+import { newId } from "../../lib/ids";
+import { HubError, conflict, notFound } from "../../kit/errors";
+import { CaseWriter, loadCase, type Actor, type CaseRef, type CaseRow, type TaskRow, type UnitRef } from "../../store/cases.repo";
+import type { CasesMixin, CasesThis } from "../cases.service";
+
+type Decided = { decision: RoutingDecision; categoryCode: string | null };
+type Plan = (w: CaseWriter) => Promise<void> | void;
+
+const outcomeLabel = labels("Outcome");
+const satisfactionLabel = labels("Satisfaction");
+const ROUTER: Actor = { kind: "hub", id: "routing" };
+
+const routingInput = (c: Pick<CaseRow, "categoryPath" | "categoryCode" | "appealType" | "urgency" | "location">) => ({
+  category: { path: c.categoryPath, code: c.categoryCode },
+  appealType: c.appealType,
+  urgency: c.urgency,
+  location: c.location,
+});
+
+function routingOf(d: Extract<RoutingDecision, { matched: true }>, now: Date): Record<string, unknown> {
+  return { decidedBy: "rules", ruleId: d.ruleId, ruleName: d.ruleName, principle: d.principle, reason: d.reason, decidedAt: now.toISOString() };
+}
+
+/** The owner's open task named in a unit's message; 404/409 when it is not (or no longer) theirs. */
+function ownerTask(w: CaseWriter, unitId: string, taskId: string): TaskRow {
+  const t = w.tasks.find((x) => x.id === taskId);
+  if (!t || t.unitId !== unitId) throw notFound("任务", "task", `${unitId}/${taskId}`);
+  if (t.status === "recalled") throw conflict("TASK_RECALLED", "该任务已撤回（案件已改派或退单），无需再处理", "this task was recalled (the case moved or was returned)");
+  if (t.status === "refused") throw conflict("TASK_REFUSED", "该任务已被本单位退回", "this task was already refused by the unit");
+  if (t.status === "done") throw conflict("TASK_DONE", "该任务已反馈办理结果", "this task already has a result");
+  return t;
+}
+
+function recallOpen(w: CaseWriter, reason: string, except?: string) {
+  for (const t of w.openTasks()) {
+    if (t.id === except || w.settled(t.id)) continue;
+    w.setTask(t.id, "recalled");
+    w.toUnit("recall", t.unitId, { taskId: t.id, caseId: w.c.id, reason, recalledAt: w.now.toISOString() });
+  }
+}
+
+/** Owner + co-units get fresh tasks, open tasks of this case are recalled first; optionally sign at the origin. */
+function dispatch(w: CaseWriter, owner: UnitRef, coUnits: UnitRef[], routing: Record<string, unknown>, opts: { signOrigin: boolean; round: number; note?: string }) {
+  recallOpen(w, `案件已改由${owner.unitName}承办`);
+  w.patch.ownerUnitId = owner.unitId;
+  w.patch.ownerUnitName = owner.unitName;
+  w.patch.coUnits = coUnits;
+  w.patch.routing = routing;
+  if (opts.signOrigin) w.toOrigin("sign", { unitId: owner.unitId, unitName: owner.unitName, signedAt: w.now.toISOString() });
+  w.newTask(owner, "owner", opts.round, opts.note);
+  for (const u of coUnits) w.newTask(u, "co", opts.round, opts.note);
+}
+
+export const CaseCommands: CasesMixin = {
+  actions: {
+    /** A new case from an adapter: route, keep, sign — one statement; the same (origin, id) again is a duplicate. */
+    open: {
+      async handler(this: CasesThis, ctx: Context<{ draft: CaseDraft }>) {
+        const d = ctx.params.draft;
+        const base = { categoryPath: d.category.path as string[], categoryCode: d.category.code ?? null, appealType: d.appealType, urgency: d.urgency, location: d.location as Record<string, unknown> };
+        const { decision, categoryCode } = await this.decide(ctx, base, []);
+        const now = new Date();
+        const row: CaseRow = {
+          id: newId("TG", now),
+          originSystem: d.origin.system,
+          externalId: d.origin.externalId,
+          channel: d.origin.channel ?? null,
+          status: "RECEIVED",
+          cityCode: decision.cityCode ?? null,
+          appealType: d.appealType,
+          categoryCode: categoryCode ?? d.category.code ?? null,
+          categoryPath: d.category.path as string[],
+          title: d.title,
+          content: d.content,
+          location: d.location as Record<string, unknown>,
+          reporter: d.reporter,
+          urgency: d.urgency,
+          receivedAt: new Date(d.receivedAt),
+          signDeadline: d.signDeadline ? new Date(d.signDeadline) : null,
+          handleDeadline: d.handleDeadline ? new Date(d.handleDeadline) : null,
+          ownerUnitId: null,
+          ownerUnitName: null,
+          coUnits: [],
+          routing: null,
+          outcome: null,
+          replyText: null,
+          satisfaction: null,
+          reworkCount: 0,
+          urgeCount: 0,
+          triageSince: null,
+          signUrgedAt: null,
+          overdueUrgedAt: null,
+          createdAt: now,
+          updatedAt: now,
+          version: 0,
+        };
+        const w = new CaseWriter(row, [], { kind: "system", id: d.origin.system });
+        const via = originOf(d.origin.system);
+        w.event("RECEIVED", `收到${via.label}${via.noun} ${d.origin.externalId}：${d.title}`, { channel: d.origin.channel }, null, "RECEIVED");
+        if (decision.matched) {
+          const to = transition("RECEIVED", "route");
+          if (!to.ok) throw new Error(to.messageEn);
+          w.patch.status = to.to;
+          dispatch(w, decision.owner, decision.coUnits, routingOf(decision, w.now), { signOrigin: true, round: 0 });
+          w.event("ROUTED", decision.reason, { ruleId: decision.ruleId, owner: decision.owner, coUnits: decision.coUnits }, "RECEIVED", to.to, ROUTER);
+        } else {
+          w.patch.status = "TRIAGE";
+          w.patch.triageSince = w.now;
+          w.patch.routing = { decidedBy: "rules", ruleId: null, ruleName: null, principle: null, reason: decision.reason, decidedAt: w.now.toISOString() };
+          w.event("TRIAGED", `未匹配到派单规则，转人工分拨：${decision.reason}`, {}, "RECEIVED", "TRIAGE", ROUTER);
+        }
+        const claimed = await w.insert(this.sql);
+        if (!claimed) {
+          const again = await loadCase(this.sql, { system: d.origin.system, externalId: d.origin.externalId });
+          return { caseId: again!.c.id, duplicate: true };
+        }
+        handOff(this.broker, claimed);
+        return { caseId: row.id, duplicate: false };
+      },
+    },
+
+    /** An agent assigns a triage case to a unit: dispatched and signed for at the origin. */
+    assign: {
+      params: { id: "string", unitId: "string", note: { type: "string", optional: true, max: 500 } },
+      async handler(this: CasesThis, ctx: Context<{ id: string; unitId: string; note?: string }, { user?: { role: string } }>) {
+        const unit = await ctx.call<UnitRef | null, { unitId: string }>("routing.unit", { unitId: ctx.params.unitId });
+        if (!unit) throw notFound("承办单位", "unit", ctx.params.unitId);
+        return this.change({ id: ctx.params.id }, "assign", { kind: "agent", id: ctx.meta.user?.role ?? "agent" }, (w) => {
+          const reason = `人工派单至${unit.unitName}${ctx.params.note ? `：${ctx.params.note}` : ""}`;
+          dispatch(w, unit, [], { decidedBy: "agent", ruleId: null, ruleName: null, principle: "人工", reason, decidedAt: w.now.toISOString() }, { signOrigin: true, round: w.c.reworkCount });
+          w.patch.triageSince = null;
+          w.event("ASSIGNED", reason, { unitId: unit.unitId }, "TRIAGE", w.status);
+        });
+      },
+    },
+
+    /** An agent forwards a dispatched case to another unit (改派); the old task is recalled. */
+    reassign: {
+      params: { id: "string", unitId: "string", reason: { type: "string", min: 1, max: 500 } },
+      async handler(this: CasesThis, ctx: Context<{ id: string; unitId: string; reason: string }, { user?: { role: string } }>) {
+        const unit = await ctx.call<UnitRef | null, { unitId: string }>("routing.unit", { unitId: ctx.params.unitId });
+        if (!unit) throw notFound("承办单位", "unit", ctx.params.unitId);
+        return this.change({ id: ctx.params.id }, "reassign", { kind: "agent", id: ctx.meta.user?.role ?? "agent" }, (w) => {
+          if (w.c.ownerUnitId === unit.unitId) throw conflict("SAME_OWNER", `案件已由${unit.unitName}承办`, `the case is already owned by ${unit.unitId}`);
+          const from = w.c.status as CaseStatus;
+          const reason = `改派至${unit.unitName}：${ctx.params.reason}`;
+          dispatch(w, unit, [], { decidedBy: "agent", ruleId: null, ruleName: null, principle: "人工", reason, decidedAt: w.now.toISOString() }, { signOrigin: false, round: w.c.reworkCount });
+          w.event("REASSIGNED", reason, { from: w.c.ownerUnitId, to: unit.unitId }, from, w.status);
+        });
+      },
+    },
+
+    /** An agent returns a case to its origin (退单) with a reason. */
+    returnCase: {
+      params: { id: "string", reason: { type: "string", min: 1, max: 500 } },
+      async handler(this: CasesThis, ctx: Context<{ id: string; reason: string }, { user?: { role: string } }>) {
+        return this.change({ id: ctx.params.id }, "returnCase", { kind: "agent", id: ctx.meta.user?.role ?? "agent" }, (w) => {
+          recallOpen(w, "案件已退单");
+          w.toOrigin("return", { reason: ctx.params.reason, returnedAt: w.now.toISOString() });
+          w.event("RETURNED", `退单：${ctx.params.reason}`, {}, w.c.status as CaseStatus, "RETURNED");
+        });
+      },
+    },
+
+    unitAccept: {
+      async handler(this: CasesThis, ctx: Context<{ unitId: string; taskId: string; at?: string; handler?: string }>) {
+        const { unitId, taskId } = ctx.params;
+        const actor: Actor = { kind: "handler", id: unitId };
+        return this.step({ taskId }, actor, (w) => {
+          const t = w.tasks.find((x) => x.id === taskId);
+          if (t?.role === "co") return coUnitStep(w, t, unitId, "accepted", `协办单位${t.unitName}已签收`);
+          return "accept";
+        }, (w) => {
+          const t = ownerTask(w, unitId, taskId);
+          w.setTask(t.id, "accepted");
+          w.event("ACCEPTED", `${t.unitName}已签收${ctx.params.handler ? `（经办人 ${ctx.params.handler}）` : ""}`, { taskId }, "DISPATCHED", w.status);
+        });
+      },
+    },
+
+    unitResult: {
+      async handler(this: CasesThis, ctx: Context<{ unitId: string; taskId: string; outcome: 0 | 1 | 2 | 3; text: string; handler?: string }>) {
+        const { unitId, taskId, outcome, text } = ctx.params;
+        return this.step({ taskId }, { kind: "handler", id: unitId }, (w) => {
+          const t = w.tasks.find((x) => x.id === taskId);
+          if (t?.role === "co") return coUnitStep(w, t, unitId, "done", `协办单位${t.unitName}反馈：${text}`, { outcome, text });
+          return "reply";
+        }, (w) => {
+          const t = ownerTask(w, unitId, taskId);
+          w.setTask(t.id, "done");
+          w.patch.outcome = outcome;
+          w.patch.replyText = text;
+          w.toOrigin("reply", { outcome, text, unitName: t.unitName, repliedAt: w.now.toISOString() });
+          w.event("REPLIED", `${t.unitName}回复办理结果「${outcomeLabel[outcome]}」：${text}`, { outcome }, "IN_PROGRESS", "REPLIED");
+        });
+      },
+    },
+
+    unitExtension: {
+      async handler(this: CasesThis, ctx: Context<{ unitId: string; taskId: string; until: string; reason: string }>) {
+        const { unitId, taskId, reason } = ctx.params;
+        const until = new Date(ctx.params.until);
+        return this.change({ taskId }, "extend", { kind: "handler", id: unitId }, (w) => {
+          const t = ownerTask(w, unitId, taskId);
+          const deadline = w.c.handleDeadline;
+          if (deadline && deadline.getTime() < w.now.getTime())
+            throw conflict("DEADLINE_PASSED", `办理时限 ${deadline.toISOString()} 已过，不能再申请延期`, `the handling deadline ${deadline.toISOString()} has passed; extensions must be asked before it`);
+          if (deadline && until.getTime() <= deadline.getTime())
+            throw conflict("EXTENSION_NOT_LATER", `申请延期至 ${until.toISOString()} 不晚于现有时限 ${deadline.toISOString()}`, `the requested date is not after the current deadline`);
+          w.patch.handleDeadline = until;
+          w.toOrigin("extension", { until: until.toISOString(), reason, unitName: t.unitName, requestedAt: w.now.toISOString() });
+          w.event("EXTENSION_REQUESTED", `${t.unitName}申请延期至 ${until.toISOString()}：${reason}`, { until: until.toISOString(), previous: deadline?.toISOString() ?? null }, "IN_PROGRESS", "IN_PROGRESS");
+        });
+      },
+    },
+
+    /** The owner says the case is not theirs: try the next owner the rules allow, else 退单. */
+    unitRefuse: {
+      async handler(this: CasesThis, ctx: Context<{ unitId: string; taskId: string; reason: string; legalBasis?: string }>) {
+        const { unitId, taskId, reason } = ctx.params;
+        const pre = await loadCase(this.sql, { taskId });
+        if (!pre || !pre.tasks.some((t) => t.id === taskId && t.unitId === unitId)) throw notFound("任务", "task", `${unitId}/${taskId}`);
+        const excluded = [...new Set([...(((pre.c.routing as { excluded?: string[] }) ?? {}).excluded ?? []), unitId])];
+        const { decision } = await this.decide(ctx, pre.c, excluded);
+        const action: CaseAction = decision.matched ? "refuse" : "returnCase";
+        return this.change({ id: pre.c.id }, action, { kind: "handler", id: unitId }, (w) => {
+          const t = ownerTask(w, unitId, taskId);
+          w.setTask(t.id, "refused");
+          const from = w.c.status as CaseStatus;
+          const why = `${t.unitName}退回：${reason}${ctx.params.legalBasis ? `（依据：${ctx.params.legalBasis}）` : ""}`;
+          w.event("REFUSED", why, { taskId, reason, legalBasis: ctx.params.legalBasis ?? null }, from, from);
+          if (decision.matched) {
+            dispatch(w, decision.owner, decision.coUnits, { ...routingOf(decision, w.now), excluded }, { signOrigin: false, round: w.c.reworkCount });
+            w.event("ROUTED", `重新派单：${decision.reason}`, { ruleId: decision.ruleId, owner: decision.owner }, from, w.status, ROUTER);
+          } else {
+            recallOpen(w, "案件已退单", t.id);
+            const text = `${why}；无其他派单规则适用`;
+            w.toOrigin("return", { reason: text, returnedAt: w.now.toISOString() });
+            w.event("RETURNED", `退单：${text}`, { excluded }, from, "RETURNED");
+          }
+        });
+      },
+    },
+
+    /** 回访: satisfied → archived; 不满意 → 重办 (a new round for the owner). */
+    callback: {
+      async handler(this: CasesThis, ctx: Context<{ system: string; externalId: string; satisfaction: 0 | 1 | 2 | 3; comment?: string }>) {
+        const { system, externalId, satisfaction, comment } = ctx.params;
+        const action: CaseAction = satisfaction === 0 ? "callbackDissatisfied" : "callbackSatisfied";
+        return this.change({ system, externalId }, action, { kind: "system", id: system }, (w) => {
+          w.patch.satisfaction = satisfaction;
+          const said = `回访结果「${satisfactionLabel[satisfaction]}」${comment ? `：${comment}` : ""}`;
+          w.event("CALLBACK", said, { satisfaction, comment: comment ?? null }, "REPLIED", "REPLIED");
+          if (satisfaction === 0) {
+            const round = w.c.reworkCount + 1;
+            w.patch.reworkCount = round;
+            w.patch.outcome = null;
+            w.patch.replyText = null;
+            const owner = { unitId: w.c.ownerUnitId!, unitName: w.c.ownerUnitName ?? w.c.ownerUnitId! };
+            dispatch(w, owner, w.c.coUnits, (w.c.routing as Record<string, unknown>) ?? {}, { signOrigin: false, round, note: `重办（第${round}次）：${said}` });
+            w.event("REOPENED", `市民不满意，重办（第${round}次），重新交${owner.unitName}办理`, { round }, "REPLIED", "DISPATCHED");
+          } else {
+            w.event("ARCHIVED", "办结归档", {}, "REPLIED", "ARCHIVED");
+          }
+        });
+      },
+    },
+
+    /** 催办/督办 from the origin: on the timeline and raised with the owner. */
+    urge: {
+      async handler(this: CasesThis, ctx: Context<{ system: string; externalId: string; level: "催办" | "督办"; text?: string }>) {
+        const { system, externalId, level } = ctx.params;
+        const text = ctx.params.text ?? "";
+        return this.change({ system, externalId }, "urge", { kind: "system", id: system }, (w) => {
+          w.patch.urgeCount = w.c.urgeCount + 1;
+          const owner = w.openTasks().find((t) => t.role === "owner");
+          if (owner) w.toUnit("urge", owner.unitId, { taskId: owner.id, caseId: w.c.id, level, text: text || level, urgedAt: w.now.toISOString() });
+          w.event("URGED", `${originOf(system).label}${level}${text ? `：${text}` : ""}${owner ? `，已转${owner.unitName}` : "（案件待分拨，尚无承办单位）"}`, { level, count: w.c.urgeCount + 1 }, w.c.status as CaseStatus, w.c.status as CaseStatus);
+        });
+      },
+    },
+  },
+
+  methods: {
+    /** A lifecycle step on an existing case (see the file's comment); retried when the case moved meanwhile. */
+    async change(this: CasesThis, ref: CaseRef, action: CaseAction, actor: Actor, plan: Plan) {
+      return this.step(ref, actor, () => action, plan);
+    },
+
+    /**
+     * The general form: `choose` looks at the case and answers the lifecycle action to check, or
+     * plans a change that moves no status itself (a co-unit's step) and answers null.
+     */
+    async step(this: CasesThis, ref: CaseRef, actor: Actor, choose: (w: CaseWriter) => CaseAction | null, plan: Plan) {
+      for (let attempt = 0; attempt < 8; attempt++) {
+        const loaded = await loadCase(this.sql, ref);
+        if (!loaded) throw "taskId" in ref ? notFound("任务", "task", ref.taskId) : notFound("案件", "case", "id" in ref ? ref.id : `${ref.system}/${ref.externalId}`);
+        const w = new CaseWriter(loaded.c, loaded.tasks, actor);
+        const action = choose(w);
+        if (action) {
+          const t = transition(loaded.c.status as CaseStatus, action);
+          if (!t.ok) throw conflict("ILLEGAL_TRANSITION", t.message, t.messageEn, { caseId: loaded.c.id, status: loaded.c.status, action });
+          w.patch.status = t.to;
+          await plan(w);
+        }
+        const claimed = await w.flush(this.sql);
+        if (claimed) {
+          handOff(this.broker, claimed);
+          return { caseId: loaded.c.id, status: w.status };
+        }
+      }
+      throw new HubError(409, "CASE_BUSY", "案件正被同时修改，请稍后重试", "the case is being changed concurrently; try again");
+    },
+
+    async decide(this: CasesThis, ctx: Context, c: Pick<CaseRow, "categoryPath" | "categoryCode" | "appealType" | "urgency" | "location">, exclude: string[]): Promise<Decided> {
+      return (await ctx.call("routing.decide", { input: routingInput(c), exclude })) as Decided;
+    },
+  },
+};
+
+/** A co-unit's accept or feedback: recorded on the timeline, the case status does not move. */
+function coUnitStep(w: CaseWriter, task: TaskRow, unitId: string, status: "accepted" | "done", summary: string, data: Record<string, unknown> = {}): null {
+  if (task.unitId !== unitId) throw notFound("任务", "task", `${unitId}/${task.id}`);
+  if (task.status === "recalled") throw conflict("TASK_RECALLED", "该任务已撤回，无需再处理", "this task was recalled");
+  w.setTask(task.id, status);
+  w.event(status === "done" ? "CO_UNIT_RESULT" : "ACCEPTED", summary, { taskId: task.id, role: "co", ...data }, w.c.status as CaseStatus, w.c.status as CaseStatus);
+  return null;
+}

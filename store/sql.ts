@@ -1,0 +1,70 @@
+/**
+ * Hand-written SQL on the hot paths, on either driver. Drizzle stays for the schema, the
+ * migrations and the read queries people make; each step of a case is one or two statements
+ * written here, where the query builder cost more CPU than the query (profile: ≈ 23 % of the
+ * hub's CPU was drizzle building SQL).
+ *
+ * Rows come back with snake_case keys as the driver parses them (timestamptz → Date, jsonb →
+ * values) on PostgreSQL and PGlite alike.
+ */
+import type { Db } from "../lib/db";
+
+export type Row = Record<string, any>;
+
+export interface Sql {
+  query<T extends Row = Row>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
+interface PgLike {
+  query(cfg: { text: string; values?: unknown[]; name?: string }): Promise<{ rows: Row[] }>;
+}
+interface PgliteLike {
+  query(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+}
+
+const runners = new WeakMap<object, Sql>();
+
+/** Statement names for node-postgres' per-connection prepared statements, by text. */
+const names = new Map<string, string>();
+function nameOf(text: string): string {
+  let n = names.get(text);
+  if (!n) {
+    n = `tg${names.size}`;
+    names.set(text, n);
+  }
+  return n;
+}
+
+/** The raw runner of a drizzle handle (its `$client`: a pg Pool or a PGlite instance). */
+export function sqlOf(db: Db): Sql {
+  const client = (db as unknown as { $client: object }).$client;
+  let r = runners.get(client);
+  if (r) return r;
+  const isPool = typeof (client as { connect?: unknown }).connect === "function" && "totalCount" in client;
+  r = isPool
+    ? {
+        // fixed texts become prepared statements on each pooled connection: parsed and planned once
+        query: async <T extends Row>(text: string, params: unknown[] = []) =>
+          (await (client as unknown as PgLike).query({ text, values: params, name: nameOf(text) })).rows as T[],
+      }
+    : { query: async <T extends Row>(text: string, params: unknown[] = []) => (await (client as unknown as PgliteLike).query(text, params)).rows as T[] };
+  runners.set(client, r);
+  return r;
+}
+
+/** JSON for a jsonb parameter: Dates as ISO strings, undefined left out. */
+export const json = (v: unknown): string => JSON.stringify(v);
+
+/** snake_case → camelCase keys (one level), for rows read with hand-written SQL. */
+export function camel<T>(row: Row): T {
+  const out: Row = {};
+  for (const k in row) out[k.includes("_") ? k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()) : k] = row[k];
+  return out as T;
+}
+
+/** camelCase → snake_case keys (one level), for rows written with jsonb_populate_record. */
+export function snake(row: Row): Row {
+  const out: Row = {};
+  for (const k in row) if (row[k] !== undefined) out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = row[k];
+  return out;
+}
