@@ -1,21 +1,11 @@
-import { validate } from "../../contracts";
-import type { HubPort } from "../../kit/adapter";
 import { HubError, notFound } from "../../kit/errors";
+import { fakeHub } from "../../kit/conformance";
 import { fromSample } from "./mapping";
 import { loadSamples } from "./simulator";
 import { hotline12345 } from "./spec";
 
-/** A hub that records calls and answers from a function. */
-function fakeHub(answer: (action: string, params: any) => unknown): HubPort & { calls: Array<{ action: string; params: any }> } {
-  const calls: Array<{ action: string; params: any }> = [];
-  return {
-    calls,
-    async call<T>(action: string, params?: unknown): Promise<T> {
-      calls.push({ action, params });
-      return answer(action, params) as T;
-    },
-  };
-}
+// Generic checks (contracts exist, examples validate, built bodies match the platform's
+// contracts, every route through a fake hub) are in adapters/conformance.test.ts.
 
 const route = (kind: string) => hotline12345.routes.find((r) => r.kind === kind)!;
 const order = fromSample(loadSamples()[0]);
@@ -30,12 +20,6 @@ describe("hotline12345 spec", () => {
       "POST /work-orders/:orderNo/urge urge",
     ]);
     expect(Object.keys(hotline12345.commands).sort()).toEqual(["extension", "reply", "return", "sign"]);
-  });
-
-  it("every route and outbound kind names a known contract", () => {
-    for (const s of [...hotline12345.routes.map((r) => r.schema), ...Object.values(hotline12345.commands).map((o) => o.schema)]) {
-      expect(() => validate(s, {})).not.toThrow();
-    }
   });
 
   it("work-order: opens a case (202) and answers a duplicate with 200", async () => {
@@ -85,7 +69,7 @@ describe("hotline12345 spec", () => {
     await expect(route("callback").handle({ satisfaction: 2 }, { orderNo: "CZ404" }, hub)).rejects.toBeInstanceOf(HubError);
   });
 
-  it("outbound kinds build requests whose bodies satisfy their contracts", () => {
+  it("outbound kinds POST to /work-orders/{orderNo}/{action}", () => {
     const at = "2024-06-11T09:20:05+08:00";
     const payloads: Record<string, Record<string, unknown>> = {
       sign: { externalId: "CZ1", unitId: "U1", unitName: "钟楼区城市管理局", signedAt: at },
@@ -95,10 +79,7 @@ describe("hotline12345 spec", () => {
     };
     for (const [kind, k] of Object.entries(hotline12345.commands)) {
       const req = k.build(payloads[kind], null);
-      expect(req.method).toBe("POST");
-      expect(req.path).toBe(`/work-orders/CZ1/${kind}`);
-      const v = validate(k.schema, req.body);
-      expect(v.ok ? [] : v.errors).toEqual([]);
+      expect([kind, req.method, req.path]).toEqual([kind, "POST", `/work-orders/CZ1/${kind}`]);
     }
   });
 });
