@@ -1,526 +1,538 @@
 /**
- * Intake and end-to-end benchmark: `npm run bench` (= `npx tsx bench/intake.bench.ts`).
+ * The bench's orchestrator: `npm run bench`. PRINTS figures, never asserts them.
  *
- * PRINTS figures, never asserts them. Each figure comes with a baseline measured in the same
- * run on the same machine, so what to compare between machines or commits is the RATIOS:
+ * Every role is a process of its own, started here and spoken to over IPC (bench/lib.ts):
+ *   bench/load-client.ts      posts generated 12345 work orders at a fixed concurrency
+ *   bench/baseline-server.ts  the bare baseline: HTTP → JSON → the hub's ajv schema → one
+ *                             transaction (case + outbox row) → publish → 202
+ *   bench/hub-process.ts      the hub (test/harness startTestHub), all services in one process
+ *   bench/simulators.ts       the 12345 and unit simulators, out of the hub's process
  *
- *   - GET /health      the same HTTP client, the same gateway, no store: HTTP + Moleculer
- *   - raw INSERT       the same work orders inserted as one row each (orderNo, receivedAt,
- *                      body jsonb) with the same concurrency — through `pg` on the production
- *                      profile, through the hub's own PGlite handle on the embedded one
- *   - intake           POST /api/v1/hotline12345/work-orders with generated orders (202)
- *   - end to end       POST → 签收 received by the 12345 simulator, POST → ARCHIVED
- *                      (simulators on fast timings, as in the tests' testEnv)
- *   - memory           RSS / heap of the hub process before, at peak during, and after the batch
+ * Per profile (production: NATS + a fresh PostgreSQL database each; embedded: PGlite in a
+ * temporary folder each, no transporter):
+ *   1. baseline          bare script → load → stop
+ *   2. hub, intake only  production only: SERVICES without `delivery` (the outbox relay still
+ *                        publishes to JetStream, into a stream nobody consumes) → load → stop
+ *   3. hub, everything   delivery on, simulators in their own process → load (intake rate and
+ *                        签收 latency while it runs) → wait until every routed case is ARCHIVED
+ *                        → CPU per archived case, RSS peak → stop
+ * Whatever happens (error, Ctrl-C, timeout), children are stopped, databases dropped, the
+ * namespace's JetStream streams deleted and temporary folders removed (`cleanup: …` lines).
  *
- * Profiles, each in a child process of its own (so memory figures are not mixed):
- *   production  NATS (127.0.0.1:4222, JetStream) + a fresh PostgreSQL database, dropped afterwards
- *   embedded    no transporter, PGlite in a temporary folder, removed afterwards
- * Loopback only. Bounded: the default run takes 45–75 s on 2 cores (each wait has a timeout).
- *
- * Settings (environment):
- *   BENCH_ORDERS=500            work orders per profile
- *   BENCH_CONCURRENCY=8         requests in flight (the HTTP client and the raw inserts)
- *   BENCH_PROFILES=production,embedded
- *   BENCH_E2E_TIMEOUT_MS=60000  how long to wait for the batch to be archived
- *   BENCH_LOG_LEVEL=warn        the hub's log level
- *   TEST_PG_ADMIN_URL, TEST_NATS_URL   as for the end-to-end tests (test/harness.ts)
- *
- * Output: a table on stdout, the same figures as JSON in bench/results/latest.json, and each
- * profile's hub log in bench/results/<profile>.log (summarised on stdout).
+ * Output: a table, bench/results/latest.json, each child's log in bench/results/, and as the
+ * last line of stdout:
+ *   RESULT throughput=N p99_ms=N ratio_to_baseline=0.NN sign_p99_ms=N cpu_ms_per_case=N rss_mb=N
+ * Settings: see bench/README.md.
  */
-import { seededRandom } from "../lib/random";
 import fs from "node:fs";
-import readline from "node:readline";
 import os from "node:os";
 import path from "node:path";
-import v8 from "node:v8";
-import vm from "node:vm";
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { Pool } from "pg";
-import { sql } from "drizzle-orm";
-import { freshDatabase, natsNamespace, testEnv, startTestHub, http, waitFor, KEYS, API_KEYS, DEMO, NATS_URL, PG_ADMIN_URL } from "../test/harness";
-import { generateOrder } from "../adapters/hotline12345/mapping";
-import { openDb } from "../lib/db";
-import type { WorkOrder12345 } from "../contracts/types";
+import { execFileSync } from "node:child_process";
+import { connect } from "nats";
+import { API_KEYS, KEYS, NATS_URL, PG_ADMIN_URL, freshDatabase, natsNamespace } from "../test/harness";
+import { Child, RESULTS_DIR, ROOT, intEnv, latency, mib, round, running, sleep, withTimeout, type HubUsage, type Latency, type LoadResult, type LoadRun, type LogSummary } from "./lib";
 
 type Profile = "production" | "embedded";
+type Phase = "intake" | "lifecycle";
 
-const ROOT = path.resolve(__dirname, "..");
-const RESULTS = path.join(__dirname, "results", "latest.json");
+// ---------------------------------------------------------------------------------------------
+// Settings
 
-function intEnv(name: string, def: number, min = 1): number {
-  const v = process.env[name];
-  if (v === undefined || v.trim() === "") return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) {
-    console.error(`${name}=${v}: must be an integer ≥ ${min}`);
-    process.exit(2);
-  }
-  return n;
-}
-
-const N = intEnv("BENCH_ORDERS", 500);
-const C = intEnv("BENCH_CONCURRENCY", 8);
-/** health requests: at least 1000, so that the baseline lasts long enough to be stable */
-const N_HEALTH = Math.max(N, 1000);
-const WARMUP_ORDERS = 10;
-const E2E_TIMEOUT_MS = intEnv("BENCH_E2E_TIMEOUT_MS", 60_000);
-const CHILD_TIMEOUT_MS = E2E_TIMEOUT_MS + 120_000;
+const ORDERS = intEnv("BENCH_ORDERS", 2000, 1);
+const CONCURRENCY = intEnv("BENCH_CONCURRENCY", 16, 1);
+const PHASE_SECONDS = intEnv("BENCH_PHASE_SECONDS", 15, 1);
+const WARMUP_ORDERS = intEnv("BENCH_WARMUP_ORDERS", 50, 0);
+const DRAIN_TIMEOUT_MS = intEnv("BENCH_DRAIN_TIMEOUT_MS", 60_000, 1000);
+const TOTAL_TIMEOUT_MS = intEnv("BENCH_TIMEOUT_MS", 600_000, 10_000);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? "warn";
-/** the simulator timings of testEnv(): the floor under any end-to-end latency */
+const SIMULATORS = process.env.BENCH_SIMULATORS ?? "process";
+const CPU_PROF = process.env.BENCH_CPU_PROF === "1";
+const PROFILES = (process.env.BENCH_PROFILES ?? "production,embedded")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean) as Profile[];
+
+const START_TIMEOUT_MS = 60_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** the simulator and relay timings of test/harness testEnv(): the floor under end-to-end latency */
 const SIM = { SIM_UNIT_ACCEPT_MS: "50", SIM_UNIT_WORK_MS: "150", SIM_CALLBACK_DELAY_MS: "150", RELAY_INTERVAL_MS: "100" };
+/** every service but delivery: nothing leaves the hub, the relay still hands messages to the bus */
+const INTAKE_SERVICES = "gateway,intake,cases,routing,schedule";
+/** the same orders for the baseline and for each hub phase (each has a fresh database) */
+const BATCH = { firstSeq: 1_000_000, seed: 12345 };
+const WARMUP = { firstSeq: 9_000_000, seed: 999 };
 
 // ---------------------------------------------------------------------------------------------
 // Results
 
-interface Stats {
-  n: number;
-  p50: number;
-  p95: number;
-  max: number;
+type RunSummary = Omit<LoadResult, "requests">;
+
+/** CPU of the hub process over an interval, and per unit of work (an accepted order, an archived case) */
+interface CpuUse {
+  userMs: number;
+  systemMs: number;
+  /** process.cpuUsage() (every thread: JavaScript, GC helpers, libuv pool) ÷ units */
+  msPerUnit: number;
+  /** the main thread's own CPU time (Linux) ÷ units */
+  mainThreadMsPerUnit?: number;
+  /** share of the interval the main thread's event loop was not idle (1 = saturated) */
+  eventLoopUtilization: number;
+  wallSeconds: number;
+  units: number;
 }
-interface Rate {
-  n: number;
-  seconds: number;
-  perSecond: number;
-  latencyMs: Stats;
+
+function cpuUse(a: HubUsage, b: HubUsage, units: number): CpuUse {
+  const ms = (b.cpu.user - a.cpu.user + (b.cpu.system - a.cpu.system)) / 1000;
+  const main = a.mainThreadCpuMs !== undefined && b.mainThreadCpuMs !== undefined ? b.mainThreadCpuMs - a.mainThreadCpuMs : undefined;
+  const active = b.elu.active - a.elu.active;
+  const idle = b.elu.idle - a.elu.idle;
+  return {
+    userMs: round((b.cpu.user - a.cpu.user) / 1000),
+    systemMs: round((b.cpu.system - a.cpu.system) / 1000),
+    msPerUnit: units ? round(ms / units, 2) : NaN,
+    mainThreadMsPerUnit: main !== undefined && units ? round(main / units, 2) : undefined,
+    eventLoopUtilization: round(active / (active + idle), 3),
+    wallSeconds: round((active + idle) / 1000, 2),
+    units,
+  };
 }
-interface Mem {
-  rssMiB: number;
-  heapUsedMiB: number;
-  externalMiB: number;
+
+interface HubResult {
+  phase: Phase;
+  services: string;
+  simulators: string;
+  startupSeconds: number;
+  intake: RunSummary;
+  /** the hub process while the batch was posted, per accepted order */
+  intakeCpu: CpuUse;
+  /** lifecycle only */
+  sign?: Latency & { orders: number };
+  drain?: { routed: number; triage: number; archived: number; complete: boolean; secondsAfterLast202: number };
+  /** lifecycle only: from before the batch to the moment every routed case was archived, per archived case */
+  cpu?: CpuUse;
+  memory: { rssBeforeMiB: number; rssPeakMiB: number; rssAfterMiB: number; heapUsedAfterMiB: number; externalAfterMiB: number; lifetimeMaxRssMiB: number };
+  /** what the hub logged at BENCH_LOG_LEVEL; `duringRun`: before it was asked to stop */
+  hubLog: LogSummary & { duringRun: { errors: number; warnings: number } };
+  command: string;
 }
+
 interface ProfileResult {
   profile: Profile;
   store: string;
-  startupSeconds: number;
-  health: Rate;
-  rawInsert: Rate;
-  intake: Rate & { accepted: number; statuses: Record<string, number> };
-  ratios: { intakeVsHealth: number; intakeVsRawInsert: number };
-  e2e: {
-    routed: number;
-    triage: number;
-    signed: number;
-    archived: number;
-    complete: boolean;
-    waitedSeconds: number;
-    postToSignedMs: Stats;
-    postToArchivedMs: Stats;
-  };
-  memory: { before: Mem; peakRssMiB: number; after: Mem };
-  /** filled in by the parent: what the hub logged at LOG_LEVEL (BENCH_LOG_LEVEL, default warn) */
-  hubLog?: { file: string; lines: number; errors: number; warnings: number; firstError?: string };
+  baseline: RunSummary & { store: string; publish: string };
+  intakeOnly?: HubResult;
+  lifecycle: HubResult;
+  ratios: { intakeOnly?: number; lifecycle: number };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Small helpers
+// Clean-up: every resource is registered when made and released in reverse order, at the end
+// of its step or on any exit path (error, signal, watchdog)
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-const mib = (b: number) => round(b / 1024 / 1024);
-
-function stats(values: number[]): Stats {
-  const s = [...values].sort((a, b) => a - b);
-  const at = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] : NaN);
-  return { n: s.length, p50: round(at(0.5)), p95: round(at(0.95)), max: round(s.length ? s[s.length - 1] : NaN) };
+interface Cleanup {
+  what: string;
+  run(): Promise<unknown>;
+  /** set once it started: whoever asks again waits for the same run */
+  running?: Promise<void>;
 }
+/** registered and not finished yet, oldest first */
+const pending: Cleanup[] = [];
 
-/** Runs fn(0..n-1) with at most c in flight; returns the results in index order. */
-async function inParallel<T>(n: number, c: number, fn: (i: number) => Promise<T>): Promise<T[]> {
-  const out = new Array<T>(n);
-  let next = 0;
-  const worker = async () => {
-    while (next < n) {
-      const i = next++;
-      out[i] = await fn(i);
+function release(c: Cleanup): Promise<void> {
+  c.running ??= (async () => {
+    try {
+      await withTimeout(c.what, c.run(), 40_000);
+      console.log(`  cleanup: ${c.what}`);
+    } catch (e) {
+      console.error(`  cleanup failed: ${c.what}: ${(e as Error).message}`);
+    } finally {
+      const i = pending.indexOf(c);
+      if (i >= 0) pending.splice(i, 1);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(c, n) }, worker));
-  return out;
+  })();
+  return c.running;
 }
 
-/** Times n calls of fn with concurrency c. */
-async function timed(n: number, c: number, fn: (i: number) => Promise<unknown>): Promise<Rate> {
-  const lat: number[] = new Array(n);
-  const t0 = performance.now();
-  await inParallel(n, c, async (i) => {
-    const s = performance.now();
-    await fn(i);
-    lat[i] = performance.now() - s;
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  return { n, seconds: round(seconds, 3), perSecond: round(n / seconds), latencyMs: stats(lat) };
+/** Everything still registered, newest first (a step's own clean-up in progress is waited for). */
+async function releaseAll(): Promise<void> {
+  while (pending.length) await release(pending[pending.length - 1]);
 }
 
-const mulberry32 = seededRandom;
+type Defer = (what: string, run: () => Promise<unknown>) => void;
 
-function orders(count: number, firstSeq: number): WorkOrder12345[] {
-  const rand = mulberry32(12345 + firstSeq);
-  const now = new Date();
-  return Array.from({ length: count }, (_, i) => generateOrder(firstSeq + i, now, rand));
+/** Runs fn; whatever it deferred is released when it ends, however it ends. */
+async function scope<T>(fn: (defer: Defer) => Promise<T>): Promise<T> {
+  const mine: Cleanup[] = [];
+  try {
+    return await fn((what, run) => {
+      const c = { what, run };
+      mine.push(c);
+      pending.push(c);
+    });
+  } finally {
+    for (const c of mine.reverse()) await release(c);
+  }
 }
 
-function gcFn(): () => void {
-  v8.setFlagsFromString("--expose-gc");
-  const gc = vm.runInNewContext("gc") as () => void;
-  return () => {
-    gc();
-    gc();
-  };
+function startChild(defer: Defer, name: string, file: string, env: Record<string, string>, logName: string, nodeArgs: string[] = []): Child {
+  const c = new Child(name, file, env, path.join(RESULTS_DIR, `${logName}.log`), nodeArgs);
+  defer(`stopped ${name} (pid ${c.pid})`, () => c.stop());
+  return c;
 }
 
-function memNow(): Mem {
-  const m = process.memoryUsage();
-  return { rssMiB: mib(m.rss), heapUsedMiB: mib(m.heapUsed), externalMiB: mib(m.external) };
+async function production(defer: Defer): Promise<{ url: string; namespace: string }> {
+  const db = await freshDatabase();
+  const name = db.url.slice(db.url.lastIndexOf("/") + 1);
+  defer(`dropped database ${name}`, () => db.drop());
+  const bus = await natsNamespace();
+  defer(`deleted JetStream streams ${bus.namespace}*`, () => bus.cleanup());
+  return { url: db.url, namespace: bus.namespace };
 }
 
-/** progress lines of the bench itself; every other line a child prints is the hub's log */
-const PROGRESS = "[bench] ";
-const say = (line: string): void => void process.stderr.write(`${PROGRESS}${line}\n`);
-const note = (line: string): void => console.log(`  ${line}`);
+function tempDir(defer: Defer, prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  defer(`removed ${dir}`, async () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 // ---------------------------------------------------------------------------------------------
-// One profile, in this (child) process
+// Steps
 
-async function runProfile(profile: Profile): Promise<ProfileResult> {
-  const gc = gcFn();
-  const env =
-    profile === "production"
-      ? testEnv({ ...SIM, LOG_LEVEL, TRANSPORTER: NATS_URL, DATABASE_URL: need("BENCH_DATABASE_URL"), NAMESPACE: need("BENCH_NAMESPACE"), API_KEYS, SIMULATORS: "on" })
-      : testEnv({ ...SIM, LOG_LEVEL, DATA_DIR: need("BENCH_DATA_DIR") });
-  const key = profile === "production" ? KEYS : DEMO;
+const say = (line: string): void => console.log(`  ${line}`);
+const strip = ({ requests: _r, ...rest }: LoadResult): RunSummary => rest;
 
-  const t0 = performance.now();
-  const hub = await startTestHub(env);
-  const startupSeconds = round((performance.now() - t0) / 1000, 2);
-  let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= hub.stop());
-  const onSignal = (code: number) => () => void stop().finally(() => process.exit(code));
-  process.once("SIGTERM", onSignal(143));
-  process.once("SIGINT", onSignal(130));
-  try {
-    const sim = hub.sims.hotline12345!;
-    const post = (o: WorkOrder12345) => http(`${hub.url}/api/v1/hotline12345/work-orders`, { key: key.hotline12345, body: o });
-    const total = async (status: string) => (await http(`${hub.url}/api/v1/cases?status=${status}&pageSize=1`, { key: key.agent })).body.total as number;
-    say(`${profile}: hub up in ${startupSeconds} s at ${hub.url}; warming up`);
-
-    // warm-up (not measured): JIT, connection pools, the JetStream consumer, the simulators
-    await inParallel(200, C, () => http(`${hub.url}/health`));
-    const warm = orders(WARMUP_ORDERS, 9_000_000);
-    await inParallel(WARMUP_ORDERS, C, (i) => post(warm[i]));
-    await waitFor("warm-up orders to settle", async () => (await total("ARCHIVED")) + (await total("TRIAGE")) >= WARMUP_ORDERS, 30_000, 200).catch(() => undefined);
-    const before = { archived: await total("ARCHIVED"), triage: await total("TRIAGE") };
-    gc();
-    const memBefore = memNow();
-
-    // baseline 1: the same client against GET /health
-    say(`${profile}: GET /health ×${N_HEALTH}`);
-    const health = await timed(N_HEALTH, C, async () => {
-      const r = await http(`${hub.url}/health`);
-      if (r.status !== 200) throw new Error(`/health answered ${r.status}`);
-    });
-
-    // baseline 2: the same orders as plain rows, same concurrency
-    const batch = orders(N, 1_000_000);
-    say(`${profile}: raw INSERT ×${N}`);
-    const rawInsert = profile === "production" ? await rawInsertPg(need("BENCH_DATABASE_URL"), batch) : await rawInsertPglite(hub.cfg.dataDir, batch);
-
-    // the measured batch
-    let peakRss = process.memoryUsage().rss;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-    say(`${profile}: POST work-orders ×${N}, concurrency ${C}`);
-    const sentAt: number[] = new Array(N);
-    const answers: Array<{ status: number; caseId?: string }> = new Array(N);
-    const intakeRate = await timed(N, C, async (i) => {
-      sentAt[i] = Date.now();
-      const r = await post(batch[i]);
-      answers[i] = { status: r.status, caseId: r.body?.caseId };
-    });
-    const statuses: Record<string, number> = {};
-    for (const a of answers) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
-    const accepted = answers.filter((a) => a.status === 202).length;
-
-    // end to end: every routed case archived (TRIAGE cases wait for a person: not counted)
-    const triage = (await total("TRIAGE")) - before.triage;
-    const routed = accepted - triage;
-    say(`${profile}: ${accepted} accepted, ${triage} to triage; waiting for ${routed} to be archived`);
-    const w0 = performance.now();
-    let archived = 0;
-    const complete = await waitFor(
-      "batch archived",
-      async () => {
-        archived = (await total("ARCHIVED")) - before.archived;
-        return archived >= routed;
-      },
-      E2E_TIMEOUT_MS,
-      200,
-    ).then(
-      () => true,
-      () => false,
-    );
-    const waitedSeconds = round((performance.now() - w0) / 1000, 2);
-    clearInterval(sampler);
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-
-    // when each order was signed for at the 12345 simulator (its own receive time) …
-    const signedAt = new Map<string, number>();
-    for (const r of sim.received) {
-      const m = /^\/work-orders\/([^/]+)\/sign$/.exec(r.path);
-      if (m && r.status === 200 && !r.duplicate && !signedAt.has(decodeURIComponent(m[1]))) signedAt.set(decodeURIComponent(m[1]), Date.parse(r.at));
-    }
-    // … and archived by the hub (its timeline)
-    const archivedAt = await inParallel(N, C, async (i) => {
-      const id = answers[i].caseId;
-      if (answers[i].status !== 202 || !id) return undefined;
-      const c = (await http(`${hub.url}/api/v1/cases/${id}`, { key: key.agent })).body;
-      const e = (c?.timeline as Array<{ type: string; at: string }> | undefined)?.find((x) => x.type === "ARCHIVED");
-      return e ? Date.parse(e.at) : undefined;
-    });
-    const toSigned: number[] = [];
-    const toArchived: number[] = [];
-    batch.forEach((o, i) => {
-      const s = signedAt.get(o.orderNo);
-      if (s !== undefined) toSigned.push(s - sentAt[i]);
-      const a = archivedAt[i];
-      if (a !== undefined) toArchived.push(a - sentAt[i]);
-    });
-    gc();
-    const memAfter = memNow();
-
-    const intake = { ...intakeRate, accepted, statuses, perSecond: round(accepted / intakeRate.seconds) };
-    return {
-      profile,
-      store: profile === "production" ? "PostgreSQL + NATS JetStream" : "PGlite (in-process), no transporter",
-      startupSeconds,
-      health,
-      rawInsert,
-      intake,
-      ratios: { intakeVsHealth: round(intake.perSecond / health.perSecond, 3), intakeVsRawInsert: round(intake.perSecond / rawInsert.perSecond, 3) },
-      e2e: { routed, triage, signed: toSigned.length, archived: toArchived.length, complete, waitedSeconds, postToSignedMs: stats(toSigned), postToArchivedMs: stats(toArchived) },
-      memory: { before: memBefore, peakRssMiB: mib(peakRss), after: memAfter },
-    };
-  } finally {
-    await stop();
-  }
-}
-
-function need(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set (the parent process sets it)`);
-  return v;
-}
-
-const RAW_DDL = "CREATE TABLE bench_raw (order_no text PRIMARY KEY, received_at timestamptz NOT NULL, body jsonb NOT NULL)";
-
-/** The same rows through `pg`, a pool as large as the hub's (DB_POOL_MAX, default 10). */
-async function rawInsertPg(url: string, batch: WorkOrder12345[]): Promise<Rate> {
-  const pool = new Pool({ connectionString: url, max: Number(process.env.DB_POOL_MAX ?? 10) });
-  try {
-    await pool.query(RAW_DDL);
-    await inParallel(C, C, () => pool.query("SELECT 1")); // open the connections before timing
-    const r = await timed(batch.length, C, (i) => pool.query("INSERT INTO bench_raw (order_no, received_at, body) VALUES ($1, $2, $3)", [batch[i].orderNo, batch[i].receivedAt, JSON.stringify(batch[i])]));
-    await pool.query("DROP TABLE bench_raw");
-    return r;
-  } finally {
-    await pool.end();
-  }
-}
-
-/** The same rows through the hub's own PGlite handle (one process per data folder). */
-async function rawInsertPglite(dataDir: string, batch: WorkOrder12345[]): Promise<Rate> {
-  const h = await openDb({ dataDir }); // cached: the very handle the services use
-  if (h.kind !== "pglite") throw new Error("expected the hub's PGlite handle");
-  await h.db.execute(sql.raw(RAW_DDL));
-  const r = await timed(batch.length, C, (i) => h.db.execute(sql`INSERT INTO bench_raw (order_no, received_at, body) VALUES (${batch[i].orderNo}, ${batch[i].receivedAt}, ${JSON.stringify(batch[i])}::jsonb)`));
-  await h.db.execute(sql.raw("DROP TABLE bench_raw"));
+async function load(client: Child, url: string, which: "warm-up" | "batch"): Promise<LoadResult> {
+  const o = which === "batch" ? { ...BATCH, count: ORDERS } : { ...WARMUP, count: WARMUP_ORDERS };
+  const run: LoadRun = { url, key: KEYS.hotline12345, concurrency: CONCURRENCY, maxSeconds: which === "batch" ? PHASE_SECONDS : 30, timeoutMs: REQUEST_TIMEOUT_MS, ...o };
+  if (run.count === 0) return { attempted: 0, accepted: 0, statuses: {}, seconds: 0, perSecond: 0, latencyMs: latency([]), timeCapped: false, requests: [] };
+  const r = await client.request<LoadResult>("run", run, run.maxSeconds * 1000 + REQUEST_TIMEOUT_MS + 30_000);
+  if (which === "batch") say(`  ${r.accepted}/${r.attempted} accepted in ${r.seconds} s = ${r.perSecond}/s, p99 ${r.latencyMs.p99} ms${r.timeCapped ? ` (time cap ${PHASE_SECONDS} s reached)` : ""}${r.firstError ? `; first refusal: ${r.firstError}` : ""}`);
   return r;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The parent: creates and removes what each profile needs, runs it in a child, prints
+async function baseline(profile: Profile, client: Child): Promise<ProfileResult["baseline"]> {
+  return scope(async (defer) => {
+    let env: Record<string, string>;
+    if (profile === "production") {
+      const p = await production(defer);
+      env = { BASELINE_STORE: "postgres", DATABASE_URL: p.url, NATS_URL, NATS_NAMESPACE: p.namespace };
+    } else env = { BASELINE_STORE: "pglite", DATA_DIR: tempDir(defer, "tg-bench-bare-") };
+    say(`baseline (${env.BASELINE_STORE}): starting bench/baseline-server.ts`);
+    const server = startChild(defer, `baseline ${profile}`, "bench/baseline-server.ts", env, `${profile}-baseline`);
+    const { url } = await server.ready<{ url: string }>(START_TIMEOUT_MS);
+    await load(client, url, "warm-up");
+    say(`baseline: POST ×${ORDERS} (≤ ${PHASE_SECONDS} s), concurrency ${CONCURRENCY}`);
+    const r = await load(client, url, "batch");
+    await server.stop();
+    if (server.log.errors) say(`baseline logged ${server.log.errors} errors (${server.log.file}): ${server.log.firstError}`);
+    return {
+      ...strip(r),
+      store: profile === "production" ? `pg Pool(${process.env.DB_POOL_MAX ?? 10}) + JetStream publish` : "PGlite (temp folder), no bus",
+      publish: profile === "production" ? "JetStream (awaited ack), stream <ns>_bare_outbox" : "none",
+    };
+  });
+}
 
-const cleanups: Array<() => Promise<void>> = [];
-let child: ChildProcess | undefined;
-let interrupted = false;
+interface Counts {
+  archived: number;
+  triage: number;
+}
 
-async function cleanUp(): Promise<void> {
-  while (cleanups.length) {
-    const f = cleanups.pop()!;
+async function counts(hubUrl: string): Promise<Counts> {
+  const total = async (status: string) => {
+    const res = await fetch(`${hubUrl}/api/v1/cases?status=${status}&pageSize=1`, { headers: { "x-api-key": KEYS.agent }, signal: AbortSignal.timeout(10_000) });
+    if (res.status !== 200) throw new Error(`GET /api/v1/cases?status=${status}: ${res.status}`);
+    return ((await res.json()) as { total: number }).total;
+  };
+  return { archived: await total("ARCHIVED"), triage: await total("TRIAGE") };
+}
+
+/** Until archived + triage grew by `accepted` (TRIAGE cases wait for a person); false on timeout. */
+async function settle(hubUrl: string, before: Counts, accepted: number, timeoutMs: number): Promise<{ done: boolean; now: Counts; at: number }> {
+  const until = Date.now() + timeoutMs;
+  let now = before;
+  for (;;) {
     try {
-      await f();
-    } catch (e) {
-      console.error(`cleanup failed: ${(e as Error).message}`);
+      now = await counts(hubUrl);
+    } catch {
+      /* asked again below */
     }
+    if (now.archived - before.archived + (now.triage - before.triage) >= accepted) return { done: true, now, at: Date.now() };
+    if (Date.now() > until) return { done: false, now, at: Date.now() };
+    await sleep(250);
   }
 }
 
-async function runChild(profile: Profile, extraEnv: Record<string, string>): Promise<ProfileResult> {
-  if (interrupted) throw new Error("interrupted");
-  const out = path.join(os.tmpdir(), `tg-bench-${process.pid}-${profile}.json`);
-  fs.rmSync(out, { force: true });
-  // the same node and tsx loader flags as this process (no npx/tsx wrapper in between)
-  const p = spawn(process.execPath, [...process.execArgv, __filename], {
-    cwd: ROOT,
-    env: { ...process.env, ...extraEnv, BENCH_CHILD: profile, BENCH_RESULT_FILE: out },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child = p;
-  // progress lines are shown; the hub's log goes to bench/results/<profile>.log and is summarised
-  const logFile = path.join(path.dirname(RESULTS), `${profile}.log`);
-  fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  const log = fs.createWriteStream(logFile);
-  const hubLog = { file: path.relative(ROOT, logFile), lines: 0, errors: 0, warnings: 0, firstError: undefined as string | undefined };
-  const closed = [p.stdout!, p.stderr!].map((stream) => {
-    const rl = readline.createInterface({ input: stream });
-    rl.on("line", (line) => {
-      if (line.startsWith(PROGRESS)) return console.log(`  ${line.slice(PROGRESS.length)}`);
-      log.write(line + "\n");
-      hubLog.lines++;
-      if (/^\S+ ERROR /.test(line)) {
-        hubLog.errors++;
-        hubLog.firstError ??= line.slice(0, 200);
-      } else if (/^\S+ WARN /.test(line)) hubLog.warnings++;
-    });
-    return new Promise<void>((resolve) => rl.once("close", () => resolve()));
-  });
-  const killer = setTimeout(() => {
-    console.error(`${profile}: still running after ${CHILD_TIMEOUT_MS / 1000} s: stopping it`);
-    p.kill("SIGTERM");
-    setTimeout(() => p.kill("SIGKILL"), 10_000).unref();
-  }, CHILD_TIMEOUT_MS);
-  const code = await new Promise<number | null>((resolve) => p.once("exit", (c, s) => resolve(c ?? (s ? 128 : null))));
-  clearTimeout(killer);
-  child = undefined;
-  await Promise.all(closed);
-  await new Promise<void>((resolve) => log.end(() => resolve()));
-  if (hubLog.errors || hubLog.warnings)
-    console.log(`  ${profile}: the hub logged ${hubLog.errors} ERROR and ${hubLog.warnings} WARN lines (${hubLog.file})${hubLog.firstError ? `; first: ${hubLog.firstError}` : ""}`);
-  if (interrupted) throw new Error("interrupted");
-  if (code !== 0 || !fs.existsSync(out)) {
-    if (hubLog.lines) console.error(`last lines of ${hubLog.file}:\n${fs.readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n")}`);
-    throw new Error(`${profile} profile failed (exit ${code})`);
+/** The first successful 签收 of each order, as the 12345 simulator received it (its own clock). */
+async function signTimes(simUrl: string): Promise<Map<string, number>> {
+  const res = await fetch(`${simUrl}/__sim/received`, { signal: AbortSignal.timeout(30_000) });
+  const received = (await res.json()) as Array<{ at: string; path: string; status: number; duplicate: boolean }>;
+  const out = new Map<string, number>();
+  for (const r of received) {
+    const m = /^\/work-orders\/([^/]+)\/sign$/.exec(r.path);
+    if (!m || r.status !== 200 || r.duplicate) continue;
+    const orderNo = decodeURIComponent(m[1]);
+    if (!out.has(orderNo)) out.set(orderNo, Date.parse(r.at));
   }
-  const r = JSON.parse(fs.readFileSync(out, "utf8")) as ProfileResult;
-  fs.rmSync(out, { force: true });
-  return { ...r, hubLog };
+  return out;
+}
+
+async function hub(profile: Profile, phase: Phase, client: Child): Promise<HubResult> {
+  return scope(async (defer) => {
+    const settings: Record<string, string> = { ...SIM, LOG_LEVEL, API_KEYS };
+    if (profile === "production") {
+      const p = await production(defer);
+      Object.assign(settings, { TRANSPORTER: NATS_URL, DATABASE_URL: p.url, NAMESPACE: p.namespace, SIMULATORS: "on" });
+      if (phase === "intake") {
+        // nobody consumes tg.outbound without delivery, and JetStream refuses a publish to a
+        // subject no stream holds: one stream takes every channel subject of the namespace
+        const nc = await connect({ servers: NATS_URL, timeout: 5000 });
+        await (await nc.jetstreamManager()).streams.add({ name: `${p.namespace}_bench_sink`, subjects: [`${p.namespace}.>`] });
+        await nc.close();
+        settings.SERVICES = INTAKE_SERVICES;
+      }
+    } else settings.DATA_DIR = tempDir(defer, "tg-bench-hub-");
+
+    let sims: Child | undefined;
+    let simUrls: { hotline12345?: string; unit?: string } = {};
+    if (phase === "lifecycle" && SIMULATORS === "process") {
+      sims = startChild(defer, `simulators ${profile}`, "bench/simulators.ts", SIM, `${profile}-simulators`);
+      simUrls = await sims.ready<{ hotline12345: string; unit: string }>(START_TIMEOUT_MS);
+      settings.EXT_HOTLINE12345_URL = simUrls.hotline12345!;
+      settings.EXT_UNITS_URL = simUrls.unit!;
+    }
+
+    const name = `${profile}-${phase}`;
+    const nodeArgs = CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${RESULTS_DIR}`, `--cpu-prof-name=hub-${name}.cpuprofile`] : [];
+    const command = `BENCH_HUB_ENV='${JSON.stringify(settings)}' node ${nodeArgs.join(" ")}${nodeArgs.length ? " " : ""}--import tsx bench/hub-process.ts`;
+    fs.writeFileSync(path.join(RESULTS_DIR, `${name}.hub.sh`), `# how the bench started the hub (${new Date().toISOString()}); the database and namespace are gone now\ncd ${ROOT}\n${command}\n`);
+    const label = phase === "intake" ? `SERVICES=${INTAKE_SERVICES}` : `all services${sims ? ", simulators in their own process" : ", simulators in the hub process"}`;
+    say(`hub ${phase === "intake" ? "intake only" : "with delivery"} (${label}): starting bench/hub-process.ts`);
+    const t0 = performance.now();
+    const h = startChild(defer, `hub ${name}`, "bench/hub-process.ts", { BENCH_HUB_ENV: JSON.stringify(settings) }, `${name}.hub`, nodeArgs);
+    const up = await h.ready<{ url: string; sims: Record<string, string | undefined> }>(START_TIMEOUT_MS);
+    const startupSeconds = round((performance.now() - t0) / 1000, 2);
+    if (sims) await sims.request("setHub", { url: up.url, hotlineKey: KEYS.hotline12345, unitsKey: KEYS.units }, 10_000);
+    const hotlineSim = simUrls.hotline12345 ?? up.sims.hotline12345;
+    if (phase === "lifecycle" && !hotlineSim) throw new Error("no 12345 simulator URL (is SIMULATORS on?)");
+    say(`  up in ${startupSeconds} s at ${up.url} (pid ${h.pid})`);
+
+    // warm-up: JIT, pools, bus consumers; with delivery, let it finish its round trips
+    const zero = await counts(up.url);
+    const warm = await load(client, up.url, "warm-up");
+    if (phase === "lifecycle") await settle(up.url, zero, warm.accepted, 30_000);
+
+    const before = await counts(up.url);
+    await h.request("mark", null, 10_000);
+    const u0 = await h.request<HubUsage>("usage", null, 10_000);
+    say(`  POST ×${ORDERS} (≤ ${PHASE_SECONDS} s), concurrency ${CONCURRENCY}`);
+    const batch = await load(client, up.url, "batch");
+    const uIntake = await h.request<HubUsage>("usage", null, 10_000);
+    let sign: HubResult["sign"];
+    let drain: HubResult["drain"];
+    let cpu: HubResult["cpu"];
+    let u1 = uIntake;
+    if (phase === "lifecycle") {
+      say(`  waiting (≤ ${DRAIN_TIMEOUT_MS / 1000} s) until every routed case is ARCHIVED`);
+      const s = await settle(up.url, before, batch.accepted, DRAIN_TIMEOUT_MS);
+      u1 = await h.request<HubUsage>("usage", null, 10_000);
+      const triage = s.now.triage - before.triage;
+      const archived = s.now.archived - before.archived;
+      const last202 = Math.max(0, ...batch.requests.map((q) => q.sentAt + q.ms));
+      drain = { routed: batch.accepted - triage, triage, archived, complete: s.done, secondsAfterLast202: round((s.at - last202) / 1000, 2) };
+      say(`  ${s.done ? "drained" : "NOT drained (timed out)"}: ${archived} archived, ${triage} to triage, ${drain.secondsAfterLast202} s after the last 202`);
+      const signed = await signTimes(hotlineSim!);
+      const toSign = batch.requests.filter((q) => q.status === 202 && signed.has(q.orderNo)).map((q) => signed.get(q.orderNo)! - q.sentAt);
+      sign = { ...latency(toSign), orders: toSign.length };
+      cpu = cpuUse(u0, u1, archived);
+    }
+    const duringRun = { errors: h.log.errors, warnings: h.log.warnings };
+    await h.stop();
+    if (h.log.errors || h.log.warnings) say(`  the hub logged ${h.log.errors} ERROR and ${h.log.warnings} WARN lines (${h.log.file})${h.log.firstError ? `; first: ${h.log.firstError}` : ""}`);
+    return {
+      phase,
+      services: settings.SERVICES ?? "all",
+      simulators: phase === "intake" ? "none (no delivery)" : sims ? "own process" : "in the hub process",
+      startupSeconds,
+      intake: strip(batch),
+      intakeCpu: cpuUse(u0, uIntake, batch.accepted),
+      sign,
+      drain,
+      cpu,
+      memory: {
+        rssBeforeMiB: mib(u0.rssBytes),
+        rssPeakMiB: mib(u1.peakRssBytes),
+        rssAfterMiB: mib(u1.rssBytes),
+        heapUsedAfterMiB: mib(u1.heapUsedBytes),
+        externalAfterMiB: mib(u1.externalBytes),
+        lifetimeMaxRssMiB: mib(u1.maxRssKb * 1024),
+      },
+      hubLog: { ...h.log, duringRun },
+      command,
+    };
+  });
+}
+
+async function runProfile(profile: Profile, client: Child): Promise<ProfileResult> {
+  console.log(`\n${profile}:`);
+  const bare = await baseline(profile, client);
+  const intakeOnly = profile === "production" ? await hub(profile, "intake", client) : undefined;
+  const lifecycle = await hub(profile, "lifecycle", client);
+  const ratio = (h: HubResult) => (bare.perSecond ? round(h.intake.perSecond / bare.perSecond, 4) : NaN);
+  return {
+    profile,
+    store: profile === "production" ? "PostgreSQL + NATS JetStream" : "PGlite, no transporter",
+    baseline: bare,
+    intakeOnly,
+    lifecycle,
+    ratios: { intakeOnly: intakeOnly && ratio(intakeOnly), lifecycle: ratio(lifecycle) },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+function table(results: ProfileResult[]): string {
+  const rows: string[][] = [["", ...results.map((r) => r.profile)]];
+  const row = (label: string, f: (r: ProfileResult) => string) => rows.push([label, ...results.map(f)]);
+  const lat = (l: Latency) => (l.n ? `${l.p50} / ${l.p95} / ${l.p99} ms` : "—");
+  const st = (s: Record<string, number>) => Object.entries(s).map(([k, v]) => `${k === "0" ? "no answer" : k}×${v}`).join(" ") || "—";
+  const x = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "—" : `${round(n, 3)}×`);
+  const na = "— (embedded: one process, every service)";
+  row("store", (r) => r.store);
+  row("BASELINE (bare script)", (r) => r.baseline.store);
+  row("  accepted/s", (r) => `${r.baseline.perSecond} /s  (${r.baseline.accepted}/${r.baseline.attempted})`);
+  row("  202 p50 / p95 / p99", (r) => lat(r.baseline.latencyMs));
+  row("HUB, INTAKE ONLY (no delivery)", (r) => (r.intakeOnly ? r.intakeOnly.services : na));
+  row("  accepted/s", (r) => (r.intakeOnly ? `${r.intakeOnly.intake.perSecond} /s  (${r.intakeOnly.intake.accepted}/${r.intakeOnly.intake.attempted})` : "—"));
+  row("  ÷ baseline", (r) => x(r.ratios.intakeOnly));
+  row("  202 p50 / p95 / p99", (r) => (r.intakeOnly ? lat(r.intakeOnly.intake.latencyMs) : "—"));
+  row("  statuses", (r) => (r.intakeOnly ? st(r.intakeOnly.intake.statuses) : "—"));
+  const cpuText = (c: CpuUse) => `${c.msPerUnit} ms  (main thread ${c.mainThreadMsPerUnit ?? "—"} ms; event loop ${Math.round(c.eventLoopUtilization * 100)} % busy)`;
+  row("  hub CPU per accepted order", (r) => (r.intakeOnly ? cpuText(r.intakeOnly.intakeCpu) : "—"));
+  row("  hub RSS peak", (r) => (r.intakeOnly ? `${r.intakeOnly.memory.rssPeakMiB} MiB` : "—"));
+  row("HUB, DELIVERY ON", (r) => `all services, simulators ${r.lifecycle.simulators}`);
+  row("  accepted/s", (r) => `${r.lifecycle.intake.perSecond} /s  (${r.lifecycle.intake.accepted}/${r.lifecycle.intake.attempted})`);
+  row("  ÷ baseline", (r) => x(r.ratios.lifecycle));
+  row("  202 p50 / p95 / p99", (r) => lat(r.lifecycle.intake.latencyMs));
+  row("  statuses", (r) => st(r.lifecycle.intake.statuses));
+  row("  POST → 签收 p50 / p95 / p99", (r) => (r.lifecycle.sign ? `${lat(r.lifecycle.sign)}  (${r.lifecycle.sign.orders})` : "—"));
+  row("  routed / archived / triage", (r) => (r.lifecycle.drain ? `${r.lifecycle.drain.routed} / ${r.lifecycle.drain.archived} / ${r.lifecycle.drain.triage}` : "—"));
+  row("  drained", (r) => (r.lifecycle.drain ? `${r.lifecycle.drain.complete ? "yes" : "NO (timed out)"}, ${r.lifecycle.drain.secondsAfterLast202} s after the last 202` : "—"));
+  row("  hub CPU per archived case", (r) => (r.lifecycle.cpu ? cpuText(r.lifecycle.cpu) : "—"));
+  row("  hub RSS before → peak → after", (r) => `${r.lifecycle.memory.rssBeforeMiB} → ${r.lifecycle.memory.rssPeakMiB} → ${r.lifecycle.memory.rssAfterMiB} MiB`);
+  const both = (r: ProfileResult, f: (h: HubResult) => string) => [r.intakeOnly, r.lifecycle].filter((h): h is HubResult => !!h).map((h) => `${f(h)} (${h.phase === "intake" ? "intake only" : "delivery on"})`).join(", ");
+  row("hub start-up", (r) => both(r, (h) => `${h.startupSeconds} s`));
+  row("hub log ERROR / WARN lines", (r) => both(r, (h) => `${h.hubLog.duringRun.errors} / ${h.hubLog.duringRun.warnings}${h.hubLog.errors + h.hubLog.warnings > h.hubLog.duringRun.errors + h.hubLog.duringRun.warnings ? ` (+${h.hubLog.errors - h.hubLog.duringRun.errors} / ${h.hubLog.warnings - h.hubLog.duringRun.warnings} at stop)` : ""}`));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
+  return rows.map((r) => r.map((c, i) => c + " ".repeat(widths[i] - [...c].length)).join("   ").trimEnd()).join("\n");
+}
+
+/** The last line of stdout: production figures (embedded ones when only that profile ran). */
+function resultLine(results: ProfileResult[]): string {
+  const r = results.find((p) => p.profile === "production") ?? results[0];
+  if (!r) return "RESULT throughput=NA p99_ms=NA ratio_to_baseline=NA sign_p99_ms=NA cpu_ms_per_case=NA rss_mb=NA";
+  const intake = r.intakeOnly ?? r.lifecycle;
+  const n = (v: number | undefined, d = 0) => (v === undefined || !Number.isFinite(v) ? "NA" : d ? v.toFixed(d) : String(Math.round(v)));
+  const ratio = r.intakeOnly ? r.ratios.intakeOnly : r.ratios.lifecycle;
+  const rss = Math.max(...[r.intakeOnly, r.lifecycle].filter((h): h is HubResult => !!h).map((h) => h.memory.rssPeakMiB));
+  return `RESULT throughput=${n(intake.intake.perSecond)} p99_ms=${n(intake.intake.latencyMs.p99)} ratio_to_baseline=${n(ratio, 2)} sign_p99_ms=${n(r.lifecycle.sign?.p99)} cpu_ms_per_case=${n(r.lifecycle.cpu?.msPerUnit)} rss_mb=${n(rss)}`;
 }
 
 function machine() {
   let commit: string | undefined;
   try {
-    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    commit = git("rev-parse", "--short", "HEAD");
+    // the figures are of the working tree: say so when it is not the commit (bench/ itself aside)
+    if (git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench").length) commit += " + uncommitted changes";
   } catch {
     /* not a git checkout */
   }
   return { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model?.trim(), memoryGiB: round(os.totalmem() / 2 ** 30), os: `${os.type()} ${os.release()}`, commit };
 }
 
-function table(results: ProfileResult[]): string {
-  const cols = results.map((r) => r.profile);
-  const rows: Array<[string, ...string[]]> = [];
-  const row = (label: string, f: (r: ProfileResult) => string) => rows.push([label, ...results.map(f)]);
-  const ms = (s: Stats) => (s.n ? `${s.p50} / ${s.p95} ms` : "—");
-  row("store", (r) => r.store);
-  row("hub start-up", (r) => `${r.startupSeconds} s`);
-  row("GET /health (baseline)", (r) => `${r.health.perSecond} req/s`);
-  row("raw INSERT (baseline)", (r) => `${r.rawInsert.perSecond} rows/s`);
-  row("intake: accepted orders", (r) => `${r.intake.perSecond} /s  (${r.intake.accepted}/${r.intake.n} → 202)`);
-  row("  intake ÷ health", (r) => `${r.ratios.intakeVsHealth}×`);
-  row("  intake ÷ raw INSERT", (r) => `${r.ratios.intakeVsRawInsert}×`);
-  row("intake 202 latency p50/p95", (r) => ms(r.intake.latencyMs));
-  row("health latency p50/p95", (r) => ms(r.health.latencyMs));
-  row("routed / to triage", (r) => `${r.e2e.routed} / ${r.e2e.triage}`);
-  row("POST → signed p50/p95", (r) => `${ms(r.e2e.postToSignedMs)}  (${r.e2e.signed})`);
-  row("POST → ARCHIVED p50/p95", (r) => `${ms(r.e2e.postToArchivedMs)}  (${r.e2e.archived})`);
-  row("batch drained", (r) => `${r.e2e.complete ? "yes" : "NO (timed out)"} ${r.e2e.waitedSeconds} s after the last 202`);
-  row("hub log: ERROR / WARN lines", (r) => (r.hubLog ? `${r.hubLog.errors} / ${r.hubLog.warnings}` : "—"));
-  row("RSS before → peak → after", (r) => `${r.memory.before.rssMiB} → ${r.memory.peakRssMiB} → ${r.memory.after.rssMiB} MiB`);
-  row("heap used before → after", (r) => `${r.memory.before.heapUsedMiB} → ${r.memory.after.heapUsedMiB} MiB`);
-  row("external before → after", (r) => `${r.memory.before.externalMiB} → ${r.memory.after.externalMiB} MiB`);
-  const all = [["", ...cols] as string[], ...rows];
-  const widths = all[0].map((_, i) => Math.max(...all.map((r) => [...r[i]].length)));
-  return all.map((r) => r.map((c, i) => c + " ".repeat(widths[i] - [...c].length)).join("   ").trimEnd()).join("\n");
+// ---------------------------------------------------------------------------------------------
+
+let interrupted = false;
+
+async function abort(why: string, code: number): Promise<never> {
+  if (interrupted) return new Promise<never>(() => undefined);
+  interrupted = true;
+  console.error(`\n${why}: stopping the bench and cleaning up`);
+  for (const c of running) c.proc.kill("SIGTERM");
+  await releaseAll();
+  process.exit(code);
 }
 
 async function main(): Promise<void> {
-  const profiles = (process.env.BENCH_PROFILES ?? "production,embedded")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean) as Profile[];
-  for (const p of profiles)
+  for (const p of PROFILES)
     if (p !== "production" && p !== "embedded") {
       console.error(`BENCH_PROFILES: unknown profile ${p} (production, embedded)`);
       process.exit(2);
     }
-  const onSignal = (sig: NodeJS.Signals) => {
-    interrupted = true;
-    console.error(`${sig}: stopping the bench and cleaning up`);
-    // the child stops its hub; main() then removes what this process created (finally)
-    child?.kill("SIGTERM");
-    setTimeout(() => child?.kill("SIGKILL"), 15_000).unref();
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  if (SIMULATORS !== "process" && SIMULATORS !== "hub") {
+    console.error(`BENCH_SIMULATORS=${SIMULATORS}: process or hub`);
+    process.exit(2);
+  }
+  process.once("SIGINT", () => void abort("SIGINT", 130));
+  process.once("SIGTERM", () => void abort("SIGTERM", 143));
+  setTimeout(() => void abort(`still running after ${TOTAL_TIMEOUT_MS / 1000} s (BENCH_TIMEOUT_MS)`, 1), TOTAL_TIMEOUT_MS).unref();
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
 
   const m = machine();
-  console.log(`tongguan intake bench — ${new Date().toISOString()} — ${N} orders, concurrency ${C}, node ${m.node}, ${m.cpus} cores (${m.cpu ?? "?"})`);
   const load0 = os.loadavg()[0];
-  console.log(`load average (1 min) at start: ${load0.toFixed(2)} — figures taken while other work runs on the machine are not comparable`);
-  console.log(`simulator timings: unit accept ${SIM.SIM_UNIT_ACCEPT_MS} ms, unit work ${SIM.SIM_UNIT_WORK_MS} ms, callback ${SIM.SIM_CALLBACK_DELAY_MS} ms, relay poll ${SIM.RELAY_INTERVAL_MS} ms`);
-  const results: ProfileResult[] = [];
-  try {
-    for (const profile of profiles) {
-      if (profile === "production") {
-        const db = await freshDatabase();
-        const dbName = db.url.slice(db.url.lastIndexOf("/") + 1);
-        cleanups.push(() => db.drop().then(() => note(`cleanup: dropped database ${dbName}`)));
-        const bus = await natsNamespace();
-        cleanups.push(() => bus.cleanup().then(() => note(`cleanup: deleted the JetStream streams ${bus.namespace}*`)));
-        results.push(await runChild(profile, { BENCH_DATABASE_URL: db.url, BENCH_NAMESPACE: bus.namespace }));
-      } else {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tg-bench-"));
-        cleanups.push(async () => {
-          fs.rmSync(dir, { recursive: true, force: true });
-          note(`cleanup: removed ${dir}`);
-        });
-        results.push(await runChild(profile, { BENCH_DATA_DIR: dir }));
+  console.log(`tongguan intake bench — ${new Date().toISOString()} — commit ${m.commit ?? "?"}, node ${m.node}, ${m.cpus} cores (${m.cpu ?? "?"})`);
+  console.log(`${ORDERS} orders per run (≤ ${PHASE_SECONDS} s), concurrency ${CONCURRENCY}, ${WARMUP_ORDERS} warm-up orders; simulators: unit accept ${SIM.SIM_UNIT_ACCEPT_MS} ms, work ${SIM.SIM_UNIT_WORK_MS} ms, call-back ${SIM.SIM_CALLBACK_DELAY_MS} ms; relay poll ${SIM.RELAY_INTERVAL_MS} ms`);
+  console.log(`load average (1 min) at start: ${load0.toFixed(2)} — figures taken while other work runs here are not comparable`);
+  if (CPU_PROF) console.log(`BENCH_CPU_PROF=1: hub CPU profiles go to ${path.relative(ROOT, RESULTS_DIR)}/hub-<profile>-<phase>.cpuprofile`);
+
+  const failures: Array<{ profile: Profile; error: string }> = [];
+  const results = await scope(async (defer) => {
+    const client = startChild(defer, "load client", "bench/load-client.ts", {}, "load-client");
+    await client.ready(START_TIMEOUT_MS);
+    const out: ProfileResult[] = [];
+    for (const p of PROFILES) {
+      try {
+        out.push(await runProfile(p, client));
+      } catch (e) {
+        if (interrupted) throw e;
+        // the other profile still runs; what failed is said below the table and in the exit code
+        failures.push({ profile: p, error: (e as Error).message });
+        console.error(`  ${p} profile failed: ${(e as Error).message}`);
       }
-      await cleanUp();
     }
-  } finally {
-    await cleanUp();
-  }
+    return out;
+  });
 
-  console.log("");
-  console.log(table(results));
-  console.log("");
   const load1 = os.loadavg()[0];
-  console.log(`load average (1 min): ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at the end (the bench itself adds up to ~${m.cpus})`);
-  console.log("Ratios are what to compare across machines and commits; absolute rates depend on the machine.");
-  const json = { at: new Date().toISOString(), machine: m, loadAverage1m: { start: round(load0, 2), end: round(load1, 2) }, settings: { orders: N, concurrency: C, healthRequests: N_HEALTH, warmupOrders: WARMUP_ORDERS, e2eTimeoutMs: E2E_TIMEOUT_MS, simulator: SIM, pgAdmin: PG_ADMIN_URL.replace(/\/\/[^@/]*@/, "//…@"), nats: NATS_URL }, results };
-  fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
-  fs.writeFileSync(RESULTS, JSON.stringify(json, null, 2) + "\n");
-  console.log(`JSON: ${path.relative(process.cwd(), RESULTS)}`);
+  console.log("");
+  if (results.length) console.log(table(results));
+  for (const f of failures) console.log(`${f.profile}: FAILED — ${f.error}`);
+  console.log("");
+  console.log(`load average (1 min): ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at the end (the bench itself keeps both cores busy)`);
+  console.log("Compare ratios across machines; absolute rates and latencies only on the same machine.");
+  const json = {
+    at: new Date().toISOString(),
+    machine: m,
+    loadAverage1m: { start: round(load0, 2), end: round(load1, 2) },
+    settings: { orders: ORDERS, concurrency: CONCURRENCY, phaseSeconds: PHASE_SECONDS, warmupOrders: WARMUP_ORDERS, drainTimeoutMs: DRAIN_TIMEOUT_MS, logLevel: LOG_LEVEL, simulators: SIMULATORS, simulatorTimings: SIM, pgAdmin: PG_ADMIN_URL.replace(/\/\/[^@/]*@/, "//…@"), nats: NATS_URL },
+    results,
+    failures,
+  };
+  const file = path.join(RESULTS_DIR, "latest.json");
+  fs.writeFileSync(file, JSON.stringify(json, null, 2) + "\n");
+  console.log(`JSON: ${path.relative(process.cwd(), file)}; logs: ${path.relative(process.cwd(), RESULTS_DIR)}/*.log`);
+  console.log(resultLine(results));
+  if (failures.length) process.exitCode = 1;
 }
 
-async function childMain(profile: Profile): Promise<void> {
-  const r = await runProfile(profile);
-  fs.writeFileSync(need("BENCH_RESULT_FILE"), JSON.stringify(r));
-}
-
-const childProfile = process.env.BENCH_CHILD as Profile | undefined;
-if (require.main === module) {
-  (childProfile ? childMain(childProfile) : main()).then(
-    () => process.exit(0),
-    (e: Error) => {
-      if (interrupted) {
-        console.error("bench interrupted: nothing written");
-        process.exit(130);
-      }
-      console.error(`bench failed: ${e.stack ?? e.message}`);
-      process.exit(1);
-    },
-  );
-}
+main().then(
+  () => process.exit(),
+  async (e: Error) => {
+    if (interrupted) return;
+    console.error(`bench failed: ${e.stack ?? e.message}`);
+    await releaseAll();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,56 @@
+/**
+ * The hub under test, in a process of its own: test/harness.ts `startTestHub(testEnv(settings))`
+ * with the settings the orchestrator passes as JSON in BENCH_HUB_ENV (all services in this one
+ * process, or SERVICES without delivery). Answers `usage` over IPC (CPU, event-loop
+ * utilisation, RSS with a peak sampled every 50 ms since the last `mark`) and stops the hub
+ * on `stop` (then exits normally, so `node --cpu-prof` writes its profile).
+ *
+ * To run it by hand (e.g. to profile), take the line the bench writes to
+ * bench/results/<profile>-<phase>.hub.sh.
+ */
+import fs from "node:fs";
+import { performance } from "node:perf_hooks";
+import { startTestHub, testEnv } from "../test/harness";
+import { announceReady, failStart, serveParent, type HubUsage } from "./lib";
+
+/** CPU time of the main (JavaScript) thread alone, from Linux's per-thread accounting (10 ms ticks). */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
+    return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, USER_HZ = 100
+  } catch {
+    return undefined; // not Linux
+  }
+}
+
+async function main(): Promise<void> {
+  const settings = JSON.parse(process.env.BENCH_HUB_ENV ?? "{}") as Record<string, string>;
+  const hub = await startTestHub(testEnv(settings));
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+  sampler.unref();
+  serveParent(
+    {
+      mark() {
+        peak = process.memoryUsage.rss();
+        return true;
+      },
+      usage(): HubUsage {
+        const m = process.memoryUsage();
+        peak = Math.max(peak, m.rss);
+        const { idle, active, utilization } = performance.eventLoopUtilization();
+        return { cpu: process.cpuUsage(), mainThreadCpuMs: mainThreadCpuMs(), elu: { idle, active, utilization }, rssBytes: m.rss, peakRssBytes: peak, maxRssKb: process.resourceUsage().maxRSS, heapUsedBytes: m.heapUsed, externalBytes: m.external };
+      },
+    },
+    async () => {
+      clearInterval(sampler);
+      await hub.stop();
+    },
+  );
+  // simulators the hub started itself (BENCH_SIMULATORS=hub): their URLs, to read 签收 times
+  const sims = Object.fromEntries(Object.entries(hub.sims as Record<string, { url: string } | undefined>).map(([k, s]) => [k, s?.url]));
+  announceReady({ url: hub.url, mode: hub.cfg.mode, services: hub.cfg.services, sims });
+}
+
+main().catch(failStart);
