@@ -1314,7 +1314,7 @@
         "tr",
         { class: "bad" },
         h("td", { class: "nowrap" }, h("code", null, o.id)),
-        h("td", { class: "nowrap" }, h("a", { href: caseHref(o.caseId) }, o.caseId)),
+        h("td", { class: "nowrap" }, o.subject && o.subject.type === "case" ? h("a", { href: caseHref(o.subject.id) }, o.subject.id) : h("code", null, o.subject ? `${o.subject.type} ${o.subject.id}` : "—")),
         h("td", null, outboundTarget(o)),
         h("td", { class: "nowrap" }, OUTBOUND_KIND[o.kind] || o.kind),
         h("td", { class: "num" }, String(o.attempts ?? 0)),

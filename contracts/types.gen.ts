@@ -241,6 +241,44 @@ until: string
 reason: string
 }
 
+export interface UnitNotice {
+noticeId: string
+subject: SubjectRef
+/**
+ * 行政处罚决定书文号
+ */
+decisions?: string[]
+/**
+ * 触发的联合惩戒规则
+ */
+rule?: string
+/**
+ * @minItems 1
+ */
+measures: string[]
+/**
+ * 签收时限
+ */
+receiptDeadline: string
+/**
+ * 反馈时限
+ */
+feedbackDeadline: string
+/**
+ * 抄告时间
+ */
+sentAt: string
+}
+/**
+ * What an outbound message is about: a case, a notice, a sanction, a credit subject …
+ */
+
+export interface SubjectRef {
+type: string
+id: string
+name?: string
+}
+
 export interface UnitRecall {
 /**
  * 任务编号 task id
@@ -797,18 +835,9 @@ recalledAt: string
  * What an outbound message is about: a case, a notice, a sanction, a credit subject …
  */
 
-export interface SubjectRef {
-type: string
-id: string
-name?: string
-}
-/**
- * 抄告单 hub → bureau: measures a bureau must take about a subject, with deadlines for receipt and feedback.
- */
-
 export interface BureauNotice {
 noticeId: string
-subject: SubjectRef
+subject: SubjectRef1
 /**
  * 行政处罚决定书文号
  */
@@ -833,6 +862,15 @@ feedbackDeadline: string
  * 抄告时间
  */
 sentAt: string
+}
+/**
+ * What an outbound message is about: a case, a notice, a sanction, a credit subject …
+ */
+
+export interface SubjectRef1 {
+type: string
+id: string
+name?: string
 }
 /**
  * 催签收/催反馈 hub → bureau: a reminder that a receipt or feedback is due.

@@ -333,14 +333,14 @@ describe("12345 outage", () => {
     const outboxSign = async () => {
       const r = await http(`${hub.url}/api/v1/outbox?limit=500`, { key: KEYS.engineer });
       expect(r.status).toBe(200);
-      return r.body.items.find((o: { caseId: string; system: string; kind: string }) => o.caseId === id && o.system === "hotline12345" && o.kind === "sign");
+      return r.body.items.find((o: { subject: { type: string; id: string }; system: string; kind: string }) => o.subject.type === "case" && o.subject.id === id && o.system === "hotline12345" && o.kind === "sign");
     };
     const failing = await waitFor("the sign-for failed twice", async () => {
       const o = await outboxSign();
       return o && o.attempts >= 2 && o.status === "pending" ? o : undefined;
     }, 15_000);
     expect(failing.lastError).toBeTruthy();
-    expect(Date.parse(failing.nextAttemptAt)).toBeGreaterThan(Date.parse(failing.createdAt) + 1000); // backing off
+    expect(Date.parse(failing.dueAt)).toBeGreaterThan(Date.parse(failing.createdAt) + 1000); // backing off
     expect(sim12345().order(no)).toBeUndefined();
     // the agent sees the message waiting on the case too
     const waiting = (await getCase(id)).outbound.find((o: { system: string; kind: string }) => o.system === "hotline12345" && o.kind === "sign");

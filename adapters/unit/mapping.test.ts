@@ -1,4 +1,4 @@
-import { allSchemas, validate } from "../../contracts";
+import { validate } from "../../contracts";
 import type { UnitTask, UnitUrge, UnitRecall } from "../../contracts/types";
 import { buildRecall, buildTask, buildUrge, toAcceptParams, toExtensionParams, toRefuseParams, toResultParams } from "./mapping";
 
@@ -22,18 +22,6 @@ const urge: UnitUrge = { taskId: "TK-1/a", caseId: task.caseId, level: "督办",
 const recall: UnitRecall = { taskId: "TK-1/a", caseId: task.caseId, reason: "改派街道办事处", recalledAt: "2024-06-11T10:00:00+08:00" };
 
 describe("unit contracts", () => {
-  it("every example in the unit contracts validates", () => {
-    const unitSchemas = allSchemas().filter((s) => s.id.startsWith("tongguan:unit/"));
-    expect(unitSchemas.map((s) => s.id).sort()).toEqual(
-      ["accept", "extension", "recall", "refuse", "result", "task", "urge"].map((k) => `tongguan:unit/${k}`),
-    );
-    for (const s of unitSchemas) {
-      const examples = s.schema.examples as unknown[];
-      expect(examples.length).toBeGreaterThan(0);
-      for (const ex of examples) expect([s.id, validate(s.id, ex)]).toEqual([s.id, { ok: true, value: ex }]);
-    }
-  });
-
   it("result: outcome 5 and a missing text are field errors with JSON pointers", () => {
     const r = validate("tongguan:unit/result", { outcome: 5 });
     expect(r.ok).toBe(false);

@@ -7,7 +7,7 @@
  * `cases.*` action.
  */
 import type { OutboundRequest } from "../../kit/adapter";
-import type { Outcome, UnitAccept, UnitExtension, UnitRecall, UnitRefuse, UnitResult, UnitTask, UnitUrge } from "../../contracts/types";
+import type { Outcome, UnitAccept, UnitExtension, UnitNotice, UnitRecall, UnitRefuse, UnitResult, UnitTask, UnitUrge } from "../../contracts/types";
 
 // ---------------------------------------------------------------------------------------------
 // Outbound: hub → unit
@@ -35,6 +35,12 @@ export function buildUrge(payload: UnitUrge, target: string | null): OutboundReq
 export function buildRecall(payload: UnitRecall, target: string | null): OutboundRequest {
   const unitId = unitIdOf(target, "recall");
   return { method: "POST", path: `/units/${enc(unitId)}/tasks/${enc(payload.taskId)}/recall`, body: { ...payload } };
+}
+
+/** 抄告单: POST /units/{unitId}/notices. */
+export function buildNotice(payload: UnitNotice, target: string | null): OutboundRequest {
+  const unitId = unitIdOf(target, "notice");
+  return { method: "POST", path: `/units/${enc(unitId)}/notices`, body: { ...payload } };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  */
 import { SimulatorServer, postJson, type SimRequest, type SimResponse } from "../../kit/simulator";
 import { validate } from "../../contracts";
-import type { Outcome, UnitAccept, UnitExtension, UnitRecall, UnitRefuse, UnitResult, UnitTask, UnitUrge } from "../../contracts/types";
+import type { Outcome, UnitAccept, UnitExtension, UnitNotice, UnitRecall, UnitRefuse, UnitResult, UnitTask, UnitUrge } from "../../contracts/types";
 
 /** How one unit behaves (key: unitId, or "*" for every unit without its own entry). */
 export interface UnitBehaviour {
@@ -114,6 +114,8 @@ export class UnitSimulator extends SimulatorServer {
   private readonly acceptCoTasks: boolean;
   private readonly log: (line: string) => void;
   private readonly state = new Map<string, TaskState>();
+  /** 抄告单 received, by unit */
+  readonly notices: { unitId: string; notice: UnitNotice; at: string }[] = [];
   private stopped = false;
 
   constructor(opts: UnitSimulatorOptions = {}) {
@@ -121,6 +123,7 @@ export class UnitSimulator extends SimulatorServer {
       { method: "POST", path: "/units/:unitId/tasks", handle: (r) => this.onTask(r) },
       { method: "POST", path: "/units/:unitId/tasks/:taskId/urge", handle: (r) => this.onUrge(r) },
       { method: "POST", path: "/units/:unitId/tasks/:taskId/recall", handle: (r) => this.onRecall(r) },
+      { method: "POST", path: "/units/:unitId/notices", handle: (r) => this.onNotice(r) },
     ]);
     this.hubUrl = (opts.hubUrl ?? "").replace(/\/+$/, "");
     this.apiKey = opts.apiKey;
@@ -347,5 +350,13 @@ export class UnitSimulator extends SimulatorServer {
     f.s.recall = f.body;
     this.log(`[单位 ${f.s.unitId}] 任务 ${f.s.taskId} 已被撤回：${f.body.reason}`);
     return { status: 200, body: { taskId: f.s.taskId, status: f.s.status } };
+  }
+
+  private onNotice(req: SimRequest): SimResponse {
+    const v = validate<UnitNotice>("tongguan:unit/notice", req.body);
+    if (!v.ok) return simError(400, "VALIDATION_FAILED", `抄告单内容不符合接口约定，共 ${v.errors.length} 处错误`, `the body does not match the contract: ${v.errors.length} error(s)`, v.errors);
+    this.notices.push({ unitId: req.params.unitId, notice: v.value, at: new Date().toISOString() });
+    this.log(`[单位 ${req.params.unitId}] 收到抄告单 ${v.value.noticeId}：${v.value.subject.name ?? v.value.subject.id}`);
+    return { status: 200, body: { noticeId: v.value.noticeId, received: true } };
   }
 }

@@ -4,8 +4,9 @@
  */
 import { callCase, type AdapterSpec, type InboundRoute } from "../../kit/adapter";
 import { UnitSimulator } from "./simulator";
-import type { UnitAccept, UnitExtension, UnitRecall, UnitRefuse, UnitResult, UnitTask, UnitUrge } from "../../contracts/types";
+import type { UnitAccept, UnitExtension, UnitNotice, UnitRecall, UnitRefuse, UnitResult, UnitTask, UnitUrge } from "../../contracts/types";
 import {
+  buildNotice,
   buildRecall,
   buildTask,
   buildUrge,
@@ -95,6 +96,11 @@ export const unit: AdapterSpec = {
       schema: "tongguan:unit/recall",
       summary: "撤回任务 / recall a task (the case moved elsewhere)",
       build: (payload, target) => buildRecall(payload as UnitRecall, target),
+    },
+    notice: {
+      schema: "tongguan:unit/notice",
+      summary: "抄告单 / a notice of measures to take about a subject (联合惩戒抄告)",
+      build: (payload, target) => buildNotice(payload as UnitNotice, target),
     },
   },
   /** `units` (a gateway for all units) or `unit.<unitId>` for the unit named in the path. */

@@ -14,6 +14,7 @@ export const CaseMetrics: CasesMixin = {
     m.register({ name: "tongguan.cases.overdue", type: "gauge", description: "cases still with a unit after their handling deadline" });
     const statuses = Object.keys(labels("CaseStatus"));
     const refresh = async () => {
+      if (!this.sql) return; // the store is opened by the service's own started()
       try {
         const s = (await this.actions.stats()) as { cases: Record<string, number>; overdue: number };
         for (const st of statuses) m.set("tongguan.cases", s.cases[st] ?? 0, { status: st });
@@ -22,7 +23,7 @@ export const CaseMetrics: CasesMixin = {
         this.logger.warn(`metrics refresh failed: ${(e as Error).message}`);
       }
     };
-    void refresh();
+    setTimeout(() => void refresh(), 500).unref();
     this.gaugeTimer = setInterval(() => void refresh(), 15_000);
     this.gaugeTimer.unref();
   },

@@ -1,0 +1,57 @@
+/**
+ * The outbox is not only for cases: a message about another subject (here a joint-punishment
+ * notice 抄告单 about a company) is queued, handed off, delivered to the unit in its own format,
+ * settled, and kept in order per (subject, system, target) — on real NATS + PostgreSQL.
+ */
+import { openDb } from "../lib/db";
+import { handOff } from "../lib/handoff";
+import { OutboxBatch, insertBatch } from "../store/outbox";
+import { sqlOf } from "../store/sql";
+import { http, KEYS, startProductionHub, waitFor, type TestHub } from "./harness";
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startProductionHub();
+}, 60_000);
+afterAll(async () => hub?.stop());
+
+const notice = (n: number) => ({
+  noticeId: `NT-E2E-${n}`,
+  subject: { type: "company", id: "91320400MA1MXXXX0X", name: "常州某渣土运输有限公司" },
+  decisions: [`常城管罚字〔2026〕${n}号`],
+  rule: "渣土运输企业多次乱倒撒漏",
+  measures: ["收回车辆通行证", "暂停新办通行证"],
+  receiptDeadline: "2026-12-03T17:30:00+08:00",
+  feedbackDeadline: "2026-12-15T17:30:00+08:00",
+  sentAt: new Date().toISOString(),
+});
+
+describe("outbox for a subject that is not a case", () => {
+  it("delivers two notices about one subject, in order, and shows them to engineers", async () => {
+    const { db } = await openDb({ databaseUrl: hub.cfg.databaseUrl, dataDir: hub.cfg.dataDir });
+    const batch = new OutboxBatch({ type: "notice", id: "NT-E2E" }, new Date());
+    batch.send("notice", { target: "CZ-GAJ-JJZD" }, notice(1));
+    batch.send("notice", { target: "CZ-GAJ-JJZD" }, notice(2));
+    const claimed = await insertBatch(sqlOf(db), batch);
+    // the first is claimed at once; the second waits for it (same subject, system and target)
+    expect(claimed.map((c) => c.payload.noticeId)).toEqual(["NT-E2E-1"]);
+    handOff(hub.broker, claimed);
+
+    const sim = hub.sims.unit!;
+    await waitFor("both notices at the unit", async () => sim.notices.filter((n) => n.notice.noticeId.startsWith("NT-E2E")).length === 2, 10_000, 20);
+    expect(sim.notices.filter((n) => n.unitId === "CZ-GAJ-JJZD").map((n) => n.notice.noticeId)).toEqual(["NT-E2E-1", "NT-E2E-2"]);
+
+    const list = await waitFor("both settled", async () => {
+      const r = await http(`${hub.url}/api/v1/outbox?status=sent`, { key: KEYS.engineer });
+      const mine = (r.body.items as { subject: { type: string; id: string }; system: string; target: string }[]).filter((o) => o.subject.type === "notice" && o.subject.id === "NT-E2E");
+      return mine.length === 2 && mine;
+    });
+    expect(list.every((o) => o.system === "unit" && o.target === "CZ-GAJ-JJZD")).toBe(true);
+  });
+
+  it("refuses a malformed command when it is queued, not when it is delivered", () => {
+    const batch = new OutboxBatch({ type: "notice", id: "NT-BAD" }, new Date());
+    expect(() => batch.send("notice", { target: "CZ-GAJ-JJZD" }, { noticeId: "NT-BAD" })).toThrow(/measures/);
+    expect(batch.size).toBe(0);
+  });
+});
