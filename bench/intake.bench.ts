@@ -303,7 +303,8 @@ async function hub(profile: Profile, phase: Phase, client: Child): Promise<HubRe
     }
 
     const name = `${profile}-${phase}`;
-    const nodeArgs = CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${RESULTS_DIR}`, `--cpu-prof-name=hub-${name}.cpuprofile`] : [];
+    // default profile names carry the pid and thread id: the tsx loader thread writes its own file beside the main thread's
+    const nodeArgs = CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.join(RESULTS_DIR, `prof-${name}`)}`] : [];
     const command = `BENCH_HUB_ENV='${JSON.stringify(settings)}' node ${nodeArgs.join(" ")}${nodeArgs.length ? " " : ""}--import tsx bench/hub-process.ts`;
     fs.writeFileSync(path.join(RESULTS_DIR, `${name}.hub.sh`), `# how the bench started the hub (${new Date().toISOString()}); the database and namespace are gone now\ncd ${ROOT}\n${command}\n`);
     const label = phase === "intake" ? `SERVICES=${INTAKE_SERVICES}` : `all services${sims ? ", simulators in their own process" : ", simulators in the hub process"}`;

@@ -69,6 +69,23 @@ describe("12345 loop on NATS + PostgreSQL", () => {
     }
   });
 
+  it("shows engineers one circuit breaker per endpoint, named after the unit it calls", async () => {
+    const flow = (await get("/api/v1/flow", KEYS.engineer)).body;
+    const items = flow.breakers.items as { key: string; name: string; baseUrl: string }[];
+    // embedded or not, every unit shares the simulator's base URL, yet each unit has its own breaker
+    const units = items.filter((i) => i.key.startsWith("unit:"));
+    expect(units.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(units.map((u) => u.baseUrl)).size).toBe(1);
+    for (const u of units) {
+      const id = u.key.slice("unit:".length);
+      expect(u.name).toContain(`（${id}）`);
+      // a 宿迁 unit's breaker never carries a 常州 name (and the other way round)
+      if (id.startsWith("SQ-")) expect(u.name).not.toMatch(/钟楼|天宁|新北|武进/);
+      if (id.startsWith("CZ-")) expect(u.name).not.toMatch(/宿城|宿豫|沭阳|泗阳|泗洪/);
+    }
+    expect(items.find((i) => i.key === "hotline12345")?.name).toBe("12345政务服务便民热线");
+  });
+
   it("answers a repeated work order with the same case and creates nothing", async () => {
     const sim = hub.sims.hotline12345!;
     const order = fromSample(loadSamples()[0]);

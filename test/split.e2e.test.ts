@@ -93,7 +93,7 @@ describe("two hub processes over NATS", () => {
     expect(r.status).toBe(202);
     await new Promise((res) => setTimeout(res, 1000));
     const pending = (await http(hub("/api/v1/outbox?status=pending,inflight"), { key: KEYS.engineer })).body.items;
-    expect(pending.some((o: { caseId: string; kind: string }) => o.caseId === r.body.caseId && o.kind === "sign")).toBe(true);
+    expect(pending.some((o: { subject: { id: string }; kind: string }) => o.subject.id === r.body.caseId && o.kind === "sign")).toBe(true);
 
     b = startB();
     await waitFor("sign-for at the 12345 simulator of node B", () => signedAt12345(orders[0].orderNo), 60_000, 200);
@@ -107,7 +107,8 @@ describe("two hub processes over NATS", () => {
       return f.breakers?.node === "node-b" && f;
     }, 20_000, 250);
     expect(flow.breakers.node).toBe("node-b");
-    expect(flow.breakers.items.some((i: { name: string }) => i.name === "hotline12345")).toBe(true);
+    // one breaker per endpoint, named as an operator knows it
+    expect(flow.breakers.items.some((i: { key: string; name: string }) => i.key === "hotline12345" && i.name === "12345政务服务便民热线")).toBe(true);
     expect(flow.cases.ARCHIVED).toBe(1);
   });
 
