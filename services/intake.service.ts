@@ -18,7 +18,7 @@ import { isStoreUnavailable, openDb, storeUnavailableError, type Db } from "../l
 import { newId } from "../lib/ids";
 import { maskText } from "../lib/mask";
 import { inboundMessages, idempotencyKeys } from "../store/intake.tables";
-import { json, sqlOf, type Sql } from "../store/sql";
+import { Coalescer, json, sqlOf, type Sql } from "../store/sql";
 
 /** What the gateway hands over for one request to an adapter route. */
 export interface InboundRequest {
@@ -44,24 +44,87 @@ type This = Vars & { logger: Context["broker"]["logger"] };
 
 type Outcome = "accepted" | "duplicate" | "rejected" | "error";
 
-const KEEP = `INSERT INTO inbound_messages (id, system, kind, method, path, role, headers, content_type, body, body_bytes, truncated, outcome, http_status, error_code, errors, case_id)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`;
-/** the answer stored for an Idempotency-Key, with the raw message kept, in one statement */
-const KEEP_AND_ANSWER = `WITH k AS (UPDATE idempotency_keys SET http_status = $13, response = $17 WHERE scope = $18 AND key = $19) ${KEEP}`;
+const INBOUND_COLUMNS = "id, system, kind, method, path, role, headers, content_type, body, body_bytes, truncated, outcome, http_status, error_code, errors, case_id";
+/**
+ * Many kept messages (and the answers stored for their Idempotency-Keys) in one statement:
+ * concurrent requests are written together (store/sql Coalescer).
+ */
+const KEEP = `WITH a AS (
+    UPDATE idempotency_keys k SET http_status = x.http_status, response = x.response
+    FROM jsonb_to_recordset($2::jsonb) AS x(scope text, key text, http_status integer, response jsonb)
+    WHERE k.scope = x.scope AND k.key = x.key)
+  INSERT INTO inbound_messages (${INBOUND_COLUMNS}) SELECT ${INBOUND_COLUMNS} FROM jsonb_populate_recordset(NULL::inbound_messages, $1::jsonb)`;
 
-/** Keeps one message as received with its outcome (one statement); answers its id. */
+interface KeepRow {
+  row: Record<string, unknown>;
+  answer?: { scope: string; key: string; http_status: number; response: unknown };
+}
+
+const keepers = new WeakMap<Sql, Coalescer<KeepRow, void>>();
+function keeperOf(sql: Sql): Coalescer<KeepRow, void> {
+  let k = keepers.get(sql);
+  if (!k) {
+    k = new Coalescer<KeepRow, void>(async (items) => {
+      await sql.query(KEEP, [json(items.map((i) => i.row)), json(items.flatMap((i) => (i.answer ? [i.answer] : [])))]);
+      return items.map(() => undefined);
+    });
+    keepers.set(sql, k);
+  }
+  return k;
+}
+
+/** Keeps one message as received with its outcome; answers its id. */
 async function keep(sql: Sql, r: InboundRequest, kind: string, role: string | null, outcome: Outcome, httpStatus: number, extra: { errorCode?: string; errors?: unknown; caseId?: string; answer?: { scope: string; key: string; body: unknown } } = {}): Promise<string> {
   const id = newId("IN");
-  const params: unknown[] = [id, r.system, kind, r.method, r.path, role, json(r.headers), r.contentType, r.raw, r.bodyBytes, r.truncated, outcome, httpStatus, extra.errorCode ?? null, extra.errors === undefined ? null : json(extra.errors), extra.caseId ?? null];
-  if (extra.answer) await sql.query(KEEP_AND_ANSWER, [...params, json(extra.answer.body ?? null), extra.answer.scope, extra.answer.key]);
-  else await sql.query(KEEP, params);
+  const row = {
+    id,
+    system: r.system,
+    kind,
+    method: r.method,
+    path: r.path,
+    role,
+    headers: r.headers,
+    content_type: r.contentType,
+    body: r.raw,
+    body_bytes: r.bodyBytes,
+    truncated: r.truncated,
+    outcome,
+    http_status: httpStatus,
+    error_code: extra.errorCode ?? null,
+    errors: extra.errors ?? null,
+    case_id: extra.caseId ?? null,
+  };
+  const answer = extra.answer ? { scope: extra.answer.scope, key: extra.answer.key, http_status: httpStatus, response: extra.answer.body ?? null } : undefined;
+  await keeperOf(sql).push({ row, answer });
   return id;
+}
+
+const CLAIM = `INSERT INTO idempotency_keys (scope, key, request_hash, http_status, response)
+  SELECT x.scope, x.key, x.request_hash, 0, '{}'::jsonb FROM jsonb_to_recordset($1::jsonb) AS x(scope text, key text, request_hash text)
+  ON CONFLICT DO NOTHING RETURNING scope, key`;
+
+const claimers = new WeakMap<Sql, Coalescer<{ scope: string; key: string; request_hash: string }, boolean>>();
+function claimerOf(sql: Sql) {
+  let c = claimers.get(sql);
+  if (!c) {
+    c = new Coalescer(async (items) => {
+      const got = new Set((await sql.query(CLAIM, [json(items)])).map((r) => `${r.scope}\u0000${r.key}`));
+      // the same key twice in one batch: only the first may hold the claim
+      const seen = new Set<string>();
+      return items.map((i) => {
+        const k = `${i.scope}\u0000${i.key}`;
+        const first = !seen.has(k);
+        seen.add(k);
+        return first && got.has(k);
+      });
+    });
+    claimers.set(sql, c);
+  }
+  return c;
 }
 
 /** A claim older than this is taken over: its first request died half-way (the case change is all-or-nothing). */
 const CLAIM_STALE_MS = 60_000;
-
-const CLAIM = `INSERT INTO idempotency_keys (scope, key, request_hash, http_status, response) VALUES ($1, $2, $3, 0, '{}'::jsonb) ON CONFLICT DO NOTHING RETURNING key`;
 
 /**
  * Claims an Idempotency-Key before the request is handled, so two copies arriving at once
@@ -69,8 +132,7 @@ const CLAIM = `INSERT INTO idempotency_keys (scope, key, request_hash, http_stat
  * this request holds the claim and must be handled.
  */
 async function claimKey(db: Db, sql: Sql, scope: string, key: string, hash: string): Promise<{ httpStatus: number; response: unknown } | undefined> {
-  const claimed = await sql.query(CLAIM, [scope, key, hash]);
-  if (claimed.length) return undefined;
+  if (await claimerOf(sql).push({ scope, key, request_hash: hash })) return undefined;
   const prev = (await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key))))[0];
   if (!prev) return claimKey(db, sql, scope, key, hash); // released meanwhile
   if (prev.requestHash !== hash)

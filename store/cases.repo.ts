@@ -10,7 +10,7 @@ import { newId } from "../lib/ids";
 import { maskReporter } from "../lib/mask";
 import { cases, caseEvents, caseTasks } from "./cases.tables";
 import { OUTBOX_INSERT, OutboxBatch } from "./outbox";
-import { camel, json, snake, type Row, type Sql } from "./sql";
+import { Coalescer, camel, json, snake, type Row, type Sql } from "./sql";
 
 export type CaseRow = typeof cases.$inferSelect;
 export type TaskRow = typeof caseTasks.$inferSelect;
@@ -112,25 +112,56 @@ export interface LoadedCase {
 
 export type CaseRef = { id: string } | { system: string; externalId: string } | { taskId: string };
 
-const LOAD = (where: string) => `SELECT c.*, coalesce((SELECT json_agg(t ORDER BY t.created_at, t.id) FROM case_tasks t WHERE t.case_id = c.id), '[]'::json) AS tasks FROM cases c WHERE ${where}`;
-const LOAD_BY_ID = LOAD("c.id = $1");
-const LOAD_BY_ORIGIN = LOAD("c.origin_system = $1 AND c.external_id = $2");
-const LOAD_BY_TASK = LOAD("c.id = (SELECT case_id FROM case_tasks WHERE id = $1)");
+const TASKS_OF = `coalesce((SELECT json_agg(t ORDER BY t.created_at, t.id) FROM case_tasks t WHERE t.case_id = c.id), '[]'::json) AS tasks`;
+/** Reads of many cases at once (group commit's read side): each answers its rows with the key it was asked by. */
+const LOAD_BY_ID = `SELECT c.*, x.k AS _k, ${TASKS_OF} FROM unnest($1::text[]) AS x(k) JOIN cases c ON c.id = x.k`;
+const LOAD_BY_TASK = `SELECT c.*, x.k AS _k, ${TASKS_OF} FROM unnest($1::text[]) AS x(k) JOIN case_tasks t0 ON t0.id = x.k JOIN cases c ON c.id = t0.case_id`;
+const LOAD_BY_ORIGIN = `SELECT c.*, x.s || chr(31) || x.e AS _k, ${TASKS_OF} FROM unnest($1::text[], $2::text[]) AS x(s, e) JOIN cases c ON c.origin_system = x.s AND c.external_id = x.e`;
 
-export async function loadCase(sql: Sql, ref: CaseRef): Promise<LoadedCase | undefined> {
-  const rows =
-    "id" in ref
-      ? await sql.query(LOAD_BY_ID, [ref.id])
-      : "taskId" in ref
-        ? await sql.query(LOAD_BY_TASK, [ref.taskId])
-        : await sql.query(LOAD_BY_ORIGIN, [ref.system, ref.externalId]);
-  if (!rows.length) return undefined;
-  const { tasks, ...row } = rows[0];
+function toLoaded(r: Row): LoadedCase {
+  const { tasks, _k, ...row } = r;
   const parsed = (typeof tasks === "string" ? JSON.parse(tasks) : tasks) as Row[];
   return {
     c: camel<CaseRow>(row),
     tasks: parsed.map((t) => ({ ...camel<TaskRow>(t), createdAt: new Date(t.created_at), updatedAt: new Date(t.updated_at) })),
   };
+}
+
+/** keys → rows by their `_k`, in the order asked (undefined where there is none) */
+const byKey = (keys: string[], rows: Row[]) => {
+  const m = new Map(rows.map((r) => [r._k as string, r]));
+  return keys.map((k) => m.get(k));
+};
+
+interface Loaders {
+  byId: Coalescer<string, Row | undefined>;
+  byTask: Coalescer<string, Row | undefined>;
+  byOrigin: Coalescer<{ system: string; externalId: string }, Row | undefined>;
+}
+const loaders = new WeakMap<Sql, Loaders>();
+function loadersOf(sql: Sql): Loaders {
+  let l = loaders.get(sql);
+  if (!l) {
+    l = {
+      byId: new Coalescer(async (ids) => byKey(ids, await sql.query(LOAD_BY_ID, [ids]))),
+      byTask: new Coalescer(async (ids) => byKey(ids, await sql.query(LOAD_BY_TASK, [ids]))),
+      byOrigin: new Coalescer(async (refs) =>
+        byKey(
+          refs.map((r) => `${r.system}\u001f${r.externalId}`),
+          await sql.query(LOAD_BY_ORIGIN, [refs.map((r) => r.system), refs.map((r) => r.externalId)]),
+        ),
+      ),
+    };
+    loaders.set(sql, l);
+  }
+  return l;
+}
+
+/** A case and its tasks; concurrent reads are made together. */
+export async function loadCase(sql: Sql, ref: CaseRef): Promise<LoadedCase | undefined> {
+  const l = loadersOf(sql);
+  const row = "id" in ref ? await l.byId.push(ref.id) : "taskId" in ref ? await l.byTask.push(ref.taskId) : await l.byOrigin.push({ system: ref.system, externalId: ref.externalId });
+  return row ? toLoaded(row) : undefined;
 }
 
 /**

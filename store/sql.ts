@@ -68,3 +68,44 @@ export function snake(row: Row): Row {
   for (const k in row) if (row[k] !== undefined) out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = row[k];
   return out;
 }
+
+/**
+ * Group commit for one kind of small statement: calls made while a flush is in flight are
+ * gathered and written together by the next flush (one statement for many rows), so under load
+ * the number of statements — and of socket writes, ≈ 30 % of the hub's CPU when each row was a
+ * statement of its own — falls with the concurrency, while a lone call waits for nobody.
+ * `run` gets the items in order and answers one result per item, in the same order.
+ */
+export class Coalescer<I, O> {
+  private queue: { item: I; done: (o: O) => void; fail: (e: unknown) => void }[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly run: (items: I[]) => Promise<O[]>,
+    /** flushes allowed at once (a share of the connection pool) */
+    private readonly parallel = 2,
+    private readonly maxBatch = 256,
+  ) {}
+
+  push(item: I): Promise<O> {
+    return new Promise<O>((done, fail) => {
+      this.queue.push({ item, done, fail });
+      if (this.inFlight < this.parallel) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.queue.length) return;
+    const batch = this.queue.splice(0, this.maxBatch);
+    this.inFlight++;
+    try {
+      const out = await this.run(batch.map((b) => b.item));
+      batch.forEach((b, i) => b.done(out[i]));
+    } catch (e) {
+      for (const b of batch) b.fail(e);
+    } finally {
+      this.inFlight--;
+      if (this.queue.length && this.inFlight < this.parallel) void this.flush();
+    }
+  }
+}
