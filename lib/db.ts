@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { ROOT } from "../contracts";
+import { HubError } from "../kit/errors";
 
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
 
@@ -27,10 +28,25 @@ async function openPostgres(url: string): Promise<DbHandle> {
   const { Pool } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const { migrate } = await import("drizzle-orm/node-postgres/migrator");
-  const pool = new Pool({ connectionString: url, max: Number(process.env.DB_POOL_MAX ?? 10), application_name: "tongguan" });
-  pool.on("error", () => {
-    /* an idle client died; the pool replaces it */
+  const pool = new Pool({
+    connectionString: url,
+    max: Number(process.env.DB_POOL_MAX ?? 10),
+    application_name: "tongguan",
+    // while the store is unreachable a request fails fast (503) instead of waiting for a connection
+    connectionTimeoutMillis: Number(process.env.DB_CONNECT_TIMEOUT_MS ?? 3000),
+    keepAlive: true,
   });
+  // A connection that dies (PostgreSQL restarted, network cut) emits 'error' on its client — idle
+  // in the pool or checked out between two queries. Unhandled, that event kills the process; the
+  // pool drops the broken client and opens a new one at the next query.
+  let lastWarned = 0;
+  const lost = (e: Error) => {
+    if (Date.now() - lastWarned < 5000) return; // one line per outage, not one per connection
+    lastWarned = Date.now();
+    process.stderr.write(`${new Date().toISOString()} WARN  数据库连接中断，将自动重连 / store connection lost, reconnecting: ${e.message}\n`);
+  };
+  pool.on("error", lost);
+  pool.on("connect", (client) => client.on("error", lost));
   const client = await pool.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [LOCK_ID]);
@@ -80,6 +96,61 @@ export async function closeAllDbs(): Promise<void> {
     }
   }
 }
+
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "EHOSTDOWN",
+  "EAI_AGAIN",
+  "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now (starting up, in recovery)
+  "53300", // too_many_connections
+]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Connection terminated due to connection timeout|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|read ECONNRESET|connect ECONNREFUSED|write EPIPE|socket hang up|Client was closed and is not queryable/i;
+
+/**
+ * True when `err` means the store could not be reached (connection refused, reset or cut,
+ * PostgreSQL shutting down or starting, no free connection in time) rather than a bad query: the
+ * caller should answer 503 with Retry-After and the request may be repeated. Follows `cause`
+ * (drizzle wraps driver errors) and `data` (errors that crossed the bus).
+ */
+export function isStoreUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== "object" || depth > 5) return false;
+  const e = err as { code?: unknown; type?: unknown; message?: unknown; cause?: unknown; data?: unknown; errors?: unknown };
+  if (e.type === "STORE_UNAVAILABLE") return true;
+  if (typeof e.code === "string" && (UNAVAILABLE_CODES.has(e.code) || /^08[0-9A-Z]{3}$/.test(e.code))) return true;
+  if (typeof e.message === "string" && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+  if (Array.isArray(e.errors) && e.errors.some((x) => isStoreUnavailable(x, depth + 1))) return true;
+  return isStoreUnavailable(e.cause, depth + 1) || (typeof e.data === "object" && isStoreUnavailable((e.data as { cause?: unknown }).cause, depth + 1));
+}
+
+/** The answer while the store is unreachable: 503 STORE_UNAVAILABLE (the gateway adds Retry-After). */
+export function storeUnavailableError(): HubError {
+  return new HubError(503, "STORE_UNAVAILABLE", "数据库暂时无法连接，请求未处理，请稍后重试", "the store is unreachable; the request was not processed, retry shortly");
+}
+
+/**
+ * Broker middleware: a local action that fails because the store is unreachable fails with
+ * storeUnavailableError() instead, so the reason survives the trip over the bus (a driver error
+ * crossing nodes keeps only its message, and drizzle's message is the SQL).
+ */
+export const StoreErrorsMiddleware = {
+  name: "StoreErrors",
+  localAction(next: (ctx: unknown) => Promise<unknown>) {
+    return (ctx: unknown) =>
+      next(ctx).catch((e: unknown) => {
+        throw !(e instanceof HubError) && isStoreUnavailable(e) ? storeUnavailableError() : e;
+      });
+  },
+};
 
 /** rows of a raw `db.execute(sql…)` on either driver */
 export function rowsOf<T>(result: unknown): T[] {
