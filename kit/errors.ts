@@ -26,6 +26,12 @@ export const notFound = (what: string, whatEn: string, id: string) =>
 export const conflict = (code: string, message: string, messageEn: string, extra?: Partial<HubErrorData>) =>
   new HubError(409, code, message, messageEn, extra);
 
+export const unauthorized = (missing: boolean) =>
+  missing ? new HubError(401, "UNAUTHORIZED", "缺少 X-Api-Key 请求头", "the X-Api-Key header is missing") : new HubError(401, "UNAUTHORIZED", "X-Api-Key 无效", "unknown X-Api-Key");
+
+export const forbidden = (role: string) =>
+  new HubError(403, "FORBIDDEN", `该密钥（角色 ${role}）无权调用此接口`, `the key's role ${role} may not call this endpoint`);
+
 export const invalid = (errors: FieldError[], status = 422) =>
   new HubError(
     status,
@@ -35,22 +41,60 @@ export const invalid = (errors: FieldError[], status = 422) =>
     { errors },
   );
 
+/** 422 for the query string of a request (pointers /query/<name>). */
+export const invalidQuery = (errors: FieldError[]) =>
+  new HubError(422, "VALIDATION_FAILED", `查询参数不合法，共 ${errors.length} 处错误`, `invalid query parameters: ${errors.length} error(s)`, { errors });
+
+/** The size of a body for a person: its Content-Length when the caller sent one, else what was read. */
+function bodySize(b: { bodyBytes: number; headers?: Record<string, string> }): { zh: string; en: string } {
+  const declared = Number(b.headers?.["content-length"]);
+  if (Number.isSafeInteger(declared) && declared >= b.bodyBytes) return { zh: `${declared} 字节`, en: `${declared} bytes` };
+  return { zh: `至少 ${b.bodyBytes} 字节`, en: `at least ${b.bodyBytes} bytes` };
+}
+
+/** What the gateway read of one request body. */
+export interface ReadBody {
+  /** the capped copy kept for engineers */
+  raw: string;
+  /** the whole body (up to the size limit), parsed when present; `raw` otherwise */
+  text?: string;
+  /** bytes read (reading stops a while after the limit: a lower bound for a body too large) */
+  bodyBytes: number;
+  tooLarge: boolean;
+  contentType: string | null;
+  headers?: Record<string, string>;
+}
+
 /**
  * The checks every JSON body passes, in this order, wherever it arrives (adapter routes and the
  * agents' API): size (413), content type (415), JSON syntax (400), then the contract (422).
  */
-export function parseJsonBody<T>(b: { raw: string; bodyBytes: number; tooLarge: boolean; contentType: string | null }, maxBytes: number, schema: string): T {
-  if (b.tooLarge)
-    throw new HubError(413, "PAYLOAD_TOO_LARGE", `请求体过大：${b.bodyBytes} 字节，超过上限 ${maxBytes} 字节`, `the body is ${b.bodyBytes} bytes, over the ${maxBytes}-byte limit`);
+export function parseJsonBody<T>(b: ReadBody, maxBytes: number, schema: string): T {
+  if (b.tooLarge) {
+    const size = bodySize(b);
+    throw new HubError(413, "PAYLOAD_TOO_LARGE", `请求体过大：${size.zh}，上限为 ${maxBytes} 字节`, `the body is ${size.en}, over the ${maxBytes}-byte limit`, { limitBytes: maxBytes });
+  }
   if (!b.contentType || !/^application\/([\w.+-]+\+)?json\b/i.test(b.contentType))
     throw new HubError(415, "UNSUPPORTED_MEDIA_TYPE", `内容类型应为 application/json，实际为 ${b.contentType ?? "（未提供）"}`, `Content-Type must be application/json, got ${b.contentType ?? "none"}`);
+  const text = b.text ?? b.raw;
   let body: unknown;
   try {
-    body = JSON.parse(b.raw);
+    body = JSON.parse(text);
   } catch (e) {
-    throw new HubError(400, "INVALID_JSON", `请求体不是合法的 JSON：${(e as Error).message}`, `the body is not valid JSON: ${(e as Error).message}`);
+    throw new HubError(400, "INVALID_JSON", `请求体不是合法的 JSON：${jsonErrorZh((e as Error).message, text.length)}`, `the body is not valid JSON: ${(e as Error).message}`);
   }
   const v = validate<T>(schema, body);
   if (!v.ok) throw invalid(v.errors);
   return v.value;
+}
+
+/** V8's JSON.parse message in Chinese, keeping the position it names. */
+function jsonErrorZh(en: string, length: number): string {
+  const pos = /position (\d+)/.exec(en)?.[1];
+  const at = pos ? `（位置 ${pos}）` : "";
+  if (/Unexpected end of JSON input|Unterminated/i.test(en) || (pos !== undefined && Number(pos) >= length)) return `内容不完整，在结尾处中断${at}`;
+  const token = /Unexpected token '(.+?)'/.exec(en)?.[1];
+  if (token) return `存在不符合 JSON 语法的字符「${token}」${at}`;
+  if (/Unexpected non-whitespace|is not valid JSON|Expected/i.test(en)) return `存在不符合 JSON 语法的字符${at}`;
+  return `语法错误${at}`;
 }
