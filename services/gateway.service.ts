@@ -14,18 +14,22 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import ApiGateway from "moleculer-web";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { ADAPTERS, adapterBySystem } from "../adapters";
-import { HubError, parseJsonBody } from "../kit/errors";
-import { API, type ApiRoute } from "../lib/api";
+import { HubError, forbidden, invalidQuery, parseJsonBody, unauthorized } from "../kit/errors";
+import { API, checkQuery, type ApiRoute } from "../lib/api";
 import { config } from "../lib/config";
+import { isStoreUnavailable, storeUnavailableError } from "../lib/db";
 import { buildOpenApi } from "../lib/openapi";
+import { vocabulary } from "../lib/vocabulary";
 import type { InboundRequest } from "./intake.service";
 
 type Req = IncomingMessage & {
-  $alias?: { adapter?: string; routeIndex?: number; kind?: string; roles?: string[]; body?: string; fullPath?: string };
+  $alias?: { adapter?: string; routeIndex?: number; kind?: string; roles?: string[]; body?: string; api?: ApiRoute; fullPath?: string };
   $params?: Record<string, any>;
   $ctx?: Context<unknown, { user?: { role: string } }>;
   $raw?: Omit<InboundRequest, "system" | "routeIndex" | "pathParams">;
   $kept?: boolean;
+  /** the body was not read to its end (far too large): the connection cannot carry another request */
+  $cut?: boolean;
 };
 
 const ROLE_LABEL: Record<string, string> = {
@@ -46,22 +50,33 @@ const API_MAX_BODY_BYTES = 256 * 1024;
 const KEEP_HEADERS = ["content-type", "content-length", "user-agent", "idempotency-key", "x-request-id", "x-forwarded-for"];
 const VERSION = (JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
 
-async function readRaw(req: Req, max: number, keep: number): Promise<{ raw: string; bodyBytes: number; truncated: boolean; tooLarge: boolean }> {
-  const kept: Buffer[] = [];
+/**
+ * Reads a request body: the whole text (up to `max` bytes) for parsing, and a copy cut at `keep`
+ * bytes for engineers. Past the limit it reads on a while (so the caller gets its 413 rather than
+ * a reset connection) and then stops; `bodyBytes` is what was read.
+ */
+async function readRaw(req: Req, max: number, keep: number): Promise<{ raw: string; text?: string; bodyBytes: number; truncated: boolean; tooLarge: boolean }> {
+  const chunks: Buffer[] = [];
   let size = 0;
-  let keptSize = 0;
+  let held = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (keptSize < keep) {
-      const part = chunk.subarray(0, keep - keptSize);
-      kept.push(part);
-      keptSize += part.length;
+    if (held < max) {
+      const part = chunk.subarray(0, max - held);
+      chunks.push(part);
+      held += part.length;
     }
-    if (size > max * 4) break; // enough to know it is too large; stop reading
+    if (size > max * 4) {
+      req.$cut = true; // enough to know it is too large; stop reading
+      break;
+    }
   }
+  const whole = Buffer.concat(chunks);
+  const tooLarge = size > max;
+  const truncated = size > keep;
   // a cut inside a multi-byte character leaves a replacement character: drop it
-  const raw = Buffer.concat(kept).toString("utf8").replace(size > keep ? /\uFFFD+$/ : /$^/, "");
-  return { raw, bodyBytes: size, truncated: size > keep, tooLarge: size > max };
+  const raw = whole.subarray(0, keep).toString("utf8").replace(truncated ? /\uFFFD+$/ : /$^/, "");
+  return { raw, ...(tooLarge ? {} : { text: whole.toString("utf8") }), bodyBytes: size, truncated, tooLarge };
 }
 
 function rawRequest(req: Req): NonNullable<Req["$raw"]> {
@@ -71,26 +86,89 @@ function rawRequest(req: Req): NonNullable<Req["$raw"]> {
   return { method: req.method ?? "POST", path: (req as unknown as { originalUrl?: string }).originalUrl ?? req.url ?? "", headers, contentType: (req.headers["content-type"] as string) ?? null, raw: "", bodyBytes: 0, truncated: false, tooLarge: false };
 }
 
+/** fastest-validator (the internal actions' params) error types → Chinese, with {field} {expected} {actual}. */
+const FV_ZH: Record<string, string> = {
+  required: "{field} 为必填项",
+  string: "{field} 应为文本",
+  stringEmpty: "{field} 不能为空",
+  stringMin: "{field} 至少 {expected} 个字符",
+  stringMax: "{field} 不能超过 {expected} 个字符",
+  stringLength: "{field} 应为 {expected} 个字符",
+  stringPattern: "{field} 格式不正确",
+  stringEnum: "{field} 的取值不在允许范围内",
+  number: "{field} 应为数字",
+  numberMin: "{field} 不能小于 {expected}",
+  numberMax: "{field} 不能大于 {expected}",
+  numberInteger: "{field} 应为整数",
+  numberPositive: "{field} 应为正数",
+  boolean: "{field} 应为 true 或 false",
+  date: "{field} 应为日期时间（ISO 8601）",
+  dateMin: "{field} 不能早于 {expected}",
+  dateMax: "{field} 不能晚于 {expected}",
+  enumValue: "{field} 的取值不在允许范围内：{expected}",
+  array: "{field} 应为列表",
+  arrayMin: "{field} 至少要有 {expected} 项",
+  arrayMax: "{field} 不能超过 {expected} 项",
+  object: "{field} 应为对象",
+  objectStrict: "{field} 含有约定以外的字段：{actual}",
+  forbidden: "{field} 不允许提供",
+};
+
+function fvMessageZh(e: { type?: string; field?: string; expected?: unknown; actual?: unknown }): string {
+  const t = FV_ZH[e.type ?? ""] ?? "{field} 不合法";
+  const show = (v: unknown) => (v instanceof Date ? v.toISOString() : Array.isArray(v) ? v.join("、") : String(v ?? ""));
+  return t.replace("{field}", `参数 ${e.field ?? ""}`.trim()).replace("{expected}", show(e.expected)).replace("{actual}", show(e.actual));
+}
+
+/** Moleculer's own refusals that mean "not now" (a service or node is away, too slow, too busy): 503. */
+const UNAVAILABLE_TYPES = new Set(["SERVICE_NOT_FOUND", "SERVICE_NOT_AVAILABLE", "REQUEST_TIMEOUT", "REQUEST_REJECTED", "REQUEST_SKIPPED", "QUEUE_FULL", "SERVICE_UNAVAILABLE"]);
+
+/** Seconds a caller is asked to wait on every 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** Moleculer / moleculer-web errors → one response shape, Chinese first. */
-function toErrorBody(err: any): { status: number; body: { error: Record<string, unknown> } } {
+export function toErrorBody(err: any): { status: number; body: { error: Record<string, unknown> } } {
+  // the store is unreachable (a driver error, possibly wrapped or from another node): 503, not 500
+  if (!(err instanceof HubError) && isStoreUnavailable(err)) {
+    const inboundId = err?.data?.inboundId;
+    err = storeUnavailableError();
+    if (inboundId) err.data.inboundId = inboundId;
+  }
   const status = typeof err?.code === "number" && err.code >= 400 && err.code < 600 ? err.code : 500;
   const data = err?.data ?? {};
   if (err instanceof HubError || (data.message && data.messageEn)) {
     return { status, body: { error: { code: err.type, message: data.message, messageEn: data.messageEn, ...(data.errors ? { errors: data.errors } : {}), ...(data.inboundId ? { inboundId: data.inboundId } : {}) } } };
   }
   if (err?.type === "VALIDATION_ERROR" && Array.isArray(err.data)) {
-    const errors = err.data.map((e: { field?: string; message?: string }) => ({ pointer: `/${(e.field ?? "").replace(/\./g, "/")}`, message: `参数不合法：${e.message ?? ""}`, messageEn: e.message ?? "invalid" }));
-    return { status: 422, body: { error: { code: "VALIDATION_FAILED", message: `请求参数不合法，共 ${errors.length} 处错误`, messageEn: "invalid parameters", errors } } };
+    const errors = err.data.map((e: { type?: string; field?: string; message?: string; expected?: unknown; actual?: unknown }) => ({
+      pointer: `/${(e.field ?? "").replace(/\./g, "/")}`,
+      message: fvMessageZh(e),
+      messageEn: e.message ?? "invalid",
+    }));
+    return { status: 422, body: { error: { code: "VALIDATION_FAILED", message: `请求参数不合法，共 ${errors.length} 处错误`, messageEn: `invalid parameters: ${errors.length} error(s)`, errors } } };
+  }
+  if (UNAVAILABLE_TYPES.has(err?.type) || status === 503) {
+    const timeout = err?.type === "REQUEST_TIMEOUT";
+    return {
+      status: 503,
+      body: {
+        error: {
+          code: "SERVICE_UNAVAILABLE",
+          message: timeout ? "后端服务响应超时，请稍后重试" : "服务暂不可用，请稍后重试",
+          messageEn: timeout ? "a service did not answer in time; try again shortly" : "service unavailable, try again shortly",
+          ...(data.inboundId ? { inboundId: data.inboundId } : {}),
+        },
+      },
+    };
   }
   const known: Record<number, [string, string, string]> = {
     400: ["BAD_REQUEST", "请求不合法（请检查 JSON 格式）", "bad request (check the JSON syntax)"],
     404: ["NOT_FOUND", "接口不存在", "no such endpoint"],
     413: ["PAYLOAD_TOO_LARGE", "请求体过大", "request body too large"],
     415: ["UNSUPPORTED_MEDIA_TYPE", "内容类型应为 application/json", "Content-Type must be application/json"],
-    503: ["SERVICE_UNAVAILABLE", "服务暂不可用，请稍后重试", "service unavailable, try again shortly"],
   };
   const k = known[status] ?? ["INTERNAL", "系统内部错误，请联系集成工程师", "internal error"];
-  return { status, body: { error: { code: status === 500 ? "INTERNAL" : (err?.type ?? k[0]), message: k[1], messageEn: status === 500 ? k[2] : (err?.message ?? k[2]) } } };
+  return { status, body: { error: { code: status === 500 ? "INTERNAL" : (err?.type ?? k[0]), message: k[1], messageEn: status === 500 ? k[2] : (err?.message ?? k[2]), ...(data.inboundId ? { inboundId: data.inboundId } : {}) } } };
 }
 
 /** Keeps a request refused at the gateway (the store being down must not stop the answer). */
@@ -98,8 +176,9 @@ async function keepRefusal(broker: Context["broker"], req: Req, raw: NonNullable
   try {
     const key = req.headers["x-api-key"];
     const role = (typeof key === "string" && config().apiKeys.get(key)) || null;
+    const { text: _whole, ...kept } = raw; // only the capped copy is stored
     const r = await broker.call<{ inboundId: string }, Record<string, unknown>>("intake.keepRejected", {
-      inbound: { ...raw, system, kind, pathParams: {} },
+      inbound: { ...kept, system, kind, pathParams: {} },
       role,
       status: out.status,
       code: out.body.error.code,
@@ -111,10 +190,22 @@ async function keepRefusal(broker: Context["broker"], req: Req, raw: NonNullable
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown) {
+function sendJson(res: ServerResponse, status: number, body: unknown, req?: Req) {
   if (res.headersSent) return;
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    ...(status === 503 ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {}),
+    // the rest of an unread body would be taken for the next request: the caller must reconnect
+    ...(req?.$cut ? { connection: "close" } : {}),
+  });
   res.end(JSON.stringify(body));
+}
+
+/** A time from the store (a Date, or PostgreSQL's text such as "2024-06-11 09:20:05.123+08") as ISO 8601. */
+export function isoTime(v: unknown): string | null {
+  if (v === null || v === undefined || v === "") return null;
+  const d = v instanceof Date ? v : new Date(typeof v === "string" ? v.replace(/^(\d{4}-\d{2}-\d{2}) /, "$1T").replace(/([+-]\d{2})$/, "$1:00") : Number.NaN);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
 const adapterAliases: Record<string, unknown> = {};
@@ -124,7 +215,7 @@ for (const spec of ADAPTERS)
   });
 
 const apiAliases: Record<string, unknown> = {};
-for (const r of API) apiAliases[`${r.method} ${r.path}`] = { action: r.action, roles: r.roles, body: r.body };
+for (const r of API) apiAliases[`${r.method} ${r.path}`] = { action: r.action, roles: r.roles, body: r.body, api: r };
 
 const SWAGGER_DIR = path.dirname(require.resolve("swagger-ui-dist/package.json"));
 const DOCS_FILES = new Set(["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png"]);
@@ -186,7 +277,7 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
           // refused before intake saw it (no key, wrong key): keep the raw message all the same
           if ((out.status === 401 || out.status === 403) && req.$alias?.adapter && req.$raw)
             out.body.error.inboundId = await keepRefusal(this.broker, req, req.$raw, req.$alias.adapter, req.$alias.kind ?? "unknown", out);
-          sendJson(res, out.status, out.body);
+          sendJson(res, out.status, out.body, req);
         },
       },
       {
@@ -202,7 +293,8 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
           req.$raw = { ...rawRequest(req), ...(await readRaw(req, API_MAX_BODY_BYTES, config().rawKeepBytes)) };
           const schema = req.$alias?.body;
           if (!schema) return;
-          const body = parseJsonBody<object>({ ...req.$raw, raw: req.$raw.raw || "{}" }, API_MAX_BODY_BYTES, schema);
+          const r = req.$raw!;
+          const body = parseJsonBody<object>({ ...r, text: (r.text ?? r.raw) || "{}" }, API_MAX_BODY_BYTES, schema);
           Object.assign(req.$params ?? {}, body);
         },
         async onError(this: { broker: Context["broker"] }, req: Req, res: ServerResponse, err: any) {
@@ -212,7 +304,7 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
             const raw = req.$raw ?? rawRequest(req);
             out.body.error.inboundId = await keepRefusal(this.broker, req, raw, "api", req.$alias ? `${req.method} ${req.$alias.fullPath ?? ""}` : "unknown", out);
           }
-          sendJson(res, out.status, out.body);
+          sendJson(res, out.status, out.body, req);
         },
       },
       {
@@ -271,6 +363,13 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
         return { role, roleLabel: ROLE_LABEL[role] ?? (role.startsWith("unit.") ? `承办单位 ${role.slice(5)}` : role) };
       },
     },
+    /** The console's vocabulary: labels, allowed agent actions per status, connected systems. */
+    meta: {
+      visibility: "published",
+      handler() {
+        return vocabulary();
+      },
+    },
     health: {
       visibility: "published",
       handler(this: { broker: Context["broker"] }) {
@@ -290,6 +389,8 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
         };
         const [store, inbound, breakers] = await Promise.all([safe<{ cases: unknown; outbox: unknown }>("cases.stats"), safe("intake.stats"), safe("delivery.breakers")]);
         const s = store as { cases?: unknown; overdue?: number; outbox?: unknown; unavailable?: string };
+        const i = inbound as { lastReceivedAt?: unknown };
+        if (i && "lastReceivedAt" in i) i.lastReceivedAt = isoTime(i.lastReceivedAt);
         return { at: new Date().toISOString(), cases: s.cases ?? s, overdue: s.overdue ?? null, outbox: s.outbox ?? s, inbound, breakers };
       },
     },
@@ -298,9 +399,9 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
   methods: {
     async authenticate(ctx, _route, req) {
       const key = req.headers["x-api-key"];
-      if (!key || Array.isArray(key)) throw new HubError(401, "UNAUTHORIZED", "缺少 X-Api-Key 请求头", "the X-Api-Key header is missing");
+      if (!key || Array.isArray(key)) throw unauthorized(true);
       const role = config().apiKeys.get(key);
-      if (!role) throw new HubError(401, "UNAUTHORIZED", "X-Api-Key 无效", "unknown X-Api-Key");
+      if (!role) throw unauthorized(false);
       return { role };
     },
     async authorize(ctx, _route, req) {
@@ -314,8 +415,14 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
       } else if (alias?.roles) {
         allowed = alias.roles.includes("*") || alias.roles.includes(role);
       }
-      if (!allowed)
-        throw new HubError(403, "FORBIDDEN", `该密钥（角色 ${role}）无权调用此接口`, `the key's role ${role} may not call this endpoint`);
+      if (!allowed) throw forbidden(role);
+      // the agents' API: query parameters are checked here, after the key (moleculer-web runs
+      // onBeforeCall before authentication), and handed to the action converted
+      if (alias?.api) {
+        const q = checkQuery(alias.api, new URL(req.url ?? "/", "http://hub").searchParams);
+        if (!q.ok) throw invalidQuery(q.errors);
+        Object.assign((req.$params ??= {}), q.value);
+      }
     },
   },
 
