@@ -40,7 +40,9 @@ export function brokerOptions(cfg: Config, nodeID?: string): BrokerOptions {
     logger: {
       type: "Console",
       options: {
-        level: cfg.logLevel,
+        // the broker's own start-up chatter (≈ 40 INFO lines) stays below the banner's level;
+        // services' lines and every warning or error still show
+        level: cfg.logLevel === "info" ? { BROKER: "warn", TRANSIT: "warn", REGISTRY: "warn", DISCOVERY: "warn", TRANSPORTER: "warn", CHANNELS: "warn", METRICS: "warn", "**": "info" } : cfg.logLevel,
         colors: process.stdout.isTTY === true,
         moduleColors: false,
         // personal data never reaches the log: phones and ID numbers in any string are masked

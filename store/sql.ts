@@ -55,17 +55,30 @@ export function sqlOf(db: Db): Sql {
 /** JSON for a jsonb parameter: Dates as ISO strings, undefined left out. */
 export const json = (v: unknown): string => JSON.stringify(v);
 
+/** key spellings seen so far (column names: a few dozen), converted once */
+const camelKeys = new Map<string, string>();
+const snakeKeys = new Map<string, string>();
+
 /** snake_case → camelCase keys (one level), for rows read with hand-written SQL. */
 export function camel<T>(row: Row): T {
   const out: Row = {};
-  for (const k in row) out[k.includes("_") ? k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()) : k] = row[k];
+  for (const k in row) {
+    let c = camelKeys.get(k);
+    if (c === undefined) camelKeys.set(k, (c = k.replace(/_([a-z])/g, (_m, x: string) => x.toUpperCase())));
+    out[c] = row[k];
+  }
   return out as T;
 }
 
 /** camelCase → snake_case keys (one level), for rows written with jsonb_populate_record. */
 export function snake(row: Row): Row {
   const out: Row = {};
-  for (const k in row) if (row[k] !== undefined) out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = row[k];
+  for (const k in row) {
+    if (row[k] === undefined) continue;
+    let c = snakeKeys.get(k);
+    if (c === undefined) snakeKeys.set(k, (c = k.replace(/[A-Z]/g, (x) => `_${x.toLowerCase()}`)));
+    out[c] = row[k];
+  }
   return out;
 }
 

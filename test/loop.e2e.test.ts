@@ -49,6 +49,9 @@ describe("12345 loop on NATS + PostgreSQL", () => {
       const types = timeline.map((e: { type: string }) => e.type);
       for (const t of ["RECEIVED", "ROUTED", "ACCEPTED", "REPLIED", "CALLBACK", "ARCHIVED", "OUTBOUND_DELIVERED"]) expect(types).toContain(t);
       expect(types.indexOf("RECEIVED")).toBeLessThan(types.indexOf("ROUTED"));
+      // the rules decided, not 12345: 规则派单 is the hub's own step
+      expect(timeline.find((e: { type: string }) => e.type === "ROUTED").actor).toEqual({ kind: "hub", id: "routing" });
+      expect(timeline.find((e: { type: string }) => e.type === "RECEIVED").actor).toEqual({ kind: "system", id: "hotline12345" });
       expect(types.indexOf("REPLIED")).toBeLessThan(types.indexOf("ARCHIVED"));
       expect(outbound.every((o: { status: string }) => o.status === "sent")).toBe(true);
       // the reporter leaves the store masked

@@ -138,7 +138,7 @@ export const CaseCommands: CasesMixin = {
       params: { id: "string", unitId: "string", note: { type: "string", optional: true, max: 500 } },
       async handler(this: CasesThis, ctx: Context<{ id: string; unitId: string; note?: string }, { user?: { role: string } }>) {
         const unit = await ctx.call<UnitRef | null, { unitId: string }>("routing.unit", { unitId: ctx.params.unitId });
-        if (!unit) throw notFound("承办单位", "unit", ctx.params.unitId);
+        if (!unit) throw notFound("承办单位", "handling unit", ctx.params.unitId);
         return this.change({ id: ctx.params.id }, "assign", { kind: "agent", id: ctx.meta.user?.role ?? "agent" }, (w) => {
           const reason = `人工派单至${unit.unitName}${ctx.params.note ? `：${ctx.params.note}` : ""}`;
           dispatch(w, unit, [], { decidedBy: "agent", ruleId: null, ruleName: null, principle: "人工", reason, decidedAt: w.now.toISOString() }, { signOrigin: true, round: w.c.reworkCount });
@@ -153,7 +153,7 @@ export const CaseCommands: CasesMixin = {
       params: { id: "string", unitId: "string", reason: { type: "string", min: 1, max: 500 } },
       async handler(this: CasesThis, ctx: Context<{ id: string; unitId: string; reason: string }, { user?: { role: string } }>) {
         const unit = await ctx.call<UnitRef | null, { unitId: string }>("routing.unit", { unitId: ctx.params.unitId });
-        if (!unit) throw notFound("承办单位", "unit", ctx.params.unitId);
+        if (!unit) throw notFound("承办单位", "handling unit", ctx.params.unitId);
         return this.change({ id: ctx.params.id }, "reassign", { kind: "agent", id: ctx.meta.user?.role ?? "agent" }, (w) => {
           if (w.c.ownerUnitId === unit.unitId) throw conflict("SAME_OWNER", `案件已由${unit.unitName}承办`, `the case is already owned by ${unit.unitId}`);
           const from = w.c.status as CaseStatus;
