@@ -9,6 +9,7 @@ import { Middleware as ChannelsMiddleware } from "@moleculer/channels";
 import type { Config } from "./lib/config";
 import { inspect } from "node:util";
 import { maskText } from "./lib/mask";
+import { StoreErrorsMiddleware } from "./lib/db";
 
 /** Every log argument leaves as text with phones and ID numbers masked (objects and errors included). */
 const mask = (a: unknown) => maskText(typeof a === "string" ? a : inspect(a, { depth: 4, breakLength: Infinity }));
@@ -55,7 +56,8 @@ export function brokerOptions(cfg: Config, nodeID?: string): BrokerOptions {
     metrics: cfg.metricsPort
       ? { enabled: true, reporter: [{ type: "Prometheus", options: { port: cfg.metricsPort, path: "/metrics", defaultLabels: (r: { broker: { namespace: string; nodeID: string } }) => ({ namespace: r.broker.namespace, nodeID: r.broker.nodeID }) } }] }
       : { enabled: false },
-    middlewares: [ChannelsMiddleware({ adapter: channelsAdapter } as never)],
+    // store errors leave a node as 503 STORE_UNAVAILABLE, not as a query text that becomes a 500 elsewhere
+    middlewares: [StoreErrorsMiddleware as never, ChannelsMiddleware({ adapter: channelsAdapter } as never)],
     tracking: { enabled: true, shutdownTimeout: 10_000 },
     // Off by default; the in-process channel (embedded mode) turns it on for tg.outbound with
     // maxInFlight as concurrency and needs room to queue a burst the relay hands over at once

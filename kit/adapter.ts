@@ -26,6 +26,8 @@ export interface InboundRoute {
   schema: string;
   /** one line for the API docs, Chinese first */
   summary: string;
+  /** the success answers, for the API docs (default: 200 with {caseId, status}) */
+  responses?: { status: 200 | 202; description: string; answer: "CaseAck" | "CaseAccepted" | "CaseDuplicate" }[];
   /** pure translation + one hub call; throws HubError for business refusals */
   handle(body: any, params: Record<string, string>, hub: HubPort): Promise<InboundResult>;
 }

@@ -25,6 +25,15 @@ export function knownRoles(): string[] {
   return [...callerRoles().map((c) => c.role), ...Object.keys(CORE_ROLES)];
 }
 
+/** A role in Chinese, for people: 坐席, 12345热线平台, 承办单位 CZ-ZL-CGJ … */
+export function roleLabel(role: string): string {
+  if (CORE_ROLES[role]) return CORE_ROLES[role].label;
+  const caller = callerRoles().find((c) => c.role === role);
+  if (caller) return caller.label;
+  const prefixed = rolePrefixes().find((p) => role.startsWith(p.prefix));
+  return prefixed ? `${prefixed.label} ${role.slice(prefixed.prefix.length)}` : role;
+}
+
 /** The keys used in embedded mode when API_KEYS is not set: role → key. */
 export const DEMO_KEYS: Record<string, string> = Object.fromEntries([
   ...callerRoles().flatMap((c) => (c.demoKey ? [[c.role, c.demoKey]] : [])),

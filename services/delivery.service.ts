@@ -16,7 +16,7 @@ import { DeliveryError, HttpClient } from "../kit/http-client";
 import { findUnit, loadCities, type CityData } from "../domain/routing";
 import { config, targetEnvName } from "../lib/config";
 import { outboundHeaders, resolveEndpoint } from "../lib/endpoints";
-import { OUTBOUND_CHANNEL } from "../lib/handoff";
+import { OUTBOUND_CHANNEL, type HandOffBatch } from "../lib/handoff";
 import { maskText } from "../lib/mask";
 import { backoffMs, type AttemptResult } from "../store/outbox";
 
@@ -65,8 +65,8 @@ const DeliveryService: ServiceSchema<ServiceSettingSchema, Methods, Vars> & { ch
     [OUTBOUND_CHANNEL]: {
       group: "delivery",
       maxInFlight: 16,
-      handler(this: This, cmd: OutboundCommand) {
-        return this.deliver(cmd);
+      async handler(this: This, msg: HandOffBatch) {
+        await Promise.all(msg.batch.map((c) => this.deliver(c)));
       },
     },
   },

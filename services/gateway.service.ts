@@ -13,10 +13,10 @@ import path from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import ApiGateway from "moleculer-web";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { ADAPTERS, adapterBySystem } from "../adapters";
+import { ADAPTERS, adapterBySystem, mayCall } from "../adapters";
 import { HubError, forbidden, invalidQuery, parseJsonBody, unauthorized } from "../kit/errors";
 import { API, checkQuery, type ApiRoute } from "../lib/api";
-import { config } from "../lib/config";
+import { config, roleLabel } from "../lib/config";
 import { isStoreUnavailable, storeUnavailableError } from "../lib/db";
 import { buildOpenApi } from "../lib/openapi";
 import { vocabulary } from "../lib/vocabulary";
@@ -32,18 +32,6 @@ type Req = IncomingMessage & {
   $cut?: boolean;
 };
 
-const ROLE_LABEL: Record<string, string> = {
-  agent: "坐席",
-  engineer: "集成工程师",
-  units: "承办单位网关",
-  hotline12345: "12345热线平台",
-  line12319: "12319热线",
-  grid: "网格化平台",
-  credit: "公共信用平台",
-  housing: "住建局",
-  police: "公安局",
-  transport: "交通运输局",
-};
 
 /** Agent commands are a few fields: a much lower limit than messages from external systems. */
 const API_MAX_BODY_BYTES = 256 * 1024;
@@ -360,7 +348,7 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
       visibility: "published",
       handler(ctx: Context<unknown, { user?: { role: string } }>) {
         const role = ctx.meta.user?.role ?? "";
-        return { role, roleLabel: ROLE_LABEL[role] ?? (role.startsWith("unit.") ? `承办单位 ${role.slice(5)}` : role) };
+        return { role, roleLabel: roleLabel(role) };
       },
     },
     /** The console's vocabulary: labels, allowed agent actions per status, connected systems. */
@@ -411,7 +399,7 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
       if (alias?.adapter) {
         const spec = adapterBySystem(alias.adapter);
         const params = (req.$params?.inbound as InboundRequest | undefined)?.pathParams ?? {};
-        allowed = !!spec && (role === spec.system || spec.authorize?.(role, params) === true);
+        allowed = !!spec && mayCall(spec, role, params);
       } else if (alias?.roles) {
         allowed = alias.roles.includes("*") || alias.roles.includes(role);
       }

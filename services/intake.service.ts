@@ -171,7 +171,7 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
 
           const idemKey = r.headers["idempotency-key"];
           const scope = `${r.system}:${r.method} ${spec.basePath}${route.path}:${role ?? ""}`;
-          const hash = createHash("sha256").update(r.path).update("\0").update(r.raw).digest("hex");
+          const hash = createHash("sha256").update(r.path).update("\0").update(r.text ?? r.raw).digest("hex");
           if (idemKey) {
             const replay = await claimKey(this.db, this.sql, scope, idemKey, hash);
             if (replay) {

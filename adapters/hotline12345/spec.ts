@@ -42,6 +42,10 @@ export const hotline12345: AdapterSpec = {
       kind: "work-order",
       schema: SCHEMA.workOrder,
       summary: "12345派单：接收一张工单并建立案件（同一工单编号重复派发答复 200 duplicate） / dispatch a work order",
+      responses: [
+        { status: 202, description: "已受理：新建案件 / accepted: a new case", answer: "CaseAccepted" },
+        { status: 200, description: "重复派单，未重复建案 / a duplicate: nothing created", answer: "CaseDuplicate" },
+      ],
       async handle(body: WorkOrder12345, _params, hub: HubPort) {
         const r = await hub.call<{ caseId: string; duplicate: boolean }>("cases.open", { draft: toCaseDraft(body) });
         return {
