@@ -54,7 +54,19 @@ export function brokerOptions(cfg: Config, nodeID?: string): BrokerOptions {
       },
     },
     metrics: cfg.metricsPort
-      ? { enabled: true, reporter: [{ type: "Prometheus", options: { port: cfg.metricsPort, path: "/metrics", defaultLabels: (r: { broker: { namespace: string; nodeID: string } }) => ({ namespace: r.broker.namespace, nodeID: r.broker.nodeID }) } }] }
+      ? {
+          enabled: true,
+          reporter: [
+            {
+              type: "Prometheus",
+              options: {
+                port: cfg.metricsPort,
+                path: "/metrics",
+                defaultLabels: (r: { broker: { namespace: string; nodeID: string } }) => ({ namespace: r.broker.namespace, nodeID: r.broker.nodeID }),
+              },
+            },
+          ],
+        }
       : { enabled: false },
     // store errors leave a node as 503 STORE_UNAVAILABLE, not as a query text that becomes a 500 elsewhere
     middlewares: [StoreErrorsMiddleware as never, ChannelsMiddleware({ adapter: channelsAdapter } as never)],

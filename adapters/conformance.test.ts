@@ -33,10 +33,7 @@ describe("the adapter registry", () => {
   it("callerRoles: every caller of every adapter, with its system", () => {
     expect(callerRoles()).toEqual(ADAPTERS.flatMap((a) => a.callers.map((c) => ({ ...c, system: a.system }))));
     expect(callerRoles()).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ role: "hotline12345", system: "hotline12345", label: "12345热线平台" }),
-        expect.objectContaining({ role: "units", system: "unit" }),
-      ]),
+      expect.arrayContaining([expect.objectContaining({ role: "hotline12345", system: "hotline12345", label: "12345热线平台" }), expect.objectContaining({ role: "units", system: "unit" })]),
     );
   });
 

@@ -40,7 +40,16 @@ async function main(): Promise<void> {
         const m = process.memoryUsage();
         peak = Math.max(peak, m.rss);
         const { idle, active, utilization } = performance.eventLoopUtilization();
-        return { cpu: process.cpuUsage(), mainThreadCpuMs: mainThreadCpuMs(), elu: { idle, active, utilization }, rssBytes: m.rss, peakRssBytes: peak, maxRssKb: process.resourceUsage().maxRSS, heapUsedBytes: m.heapUsed, externalBytes: m.external };
+        return {
+          cpu: process.cpuUsage(),
+          mainThreadCpuMs: mainThreadCpuMs(),
+          elu: { idle, active, utilization },
+          rssBytes: m.rss,
+          peakRssBytes: peak,
+          maxRssKb: process.resourceUsage().maxRSS,
+          heapUsedBytes: m.heapUsed,
+          externalBytes: m.external,
+        };
       },
     },
     async () => {

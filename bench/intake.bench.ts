@@ -206,7 +206,10 @@ async function load(client: Child, url: string, which: "warm-up" | "batch"): Pro
   const run: LoadRun = { url, key: KEYS.hotline12345, concurrency: CONCURRENCY, maxSeconds: which === "batch" ? PHASE_SECONDS : 30, timeoutMs: REQUEST_TIMEOUT_MS, ...o };
   if (run.count === 0) return { attempted: 0, accepted: 0, statuses: {}, seconds: 0, perSecond: 0, latencyMs: latency([]), timeCapped: false, requests: [] };
   const r = await client.request<LoadResult>("run", run, run.maxSeconds * 1000 + REQUEST_TIMEOUT_MS + 30_000);
-  if (which === "batch") say(`  ${r.accepted}/${r.attempted} accepted in ${r.seconds} s = ${r.perSecond}/s, p99 ${r.latencyMs.p99} ms${r.timeCapped ? ` (time cap ${PHASE_SECONDS} s reached)` : ""}${r.firstError ? `; first refusal: ${r.firstError}` : ""}`);
+  if (which === "batch")
+    say(
+      `  ${r.accepted}/${r.attempted} accepted in ${r.seconds} s = ${r.perSecond}/s, p99 ${r.latencyMs.p99} ms${r.timeCapped ? ` (time cap ${PHASE_SECONDS} s reached)` : ""}${r.firstError ? `; first refusal: ${r.firstError}` : ""}`,
+    );
   return r;
 }
 
@@ -397,7 +400,10 @@ function table(results: ProfileResult[]): string {
   const rows: string[][] = [["", ...results.map((r) => r.profile)]];
   const row = (label: string, f: (r: ProfileResult) => string) => rows.push([label, ...results.map(f)]);
   const lat = (l: Latency) => (l.n ? `${l.p50} / ${l.p95} / ${l.p99} ms` : "—");
-  const st = (s: Record<string, number>) => Object.entries(s).map(([k, v]) => `${k === "0" ? "no answer" : k}×${v}`).join(" ") || "—";
+  const st = (s: Record<string, number>) =>
+    Object.entries(s)
+      .map(([k, v]) => `${k === "0" ? "no answer" : k}×${v}`)
+      .join(" ") || "—";
   const x = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "—" : `${round(n, 3)}×`);
   const na = "— (embedded: one process, every service)";
   row("store", (r) => r.store);
@@ -422,11 +428,28 @@ function table(results: ProfileResult[]): string {
   row("  drained", (r) => (r.lifecycle.drain ? `${r.lifecycle.drain.complete ? "yes" : "NO (timed out)"}, ${r.lifecycle.drain.secondsAfterLast202} s after the last 202` : "—"));
   row("  hub CPU per archived case", (r) => (r.lifecycle.cpu ? cpuText(r.lifecycle.cpu) : "—"));
   row("  hub RSS before → peak → after", (r) => `${r.lifecycle.memory.rssBeforeMiB} → ${r.lifecycle.memory.rssPeakMiB} → ${r.lifecycle.memory.rssAfterMiB} MiB`);
-  const both = (r: ProfileResult, f: (h: HubResult) => string) => [r.intakeOnly, r.lifecycle].filter((h): h is HubResult => !!h).map((h) => `${f(h)} (${h.phase === "intake" ? "intake only" : "delivery on"})`).join(", ");
+  const both = (r: ProfileResult, f: (h: HubResult) => string) =>
+    [r.intakeOnly, r.lifecycle]
+      .filter((h): h is HubResult => !!h)
+      .map((h) => `${f(h)} (${h.phase === "intake" ? "intake only" : "delivery on"})`)
+      .join(", ");
   row("hub start-up", (r) => both(r, (h) => `${h.startupSeconds} s`));
-  row("hub log ERROR / WARN lines", (r) => both(r, (h) => `${h.hubLog.duringRun.errors} / ${h.hubLog.duringRun.warnings}${h.hubLog.errors + h.hubLog.warnings > h.hubLog.duringRun.errors + h.hubLog.duringRun.warnings ? ` (+${h.hubLog.errors - h.hubLog.duringRun.errors} / ${h.hubLog.warnings - h.hubLog.duringRun.warnings} at stop)` : ""}`));
+  row("hub log ERROR / WARN lines", (r) =>
+    both(
+      r,
+      (h) =>
+        `${h.hubLog.duringRun.errors} / ${h.hubLog.duringRun.warnings}${h.hubLog.errors + h.hubLog.warnings > h.hubLog.duringRun.errors + h.hubLog.duringRun.warnings ? ` (+${h.hubLog.errors - h.hubLog.duringRun.errors} / ${h.hubLog.warnings - h.hubLog.duringRun.warnings} at stop)` : ""}`,
+    ),
+  );
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
-  return rows.map((r) => r.map((c, i) => c + " ".repeat(widths[i] - [...c].length)).join("   ").trimEnd()).join("\n");
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c + " ".repeat(widths[i] - [...c].length))
+        .join("   ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 /** The last line of stdout: production figures (embedded ones when only that profile ran). */
@@ -484,7 +507,9 @@ async function main(): Promise<void> {
   const m = machine();
   const load0 = os.loadavg()[0];
   console.log(`tongguan intake bench — ${new Date().toISOString()} — commit ${m.commit ?? "?"}, node ${m.node}, ${m.cpus} cores (${m.cpu ?? "?"})`);
-  console.log(`${ORDERS} orders per run (≤ ${PHASE_SECONDS} s), concurrency ${CONCURRENCY}, ${WARMUP_ORDERS} warm-up orders; simulators: unit accept ${SIM.SIM_UNIT_ACCEPT_MS} ms, work ${SIM.SIM_UNIT_WORK_MS} ms, call-back ${SIM.SIM_CALLBACK_DELAY_MS} ms; relay poll ${SIM.RELAY_INTERVAL_MS} ms`);
+  console.log(
+    `${ORDERS} orders per run (≤ ${PHASE_SECONDS} s), concurrency ${CONCURRENCY}, ${WARMUP_ORDERS} warm-up orders; simulators: unit accept ${SIM.SIM_UNIT_ACCEPT_MS} ms, work ${SIM.SIM_UNIT_WORK_MS} ms, call-back ${SIM.SIM_CALLBACK_DELAY_MS} ms; relay poll ${SIM.RELAY_INTERVAL_MS} ms`,
+  );
   console.log(`load average (1 min) at start: ${load0.toFixed(2)} — figures taken while other work runs here are not comparable`);
   if (CPU_PROF) console.log(`BENCH_CPU_PROF=1: hub CPU profiles go to ${path.relative(ROOT, RESULTS_DIR)}/hub-<profile>-<phase>.cpuprofile`);
 
@@ -517,7 +542,18 @@ async function main(): Promise<void> {
     at: new Date().toISOString(),
     machine: m,
     loadAverage1m: { start: round(load0, 2), end: round(load1, 2) },
-    settings: { orders: ORDERS, concurrency: CONCURRENCY, phaseSeconds: PHASE_SECONDS, warmupOrders: WARMUP_ORDERS, drainTimeoutMs: DRAIN_TIMEOUT_MS, logLevel: LOG_LEVEL, simulators: SIMULATORS, simulatorTimings: SIM, pgAdmin: PG_ADMIN_URL.replace(/\/\/[^@/]*@/, "//…@"), nats: NATS_URL },
+    settings: {
+      orders: ORDERS,
+      concurrency: CONCURRENCY,
+      phaseSeconds: PHASE_SECONDS,
+      warmupOrders: WARMUP_ORDERS,
+      drainTimeoutMs: DRAIN_TIMEOUT_MS,
+      logLevel: LOG_LEVEL,
+      simulators: SIMULATORS,
+      simulatorTimings: SIM,
+      pgAdmin: PG_ADMIN_URL.replace(/\/\/[^@/]*@/, "//…@"),
+      nats: NATS_URL,
+    },
     results,
     failures,
   };

@@ -115,9 +115,7 @@
     for (const [label, value, opts] of rows) {
       if (!label) continue;
       const wide = opts && opts.wide;
-      d.append(
-        h("div", { class: wide ? "f wide" : "f" }, h("dt", null, label), h("dd", null, value instanceof Node ? value : val(value))),
-      );
+      d.append(h("div", { class: wide ? "f wide" : "f" }, h("dt", null, label), h("dd", null, value instanceof Node ? value : val(value))));
     }
     return d;
   }
@@ -133,7 +131,19 @@
   }
 
   function table(headers, rows, empty) {
-    const t = h("table", { class: "grid" }, h("thead", null, h("tr", null, headers.map((x) => h("th", null, x)))));
+    const t = h(
+      "table",
+      { class: "grid" },
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          headers.map((x) => h("th", null, x)),
+        ),
+      ),
+    );
     const body = h("tbody");
     if (!rows.length) body.append(h("tr", { class: "empty" }, h("td", { colspan: headers.length }, empty || "暂无记录")));
     for (const r of rows) body.append(r);
@@ -363,7 +373,10 @@
       if (near && u.cityCode === near.slice(0, 4)) return u.districtCode ? 2 : 1;
       return 3;
     };
-    const ordered = state.units.groups.map((g, i) => ({ g, i })).sort((a, b) => rank(a.g) - rank(b.g) || a.i - b.i).map((x) => x.g);
+    const ordered = state.units.groups
+      .map((g, i) => ({ g, i }))
+      .sort((a, b) => rank(a.g) - rank(b.g) || a.i - b.i)
+      .map((x) => x.g);
     for (const g of ordered) {
       const items = [];
       for (const u of g.units) {
@@ -374,10 +387,23 @@
           picked.className = "picked";
           clear(picked, "已选：", h("strong", null, u.unitName), ` （${u.unitId}）`);
         });
-        const row = h("label", { class: current ? "unit-opt current" : "unit-opt" }, input, h("span", { class: "unit-name" }, u.unitName), current ? h("span", { class: "tag" }, "现承办") : null, h("span", { class: "tag" }, kindTag(u)), h("code", null, u.unitId));
+        const row = h(
+          "label",
+          { class: current ? "unit-opt current" : "unit-opt" },
+          input,
+          h("span", { class: "unit-name" }, u.unitName),
+          current ? h("span", { class: "tag" }, "现承办") : null,
+          h("span", { class: "tag" }, kindTag(u)),
+          h("code", null, u.unitId),
+        );
         items.push({ row, text: `${u.unitName} ${u.unitId} ${g.label}`.toLowerCase() });
       }
-      const box = h("fieldset", { class: "unit-group" }, h("legend", null, g.label), items.map((i) => i.row));
+      const box = h(
+        "fieldset",
+        { class: "unit-group" },
+        h("legend", null, g.label),
+        items.map((i) => i.row),
+      );
       groupNodes.push({ box, items });
       list.append(box);
     }
@@ -478,11 +504,7 @@
     openDialog({
       title: `${label}：${c.origin.externalId}`,
       wide: true,
-      body: [
-        h("p", { class: "muted" }, "现承办单位：", c.owner ? c.owner.unitName : "无", "。改派后原任务撤回，案件转交新单位办理。"),
-        picker.node,
-        reason.node,
-      ],
+      body: [h("p", { class: "muted" }, "现承办单位：", c.owner ? c.owner.unitName : "无", "。改派后原任务撤回，案件转交新单位办理。"), picker.node, reason.node],
       submitLabel: `确认${label}`,
       hint: "reassign",
       values: () => ({ unitId: picker.value, reason: reason.area.value }),
@@ -520,7 +542,13 @@
       title: `${label}：${c.origin.externalId}`,
       wide: true,
       body: [
-        h("p", { class: "case-brief" }, h("strong", null, c.title), h("br"), h("span", { class: "muted" }, (c.category && c.category.path ? c.category.path.join(" / ") : ""), " · ", (c.location && c.location.address) || "")),
+        h(
+          "p",
+          { class: "case-brief" },
+          h("strong", null, c.title),
+          h("br"),
+          h("span", { class: "muted" }, c.category && c.category.path ? c.category.path.join(" / ") : "", " · ", (c.location && c.location.address) || ""),
+        ),
         picker.node,
         note.node,
       ],
@@ -726,7 +754,11 @@
       v.loaded ? h("option", { value: OPEN_STATUSES.join(",") }, L.openFilterLabel(v, OPEN_STATUSES)) : null,
       L.statusOptions(v).map((s) => h("option", { value: s.value }, s.label)),
     );
-    clear($("#f-origin"), h("option", { value: "" }, "全部来源"), L.originOptions(v).map((s) => h("option", { value: s.value }, s.label)));
+    clear(
+      $("#f-origin"),
+      h("option", { value: "" }, "全部来源"),
+      L.originOptions(v).map((s) => h("option", { value: s.value }, s.label)),
+    );
     $("#f-status").value = state.list.status;
     $("#f-origin").value = state.list.origin;
   }
@@ -738,7 +770,13 @@
     clear(
       sel,
       h("option", { value: "" }, "全部单位"),
-      u.groups.map((g) => h("optgroup", { label: g.label }, g.units.map((x) => h("option", { value: x.unitId }, x.unitName)))),
+      u.groups.map((g) =>
+        h(
+          "optgroup",
+          { label: g.label },
+          g.units.map((x) => h("option", { value: x.unitId }, x.unitName)),
+        ),
+      ),
     );
     sel.dataset.filled = "1";
     sel.value = state.list.owner;
@@ -834,9 +872,12 @@
         const over = isOverdue(c);
         const tr = h(
           "tr",
-          { class: over ? "clickable overdue" : "clickable", onclick: (e) => {
-            if (!(e.target instanceof HTMLAnchorElement)) location.hash = caseHref(c.id);
-          } },
+          {
+            class: over ? "clickable overdue" : "clickable",
+            onclick: (e) => {
+              if (!(e.target instanceof HTMLAnchorElement)) location.hash = caseHref(c.id);
+            },
+          },
           h("td", { class: "nowrap" }, h("a", { href: caseHref(c.id), title: `案件编号 ${c.id}` }, c.origin.externalId), h("div", { class: "sub" }, systemName(c.origin.system))),
           h("td", { class: "title-cell" }, c.title),
           h("td", { class: "nowrap" }, c.appealType),
@@ -908,7 +949,14 @@
         "div",
         { class: "case-title" },
         h("h1", null, c.title),
-        h("div", { class: "case-meta" }, statusBadge(c.status, c.statusLabel), over ? badge("超期", "overdue-badge") : null, h("span", null, "工单编号 ", h("strong", null, c.origin.externalId)), h("span", { class: "muted" }, "案件编号 ", c.id)),
+        h(
+          "div",
+          { class: "case-meta" },
+          statusBadge(c.status, c.statusLabel),
+          over ? badge("超期", "overdue-badge") : null,
+          h("span", null, "工单编号 ", h("strong", null, c.origin.externalId)),
+          h("span", { class: "muted" }, "案件编号 ", c.id),
+        ),
       ),
       actions.length ? h("div", { class: "case-actions" }, actions) : null,
     );
@@ -985,12 +1033,7 @@
             h("td", { class: "nowrap" }, fmt(e.at, true)),
             h("td", { class: "nowrap" }, badge(L.eventLabel(state.vocab, e.type), `ev ev-${String(e.type).toLowerCase()}`)),
             h("td", { class: "actor-cell" }, actorLabel(e.actor)),
-            h(
-              "td",
-              null,
-              e.summary,
-              e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus ? h("div", { class: "sub" }, `状态：${statusName(e.fromStatus)} → ${statusName(e.toStatus)}`) : null,
-            ),
+            h("td", null, e.summary, e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus ? h("div", { class: "sub" }, `状态：${statusName(e.fromStatus)} → ${statusName(e.toStatus)}`) : null),
           ),
         ),
         "暂无流转记录",
@@ -1194,9 +1237,7 @@
     const { rows, total } = L.flowStatusRows(state.vocab, state.flowCases, state.triageCount);
     clear(
       t.tBodies[0],
-      rows.map((r) =>
-        h("tr", { dataset: { status: r.value } }, h("th", null, filterCasesLink(r.label, { status: r.value })), h("td", { class: "num" }, r.count === null ? dash : String(r.count))),
-      ),
+      rows.map((r) => h("tr", { dataset: { status: r.value } }, h("th", null, filterCasesLink(r.label, { status: r.value })), h("td", { class: "num" }, r.count === null ? dash : String(r.count)))),
       h("tr", { class: "total" }, h("th", null, "合计"), h("td", { class: "num" }, String(total))),
     );
   }
@@ -1272,7 +1313,13 @@
             "tbody",
             null,
             Object.keys(INBOUND_OUTCOME).map((k) =>
-              h("tr", { class: (k === "rejected" || k === "error") && hour[k] ? "bad" : null }, h("th", null, INBOUND_OUTCOME[k]), h("td", { class: "num" }, String(hour[k] || 0)), h("td", { class: "num" }, String(day[k] || 0))),
+              h(
+                "tr",
+                { class: (k === "rejected" || k === "error") && hour[k] ? "bad" : null },
+                h("th", null, INBOUND_OUTCOME[k]),
+                h("td", { class: "num" }, String(hour[k] || 0)),
+                h("td", { class: "num" }, String(day[k] || 0)),
+              ),
             ),
           ),
         ),
@@ -1314,7 +1361,11 @@
         "tr",
         { class: "bad" },
         h("td", { class: "nowrap" }, h("code", null, o.id)),
-        h("td", { class: "nowrap" }, o.subject && o.subject.type === "case" ? h("a", { href: caseHref(o.subject.id) }, o.subject.id) : h("code", null, o.subject ? `${o.subject.type} ${o.subject.id}` : "—")),
+        h(
+          "td",
+          { class: "nowrap" },
+          o.subject && o.subject.type === "case" ? h("a", { href: caseHref(o.subject.id) }, o.subject.id) : h("code", null, o.subject ? `${o.subject.type} ${o.subject.id}` : "—"),
+        ),
         h("td", null, outboundTarget(o)),
         h("td", { class: "nowrap" }, OUTBOUND_KIND[o.kind] || o.kind),
         h("td", { class: "num" }, String(o.attempts ?? 0)),
@@ -1384,20 +1435,20 @@
     const toggle = !raw
       ? null
       : pretty
-      ? h(
-          "button",
-          {
-            type: "button",
-            class: "btn btn-small",
-            onclick: (e) => {
-              showingPretty = !showingPretty;
-              pre.textContent = showingPretty ? pretty : raw;
-              e.currentTarget.textContent = showingPretty ? "显示原文" : "格式化 JSON";
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "btn btn-small",
+              onclick: (e) => {
+                showingPretty = !showingPretty;
+                pre.textContent = showingPretty ? pretty : raw;
+                e.currentTarget.textContent = showingPretty ? "显示原文" : "格式化 JSON";
+              },
             },
-          },
-          "格式化 JSON",
-        )
-      : h("span", { class: "muted small" }, "（不是合法的 JSON，按原样显示）");
+            "格式化 JSON",
+          )
+        : h("span", { class: "muted small" }, "（不是合法的 JSON，按原样显示）");
     const errs = Array.isArray(m.errors) ? m.errors : [];
     openDialog({
       title: `入站报文 ${m.id}`,
@@ -1414,7 +1465,18 @@
           ["处理结果", `${INBOUND_OUTCOME[m.outcome] || m.outcome} · HTTP ${m.httpStatus}${m.errorCode ? ` · ${L.errorCodeText(m.errorCode)}（${m.errorCode}）` : ""}`],
           ["关联案件", m.caseId ? h("a", { href: caseHref(m.caseId), onclick: () => dialog.close() }, m.caseId) : dash],
         ]),
-        errs.length ? h("div", null, h("h3", null, "校验错误"), h("ul", { class: "field-errors" }, errs.map((x) => h("li", null, L.fieldErrorText(x) || JSON.stringify(x))))) : null,
+        errs.length
+          ? h(
+              "div",
+              null,
+              h("h3", null, "校验错误"),
+              h(
+                "ul",
+                { class: "field-errors" },
+                errs.map((x) => h("li", null, L.fieldErrorText(x) || JSON.stringify(x))),
+              ),
+            )
+          : null,
         h("h3", null, "请求头"),
         h("pre", { class: "raw small" }, JSON.stringify(m.headers || {}, null, 2)),
         h("div", { class: "raw-head" }, h("h3", null, "报文原文"), toggle),

@@ -7,11 +7,11 @@
  * contracts/ and domain/lifecycle.ts hold. `vocabulary(meta)` turns that answer into lookups.
  */
 "use strict";
-(function (root, factory) {
+((root, factory) => {
   const logic = factory();
   if (typeof module === "object" && module && module.exports) module.exports = logic;
   else root.TongguanLogic = logic;
-})(typeof globalThis !== "undefined" ? globalThis : this, function () {
+})(typeof globalThis !== "undefined" ? globalThis : this, () => {
   // ---------------------------------------------------------------- vocabulary from the hub (meta)
   const list = (x) => (Array.isArray(x) ? x.filter((i) => i && typeof i === "object") : []);
   const byValue = (items, key) => new Map(items.map((i) => [String(i[key]), i]));
@@ -28,8 +28,7 @@
     const eventTypes = list(m.eventTypes);
     const systems = list(m.systems);
     const actions = {};
-    if (m.actions && typeof m.actions === "object")
-      for (const [status, acts] of Object.entries(m.actions)) actions[status] = list(acts).filter((a) => typeof a.action === "string");
+    if (m.actions && typeof m.actions === "object") for (const [status, acts] of Object.entries(m.actions)) actions[status] = list(acts).filter((a) => typeof a.action === "string");
     return {
       loaded: !!meta,
       statuses,

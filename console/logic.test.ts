@@ -35,9 +35,7 @@ const META = {
     { value: "ASSIGNED", label: "人工派单" },
     { value: "TRIAGE_EXPIRED", label: "分拨超时退单" },
   ],
-  actions: Object.fromEntries(
-    STATUSES.map((s) => [s, CONSOLE_ACTIONS.filter((a) => (TRANSITIONS[a].from as string[]).includes(s)).map((action) => ({ action, label: TRANSITIONS[action].label }))]),
-  ),
+  actions: Object.fromEntries(STATUSES.map((s) => [s, CONSOLE_ACTIONS.filter((a) => (TRANSITIONS[a].from as string[]).includes(s)).map((action) => ({ action, label: TRANSITIONS[action].label }))])),
   systems: [
     { system: "hotline12345", title: "12345政务服务便民热线" },
     { system: "unit", title: "承办单位（通用接口）" },
@@ -81,7 +79,16 @@ describe("names come from the hub's vocabulary (meta)", () => {
       { value: "hotline12345", label: "12345政务服务便民热线" },
       { value: "unit", label: "承办单位（通用接口）" },
     ]);
-    expect(L.originOptions(L.vocabulary({ systems: [{ system: "unit", title: "承办单位", origin: false }, { system: "grid", title: "网格化平台" }] }))).toEqual([{ value: "grid", label: "网格化平台" }]);
+    expect(
+      L.originOptions(
+        L.vocabulary({
+          systems: [
+            { system: "unit", title: "承办单位", origin: false },
+            { system: "grid", title: "网格化平台" },
+          ],
+        }),
+      ),
+    ).toEqual([{ value: "grid", label: "网格化平台" }]);
     expect(L.statusOptions(L.vocabulary(null))).toEqual([]);
   });
 });
@@ -94,8 +101,7 @@ describe("派单 / 改派 / 退单 buttons follow the legal actions for the case
     expect(buttons("DISPATCHED")).toEqual(["改派", "退单"]);
     expect(buttons("IN_PROGRESS")).toEqual(["改派", "退单"]);
     for (const s of ["RECEIVED", "REPLIED", "ARCHIVED", "RETURNED"]) expect(buttons(s)).toEqual([]);
-    for (const s of STATUSES)
-      expect(L.allowedActions(v, s, "agent").map((a: { action: string }) => a.action)).toEqual(CONSOLE_ACTIONS.filter((a) => (TRANSITIONS[a].from as string[]).includes(s)));
+    for (const s of STATUSES) expect(L.allowedActions(v, s, "agent").map((a: { action: string }) => a.action)).toEqual(CONSOLE_ACTIONS.filter((a) => (TRANSITIONS[a].from as string[]).includes(s)));
   });
 
   it("offers engineers nothing (they read only), nor anyone anything while meta is not loaded", () => {
@@ -104,12 +110,26 @@ describe("派单 / 改派 / 退单 buttons follow the legal actions for the case
   });
 
   it("puts 退单 last whatever order meta lists the actions in", () => {
-    const shuffled = L.vocabulary({ actions: { TRIAGE: [{ action: "returnCase", label: "退单" }, { action: "assign", label: "人工派单" }] } });
+    const shuffled = L.vocabulary({
+      actions: {
+        TRIAGE: [
+          { action: "returnCase", label: "退单" },
+          { action: "assign", label: "人工派单" },
+        ],
+      },
+    });
     expect(L.allowedActions(shuffled, "TRIAGE", "agent").map((a: { action: string }) => a.action)).toEqual(["assign", "returnCase"]);
   });
 
   it("ignores actions the console has no dialog for", () => {
-    const odd = L.vocabulary({ actions: { IN_PROGRESS: [{ action: "extend", label: "延期申请" }, { action: "reassign", label: "改派" }] } });
+    const odd = L.vocabulary({
+      actions: {
+        IN_PROGRESS: [
+          { action: "extend", label: "延期申请" },
+          { action: "reassign", label: "改派" },
+        ],
+      },
+    });
     expect(L.allowedActions(odd, "IN_PROGRESS", "agent")).toEqual([{ action: "reassign", label: "改派" }]);
   });
 });

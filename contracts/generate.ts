@@ -14,7 +14,10 @@ export const GENERATED = path.join(ROOT, "contracts", "types.gen.ts");
 function typeName(s: Record<string, unknown>, id: string): string {
   const t = typeof s.title === "string" ? s.title.split(/\s+/)[0] : "";
   if (/^[A-Z][A-Za-z0-9]*$/.test(t)) return t;
-  return id.split(/[/:]/).pop()!.replace(/(^|[-_.])(\w)/g, (_m, _p, c: string) => c.toUpperCase());
+  return id
+    .split(/[/:]/)
+    .pop()!
+    .replace(/(^|[-_.])(\w)/g, (_m, _p, c: string) => c.toUpperCase());
 }
 
 export async function generate(): Promise<string> {
@@ -30,7 +33,16 @@ export async function generate(): Promise<string> {
     const defsOnly = !s.schema.type && !s.schema.properties && !s.schema.$ref && typeof s.schema.$defs === "object";
     const defs = (s.schema.$defs ?? {}) as Record<string, { title?: string }>;
     const root = defsOnly
-      ? { ...s.schema, title: name, type: "object", properties: Object.fromEntries(Object.keys(defs).filter((k) => defs[k].title).map((k) => [k, { $ref: `#/$defs/${k}` }])) }
+      ? {
+          ...s.schema,
+          title: name,
+          type: "object",
+          properties: Object.fromEntries(
+            Object.keys(defs)
+              .filter((k) => defs[k].title)
+              .map((k) => [k, { $ref: `#/$defs/${k}` }]),
+          ),
+        }
       : { ...s.schema, title: name };
     const ts = await compile(root as never, name, {
       bannerComment: "",

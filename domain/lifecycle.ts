@@ -13,20 +13,7 @@
 import type { CaseStatus } from "../contracts/types";
 import { labels } from "../contracts";
 
-export type CaseAction =
-  | "route"
-  | "triage"
-  | "assign"
-  | "triageExpire"
-  | "accept"
-  | "refuse"
-  | "reassign"
-  | "returnCase"
-  | "extend"
-  | "reply"
-  | "callbackSatisfied"
-  | "callbackDissatisfied"
-  | "urge";
+export type CaseAction = "route" | "triage" | "assign" | "triageExpire" | "accept" | "refuse" | "reassign" | "returnCase" | "extend" | "reply" | "callbackSatisfied" | "callbackDissatisfied" | "urge";
 
 /** 已受理, 待人工分拨 … — defined once, in contracts/canonical/common (x-labels). */
 export const STATUS_LABEL = labels("CaseStatus") as Record<CaseStatus, string>;
@@ -55,9 +42,7 @@ export const TRANSITIONS: Record<CaseAction, Rule> = {
   urge: { from: ["TRIAGE", "DISPATCHED", "IN_PROGRESS"], to: "same", label: "催办/督办", labelEn: "urge / supervise" },
 };
 
-export type TransitionResult =
-  | { ok: true; to: CaseStatus }
-  | { ok: false; message: string; messageEn: string; allowedFrom: CaseStatus[] };
+export type TransitionResult = { ok: true; to: CaseStatus } | { ok: false; message: string; messageEn: string; allowedFrom: CaseStatus[] };
 
 export function transition(status: CaseStatus, action: CaseAction): TransitionResult {
   const rule = TRANSITIONS[action];

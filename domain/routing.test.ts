@@ -118,7 +118,25 @@ describe("shipped city data", () => {
     for (const c of cities) {
       expect(c.categories.length).toBeGreaterThan(100);
       const level2 = new Set(c.categories.filter((e) => e.path.length === 2).map((e) => e.path[1]));
-      for (const name of ["市容管理", "环境卫生", "建筑垃圾", "市政设施", "排水防涝", "园林绿化", "物业管理", "道路交通秩序", "非法营运", "超限超载", "噪音扰民", "大气污染", "供水", "供电", "供气", "食品安全", "特种设备"]) {
+      for (const name of [
+        "市容管理",
+        "环境卫生",
+        "建筑垃圾",
+        "市政设施",
+        "排水防涝",
+        "园林绿化",
+        "物业管理",
+        "道路交通秩序",
+        "非法营运",
+        "超限超载",
+        "噪音扰民",
+        "大气污染",
+        "供水",
+        "供电",
+        "供气",
+        "食品安全",
+        "特种设备",
+      ]) {
         expect(level2.has(name)).toBe(true);
       }
     }
@@ -166,7 +184,11 @@ describe("the 8 sample work orders", () => {
   test("samples whose 12345 owner we reproduce exactly", () => {
     const same = samples.filter((s) => sameUnit(matched(decide(sampleInput(s), cities)).owner.unitName, s.承办单位)).map((s) => s.工单编号);
     // all but sample 1, where the street office (事件先属地) is chosen over the district 城管局
-    expect(same.sort()).toEqual(Object.keys(expected).filter((n) => n !== "CZ2406110000093").sort());
+    expect(same.sort()).toEqual(
+      Object.keys(expected)
+        .filter((n) => n !== "CZ2406110000093")
+        .sort(),
+    );
   });
 
   test("sample 1's reason explains the locality from the grid code", () => {
@@ -182,17 +204,13 @@ describe("locating the case", () => {
   });
 
   test("without a grid code the street is found by district and street name", () => {
-    const d = matched(
-      decide(zhonglou(["城乡建设", "市容管理", "占道经营"], { location: { city: "常州市", district: "钟楼区", street: "南大街街道", address: "南大街" } }), cities),
-    );
+    const d = matched(decide(zhonglou(["城乡建设", "市容管理", "占道经营"], { location: { city: "常州市", district: "钟楼区", street: "南大街街道", address: "南大街" } }), cities));
     expect(d.owner.unitId).toBe("CZ-ZL-NDJ-JD");
     expect(d.reason).toContain("事发街道为钟楼区南大街街道");
   });
 
   test("a grid code of an unknown street falls back to the street name", () => {
-    const d = matched(
-      decide(zhonglou(["城乡建设", "市容管理", "占道经营"], { location: { gridCode: "32040409900101", street: "荷花池街道", address: "x" } }), cities),
-    );
+    const d = matched(decide(zhonglou(["城乡建设", "市容管理", "占道经营"], { location: { gridCode: "32040409900101", street: "荷花池街道", address: "x" } }), cities));
     expect(d.owner.unitId).toBe("CZ-ZL-HHC-JD");
   });
 

@@ -170,7 +170,10 @@ function crossCheck(c: CityData): string[] {
     const at = `${f("rules")}: 规则 ${r.id}`;
     if (ruleIds.has(r.id)) problems.push(`${at}: 规则编号重复 / duplicate rule id`);
     ruleIds.add(r.id);
-    const chains: [string, UnitResolver[]][] = [["owners", r.owners], ["coUnits", r.coUnits ?? []]];
+    const chains: [string, UnitResolver[]][] = [
+      ["owners", r.owners],
+      ["coUnits", r.coUnits ?? []],
+    ];
     for (const [field, chain] of chains) {
       chain.forEach((res, i) => {
         for (const id of resolverUnitIds(res)) {
@@ -366,8 +369,7 @@ function placeOf(loc: RoutingLocation, city: CityData): Place {
   if (!place.street && loc.street) {
     const name = normStreet(loc.street);
     const candidates = city.units.filter(
-      (u): u is StreetUnit =>
-        u.kind === "street" && (!districtCode || u.districtCode === districtCode) && (u.streetName === name || u.name === name || u.streetName === `${name}街道`),
+      (u): u is StreetUnit => u.kind === "street" && (!districtCode || u.districtCode === districtCode) && (u.streetName === name || u.name === name || u.streetName === `${name}街道`),
     );
     if (candidates.length === 1) {
       place.street = candidates[0];
@@ -434,18 +436,12 @@ export function decide(input: RoutingInput, cities: CityData[], exclude: string[
   const loc = input.location;
   const city = cityFor(loc, cities);
   if (!city) {
-    const given = [
-      loc.districtCode && `区县代码 ${loc.districtCode}`,
-      loc.gridCode && `网格 ${loc.gridCode}`,
-      loc.city && `城市「${loc.city}」`,
-    ].filter(Boolean);
+    const given = [loc.districtCode && `区县代码 ${loc.districtCode}`, loc.gridCode && `网格 ${loc.gridCode}`, loc.city && `城市「${loc.city}」`].filter(Boolean);
     const known = cities.map((c) => c.name).join("、");
     return {
       matched: false,
       cityCode: null,
-      reason: given.length
-        ? `无法确定所属城市（${given.join("、")}）：不属于已接入的城市（${known}），转人工分拨。`
-        : `无法确定所属城市：工单未给出区县代码、网格编码或城市，转人工分拨。`,
+      reason: given.length ? `无法确定所属城市（${given.join("、")}）：不属于已接入的城市（${known}），转人工分拨。` : `无法确定所属城市：工单未给出区县代码、网格编码或城市，转人工分拨。`,
     };
   }
 

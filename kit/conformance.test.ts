@@ -21,14 +21,17 @@ describe("checkAdapter", () => {
   it("a builder that leaves out a required field: the command, the example and the field", () => {
     const noUnitName: OutboundKind = { ...sign, build: (p) => ({ method: "POST", path: `/work-orders/${p.externalId}/sign`, body: { signedAt: p.signedAt } }) };
     const problems = checkAdapter(broken(hotline12345, { commands: { ...hotline12345.commands, sign: noUnitName } }));
-    expect(problems).toEqual([
-      "hotline12345: command sign: tongguan:command/sign example 1: built body does not match tongguan:hotline12345/sign: /unitName is required",
-    ]);
+    expect(problems).toEqual(["hotline12345: command sign: tongguan:command/sign example 1: built body does not match tongguan:hotline12345/sign: /unitName is required"]);
   });
 
   it("a builder that throws, answers GET, a path with a missing value or changes its payload", () => {
     const commands = {
-      sign: { ...sign, build: () => { throw new Error("boom"); } },
+      sign: {
+        ...sign,
+        build: () => {
+          throw new Error("boom");
+        },
+      },
       return: { ...hotline12345.commands.return!, build: (p: Record<string, any>) => ({ method: "GET" as never, path: `/work-orders/${p.orderNo}/return`, body: {} }) },
       reply: {
         ...hotline12345.commands.reply!,

@@ -16,7 +16,7 @@
  */
 import path from "node:path";
 import { allSchemas, getSchema, ROOT, validate } from "../contracts";
-import { COMMANDS, type AdapterSpec, type CommandName, type HubPort, type InboundRoute, type SimSettings } from "./adapter";
+import { COMMANDS, type AdapterSimulator, type AdapterSpec, type InboundResult, type OutboundRequest, type CommandName, type HubPort, type InboundRoute, type SimSettings } from "./adapter";
 
 export interface ConformanceOptions {
   /** the target handed to `build` of a perTarget adapter (default "CZ-ZL-CGJ", a unit of the city data) */
@@ -88,7 +88,12 @@ function findSchema(id: string): Record<string, unknown> | undefined {
     }
     return undefined;
   };
-  return loaded(id) ?? allSchemas().map((s) => walk(s.schema)).find(Boolean);
+  return (
+    loaded(id) ??
+    allSchemas()
+      .map((s) => walk(s.schema))
+      .find(Boolean)
+  );
 }
 
 /** Field errors of `data` against contract `id`, one line each ("/unitName is required"), or []. */
@@ -251,7 +256,7 @@ export function checkCommand(spec: AdapterSpec, name: string, opts: ConformanceO
       continue;
     }
     const payload = structuredClone(ex) as Record<string, any>;
-    let req;
+    let req: OutboundRequest;
     try {
       req = kind.build(payload, target);
     } catch (e) {
@@ -284,7 +289,7 @@ export async function checkRoute(spec: AdapterSpec, route: InboundRoute, opts: C
     const of = `${at}: ${route.schema} example ${i + 1}`;
     const hub = fakeHub();
     const body = structuredClone(ex);
-    let res;
+    let res: InboundResult;
     try {
       res = await route.handle(body, { ...params }, hub);
     } catch (e) {
@@ -304,7 +309,7 @@ export async function checkRoute(spec: AdapterSpec, route: InboundRoute, opts: C
 export async function checkSimulator(spec: AdapterSpec): Promise<string[]> {
   if (!spec.simulator) return [];
   const at = `${spec.system}: simulator`;
-  let sim;
+  let sim: AdapterSimulator;
   try {
     sim = spec.simulator.create(DEFAULT_SIM_SETTINGS, () => {});
   } catch (e) {
@@ -325,11 +330,7 @@ export async function checkSimulator(spec: AdapterSpec): Promise<string[]> {
 
 /** Every synchronous check of an adapter (spec, contracts, commands): its problems, [] when it conforms. */
 export function checkAdapter(spec: AdapterSpec, opts: ConformanceOptions = {}): string[] {
-  return [
-    ...checkSpec(spec),
-    ...contractsOf(spec, opts).flatMap((id) => checkContract(spec, id)),
-    ...Object.keys(spec.commands).flatMap((name) => checkCommand(spec, name, opts)),
-  ];
+  return [...checkSpec(spec), ...contractsOf(spec, opts).flatMap((id) => checkContract(spec, id)), ...Object.keys(spec.commands).flatMap((name) => checkCommand(spec, name, opts))];
 }
 
 /** Every inbound route through the fake hub: its problems, [] when they all conform. */

@@ -1,4 +1,4 @@
-import { HubError, parseJsonBody } from "./errors";
+import { type HubError, parseJsonBody } from "./errors";
 
 const SCHEMA = "tongguan:canonical/return-command";
 const body = (over: Partial<Parameters<typeof parseJsonBody>[0]>) => ({ raw: "", bodyBytes: 0, tooLarge: false, contentType: "application/json", ...over });

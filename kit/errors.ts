@@ -20,26 +20,17 @@ export class HubError extends Errors.MoleculerClientError {
   }
 }
 
-export const notFound = (what: string, whatEn: string, id: string) =>
-  new HubError(404, "NOT_FOUND", `${what}不存在：${id}`, `${whatEn} not found: ${id}`);
+export const notFound = (what: string, whatEn: string, id: string) => new HubError(404, "NOT_FOUND", `${what}不存在：${id}`, `${whatEn} not found: ${id}`);
 
-export const conflict = (code: string, message: string, messageEn: string, extra?: Partial<HubErrorData>) =>
-  new HubError(409, code, message, messageEn, extra);
+export const conflict = (code: string, message: string, messageEn: string, extra?: Partial<HubErrorData>) => new HubError(409, code, message, messageEn, extra);
 
 export const unauthorized = (missing: boolean) =>
   missing ? new HubError(401, "UNAUTHORIZED", "缺少 X-Api-Key 请求头", "the X-Api-Key header is missing") : new HubError(401, "UNAUTHORIZED", "X-Api-Key 无效", "unknown X-Api-Key");
 
-export const forbidden = (role: string) =>
-  new HubError(403, "FORBIDDEN", `该密钥（角色 ${role}）无权调用此接口`, `the key's role ${role} may not call this endpoint`);
+export const forbidden = (role: string) => new HubError(403, "FORBIDDEN", `该密钥（角色 ${role}）无权调用此接口`, `the key's role ${role} may not call this endpoint`);
 
 export const invalid = (errors: FieldError[], status = 422) =>
-  new HubError(
-    status,
-    "VALIDATION_FAILED",
-    `请求内容不符合接口约定，共 ${errors.length} 处错误`,
-    `the request does not match the contract: ${errors.length} error(s)`,
-    { errors },
-  );
+  new HubError(status, "VALIDATION_FAILED", `请求内容不符合接口约定，共 ${errors.length} 处错误`, `the request does not match the contract: ${errors.length} error(s)`, { errors });
 
 /** 422 for the query string of a request (pointers /query/<name>). */
 export const invalidQuery = (errors: FieldError[]) =>
@@ -75,7 +66,12 @@ export function parseJsonBody<T>(b: ReadBody, maxBytes: number, schema: string):
     throw new HubError(413, "PAYLOAD_TOO_LARGE", `请求体过大：${size.zh}，上限为 ${maxBytes} 字节`, `the body is ${size.en}, over the ${maxBytes}-byte limit`, { limitBytes: maxBytes });
   }
   if (!b.contentType || !/^application\/([\w.+-]+\+)?json\b/i.test(b.contentType))
-    throw new HubError(415, "UNSUPPORTED_MEDIA_TYPE", `内容类型应为 application/json，实际为 ${b.contentType ?? "（未提供）"}`, `Content-Type must be application/json, got ${b.contentType ?? "none"}`);
+    throw new HubError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      `内容类型应为 application/json，实际为 ${b.contentType ?? "（未提供）"}`,
+      `Content-Type must be application/json, got ${b.contentType ?? "none"}`,
+    );
   const text = b.text ?? b.raw;
   let body: unknown;
   try {

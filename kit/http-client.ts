@@ -110,7 +110,9 @@ export class HttpClient {
         },
       );
       r.on("timeout", () => r.destroy(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { code: "ETIMEDOUT" })));
-      r.on("error", (e: Error & { code?: string }) => reject(new DeliveryError(`${this.name}: ${req.method} ${req.path} failed: ${e.code === "ETIMEDOUT" ? e.message : (e.code ?? e.message)}`, { permanent: false })));
+      r.on("error", (e: Error & { code?: string }) =>
+        reject(new DeliveryError(`${this.name}: ${req.method} ${req.path} failed: ${e.code === "ETIMEDOUT" ? e.message : (e.code ?? e.message)}`, { permanent: false })),
+      );
       r.end(payload);
     });
   }

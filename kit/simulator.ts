@@ -64,7 +64,10 @@ export class SimulatorServer {
   private readonly routes: Array<SimRoute & { re: RegExp; names: string[] }>;
   private readonly answered = new Map<string, SimResponse>();
 
-  constructor(readonly name: string, routes: SimRoute[]) {
+  constructor(
+    readonly name: string,
+    routes: SimRoute[],
+  ) {
     this.routes = routes.map((r) => ({ ...r, ...compile(r.path) }));
   }
 
@@ -133,8 +136,7 @@ export class SimulatorServer {
       return this.send(res, { status: 400, body: { error: "body is not JSON" } });
     }
     const key = req.headers["idempotency-key"] as string | undefined;
-    const record = (status: number, duplicate: boolean) =>
-      this.received.push({ at: new Date().toISOString(), method, path: url.pathname, idempotencyKey: key, body, status, duplicate });
+    const record = (status: number, duplicate: boolean) => this.received.push({ at: new Date().toISOString(), method, path: url.pathname, idempotencyKey: key, body, status, duplicate });
     if (this.mode.failStatus && Math.random() < (this.mode.failRate ?? 1)) {
       record(this.mode.failStatus, false);
       return this.send(res, { status: this.mode.failStatus, body: { error: "simulated failure" } });

@@ -212,7 +212,10 @@ export const API: ApiRoute[] = [
           actions: {
             type: "object",
             description: "状态 → 该状态下坐席可执行的操作 / agent actions allowed in each status",
-            additionalProperties: { type: "array", items: { type: "object", required: ["action", "label"], properties: { action: { type: "string", enum: ["assign", "reassign", "returnCase"] }, label: { type: "string" } } } },
+            additionalProperties: {
+              type: "array",
+              items: { type: "object", required: ["action", "label"], properties: { action: { type: "string", enum: ["assign", "reassign", "returnCase"] }, label: { type: "string" } } },
+            },
           },
           systems: { type: "array", items: { type: "object", required: ["system", "title"], properties: { system: { type: "string" }, title: { type: "string" } } } },
         },
@@ -513,8 +516,7 @@ export function checkQuery(route: Pick<ApiRoute, "query">, search: URLSearchPara
         .flatMap((v) => v.split(","))
         .map((v) => v.trim())
         .filter(Boolean);
-    else if (values.length > 1 && p)
-      errors.push({ pointer: `/query/${name}`, message: `「${p.title}」（${name}）只能给出一次`, messageEn: "may be given only once" });
+    else if (values.length > 1 && p) errors.push({ pointer: `/query/${name}`, message: `「${p.title}」（${name}）只能给出一次`, messageEn: "may be given only once" });
     else data[name] = values[0];
   }
   const raw = { ...data };
@@ -522,7 +524,7 @@ export function checkQuery(route: Pick<ApiRoute, "query">, search: URLSearchPara
   if (!fn(data)) {
     const seen = new Set(errors.map((e) => e.pointer));
     for (const e of fn.errors ?? []) {
-      const name = e.keyword === "additionalProperties" ? String((e.params as { additionalProperty: string }).additionalProperty) : e.instancePath.split("/")[1] ?? "";
+      const name = e.keyword === "additionalProperties" ? String((e.params as { additionalProperty: string }).additionalProperty) : (e.instancePath.split("/")[1] ?? "");
       const pointer = `/query/${name}`;
       if (seen.has(pointer)) continue; // one error per parameter: the first says what is wrong
       seen.add(pointer);

@@ -45,8 +45,7 @@ describe("configuration", () => {
       EXT_HOTLINE12345_URL: "not a url",
       TRIAGE_TIMEOUT: "soon",
     });
-    for (const name of ["PORT", "TRANSPORTER", "DATABASE_URL", "SERVICES", "API_KEYS", "EXT_HOTLINE12345_URL", "TRIAGE_TIMEOUT"])
-      expect(p.some((x) => x.startsWith(name))).toBe(true);
+    for (const name of ["PORT", "TRANSPORTER", "DATABASE_URL", "SERVICES", "API_KEYS", "EXT_HOTLINE12345_URL", "TRIAGE_TIMEOUT"]) expect(p.some((x) => x.startsWith(name))).toBe(true);
     expect(p.find((x) => x.startsWith("SERVICES"))).toContain("billing");
     // a secret is never echoed back in an error
     expect(p.join("\n")).not.toContain("abcdefabcdefabcdef");
@@ -57,7 +56,7 @@ describe("configuration", () => {
   });
 
   it("reads per-unit URLs and unit keys", () => {
-    const c = load({ "EXT_UNIT_CZ_ZL_CGJ_URL": "http://10.0.0.1:8080", API_KEYS: "unit.CZ-ZL-CGJ:k1,units:k2" });
+    const c = load({ EXT_UNIT_CZ_ZL_CGJ_URL: "http://10.0.0.1:8080", API_KEYS: "unit.CZ-ZL-CGJ:k1,units:k2" });
     expect(c.systems.unit.targetUrls.CZ_ZL_CGJ).toBe("http://10.0.0.1:8080");
     expect(c.apiKeys.get("k1")).toBe("unit.CZ-ZL-CGJ");
   });

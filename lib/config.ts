@@ -146,13 +146,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const mode: Config["mode"] = str("TRANSPORTER") ? "production" : "embedded";
   const databaseUrl = url("DATABASE_URL", ["postgres:", "postgresql:"]);
-  if (mode === "production" && !str("DATABASE_URL")) problems.push("DATABASE_URL: 生产模式(设置了 TRANSPORTER)必须提供 PostgreSQL 地址 / required in production mode (TRANSPORTER is set), e.g. postgres://user@host:5432/tongguan");
+  if (mode === "production" && !str("DATABASE_URL"))
+    problems.push("DATABASE_URL: 生产模式(设置了 TRANSPORTER)必须提供 PostgreSQL 地址 / required in production mode (TRANSPORTER is set), e.g. postgres://user@host:5432/tongguan");
 
   const port = int("PORT", 3000, 0, 65535);
   const servicesRaw = str("SERVICES");
   let services: ServiceName[] = [...ALL_SERVICES];
   if (servicesRaw) {
-    const names = servicesRaw.split(",").map((s) => s.trim()).filter(Boolean);
+    const names = servicesRaw
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = names.filter((n) => !(ALL_SERVICES as readonly string[]).includes(n));
     if (unknown.length) problems.push(`SERVICES=${servicesRaw}: 未知服务 ${unknown.join(", ")}；可选 ${ALL_SERVICES.join(", ")} / unknown service(s)`);
     if (mode === "embedded" && names.length !== ALL_SERVICES.length) problems.push("SERVICES: 嵌入模式只能在一个进程里运行全部服务；拆分服务需设置 TRANSPORTER / splitting services needs TRANSPORTER");
@@ -164,7 +168,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const keysRaw = str("API_KEYS");
   let demoKeys = false;
   if (keysRaw) {
-    for (const entry of keysRaw.split(",").map((s) => s.trim()).filter(Boolean)) {
+    for (const entry of keysRaw
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const i = entry.indexOf(":");
       const role = i > 0 ? entry.slice(0, i) : "";
       const key = i > 0 ? entry.slice(i + 1) : "";
@@ -179,7 +186,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiKeys.set(key, role);
     }
   } else if (mode === "production") {
-    problems.push(`API_KEYS: 生产模式必须配置调用方密钥，如 ${[...callerRoles().slice(0, 1).map((c) => c.role), "agent", "engineer"].map((r) => `${r}:<密钥>`).join(",")} / required in production mode`);
+    problems.push(
+      `API_KEYS: 生产模式必须配置调用方密钥，如 ${[
+        ...callerRoles()
+          .slice(0, 1)
+          .map((c) => c.role),
+        "agent",
+        "engineer",
+      ]
+        .map((r) => `${r}:<密钥>`)
+        .join(",")} / required in production mode`,
+    );
   } else {
     demoKeys = true;
     for (const [role, key] of Object.entries(DEMO_KEYS)) apiKeys.set(key, role);

@@ -19,7 +19,15 @@ describe("isStoreUnavailable", () => {
       storeUnavailableError(),
     ])
       expect({ m: e.message, r: isStoreUnavailable(e) }).toEqual({ m: e.message, r: true });
-    for (const e of [pgError("23505", "duplicate key value violates unique constraint"), pgError("42P01", 'relation "x" does not exist'), new Error("boom"), new HubError(409, "ILLEGAL_TRANSITION", "不能", "cannot"), null, undefined, "text"])
+    for (const e of [
+      pgError("23505", "duplicate key value violates unique constraint"),
+      pgError("42P01", 'relation "x" does not exist'),
+      new Error("boom"),
+      new HubError(409, "ILLEGAL_TRANSITION", "不能", "cannot"),
+      null,
+      undefined,
+      "text",
+    ])
       expect(isStoreUnavailable(e)).toBe(false);
   });
 

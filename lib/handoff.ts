@@ -22,7 +22,10 @@ interface LocalDelivery {
 export function handOff(broker: ServiceBroker, cmds: OutboundCommand[]): void {
   if (!cmds.length) return;
   const local = broker.getLocalService("delivery") as unknown as LocalDelivery | undefined;
-  if (local?.deliverAll) return local.deliverAll(cmds);
+  if (local?.deliverAll) {
+    local.deliverAll(cmds);
+    return;
+  }
   const send = (broker as unknown as { sendToChannel(n: string, p: HandOffBatch): Promise<void> }).sendToChannel.bind(broker);
   send(OUTBOUND_CHANNEL, { batch: cmds }).catch((e: Error) =>
     broker.logger.warn(`outbox ${cmds.map((c) => c.id).join(", ")}: the bus refused the hand-off; the leases will send them again: ${e.message}`),

@@ -23,9 +23,9 @@ describe("OpenAPI document", () => {
     const ok = (path: string, method = "get") => doc.paths[path][method].responses["200"].content["application/json"].schema;
     expect(JSON.stringify(ok("/api/v1/cases"))).toContain("#/components/schemas/CaseSummary");
     expect(ok("/api/v1/cases/{id}").$ref).toBe("#/components/schemas/CaseDetail");
-    expect(JSON.stringify(doc.components.schemas.CaseDetail)).toContain("#/components/schemas/Case\"");
+    expect(JSON.stringify(doc.components.schemas.CaseDetail)).toContain('#/components/schemas/Case"');
     expect(JSON.stringify(doc.components.schemas.CaseDetail)).toContain("#/components/schemas/CaseEvent");
-    expect(JSON.stringify(ok("/api/v1/triage"))).toContain("#/components/schemas/Case\"");
+    expect(JSON.stringify(ok("/api/v1/triage"))).toContain('#/components/schemas/Case"');
     for (const p of ["/api/v1/triage/{id}/assign", "/api/v1/cases/{id}/reassign", "/api/v1/cases/{id}/return"]) expect(ok(p, "post").$ref).toBe("#/components/schemas/CaseAck");
     expect(ok("/api/v1/meta").required).toEqual(["statuses", "outcomes", "satisfaction", "eventTypes", "actions", "systems"]);
     const wo = doc.paths["/api/v1/hotline12345/work-orders"].post.responses;
@@ -89,7 +89,7 @@ describe("OpenAPI document", () => {
     const refs: string[] = [];
     const walk = (n: unknown) => {
       if (Array.isArray(n)) n.forEach(walk);
-      else if (n && typeof n === "object") for (const [k, v] of Object.entries(n)) (k === "$ref" && typeof v === "string" ? refs.push(v) : walk(v));
+      else if (n && typeof n === "object") for (const [k, v] of Object.entries(n)) k === "$ref" && typeof v === "string" ? refs.push(v) : walk(v);
     };
     walk(doc);
     const unresolved = [...new Set(refs)].filter((r) => {

@@ -15,7 +15,10 @@ type Json = Record<string, unknown>;
 function typeName(schema: Json, id: string): string {
   const t = typeof schema.title === "string" ? schema.title.split(/\s+/)[0] : "";
   if (/^[A-Z][A-Za-z0-9]*$/.test(t)) return t;
-  return id.split(/[/:]/).pop()!.replace(/(^|[-_.])(\w)/g, (_m, _p, c: string) => c.toUpperCase());
+  return id
+    .split(/[/:]/)
+    .pop()!
+    .replace(/(^|[-_.])(\w)/g, (_m, _p, c: string) => c.toUpperCase());
 }
 
 /** Every schema and every $def becomes a component; $refs are rewritten to point at them. */
@@ -69,8 +72,7 @@ export function components(): { schemas: Record<string, Json>; refOf: (id: strin
 }
 
 const toOpenApiPath = (p: string) => p.replace(/:(\w+)/g, "{$1}");
-const pathParams = (p: string) =>
-  [...p.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+const pathParams = (p: string) => [...p.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
 
 /** The error body a HubError answers (as the gateway renders it). */
 function bodyOf(e: HubError, inboundId?: string): Json {
@@ -97,9 +99,20 @@ function errorResponses(): Record<string, Json> {
   const reassign = "tongguan:canonical/reassign-command";
   const bad = validate(reassign, { unitId: "", extra: 1 });
   const illegal = transition("DISPATCHED", "callbackSatisfied") as { message: string; messageEn: string };
-  const queryErrors = checkQuery({ query: { type: "object", additionalProperties: false, properties: { pageSize: { title: "每页条数", description: "", type: "integer", minimum: 1, maximum: 200 } } } }, new URLSearchParams("pageSize=1000"));
+  const queryErrors = checkQuery(
+    { query: { type: "object", additionalProperties: false, properties: { pageSize: { title: "每页条数", description: "", type: "integer", minimum: 1, maximum: 200 } } } },
+    new URLSearchParams("pageSize=1000"),
+  );
   const entries: [string, string, string, Json | Record<string, { summary: string; value: Json }>][] = [
-    ["400", "BadRequest", "请求体不是合法的 JSON（原文已留存） / the body is not valid JSON (kept raw)", bodyOf(thrown(() => parseJsonBody({ ...json, raw: '{"unitId": "CZ-ZL-CGJ", ' }, 1024, reassign)), IN)],
+    [
+      "400",
+      "BadRequest",
+      "请求体不是合法的 JSON（原文已留存） / the body is not valid JSON (kept raw)",
+      bodyOf(
+        thrown(() => parseJsonBody({ ...json, raw: '{"unitId": "CZ-ZL-CGJ", ' }, 1024, reassign)),
+        IN,
+      ),
+    ],
     ["401", "Unauthorized", "缺少或无效的 X-Api-Key / the X-Api-Key header is missing or unknown", bodyOf(unauthorized(true), IN)],
     ["403", "Forbidden", "该密钥的角色无权调用此接口（每个系统的密钥只能调用自己的接口） / the key's role may not call this endpoint", bodyOf(forbidden("units"), IN)],
     ["404", "NotFound", "案件、工单、任务或报文不存在 / no such case, order, task or message", bodyOf(notFound("案件", "case", "TG2406110000A1B2C3"))],
@@ -109,8 +122,24 @@ function errorResponses(): Record<string, Json> {
       "案件当前状态不允许此操作（说明当前状态和允许的状态），或相同 Idempotency-Key 的请求仍在处理 / not allowed in the case's current status, or the same Idempotency-Key is still being processed",
       bodyOf(new HubError(409, "ILLEGAL_TRANSITION", illegal.message, illegal.messageEn), IN),
     ],
-    ["413", "PayloadTooLarge", "请求体超过大小上限（MAX_BODY_BYTES；坐席操作 256 KiB） / the body is over the size limit", bodyOf(thrown(() => parseJsonBody({ ...json, bodyBytes: 2_097_152, tooLarge: true, headers: { "content-length": "2097152" } }, 1_048_576, reassign)), IN)],
-    ["415", "UnsupportedMediaType", "Content-Type 不是 application/json / the body is not declared as JSON", bodyOf(thrown(() => parseJsonBody({ ...json, contentType: "text/plain" }, 1024, reassign)), IN)],
+    [
+      "413",
+      "PayloadTooLarge",
+      "请求体超过大小上限（MAX_BODY_BYTES；坐席操作 256 KiB） / the body is over the size limit",
+      bodyOf(
+        thrown(() => parseJsonBody({ ...json, bodyBytes: 2_097_152, tooLarge: true, headers: { "content-length": "2097152" } }, 1_048_576, reassign)),
+        IN,
+      ),
+    ],
+    [
+      "415",
+      "UnsupportedMediaType",
+      "Content-Type 不是 application/json / the body is not declared as JSON",
+      bodyOf(
+        thrown(() => parseJsonBody({ ...json, contentType: "text/plain" }, 1024, reassign)),
+        IN,
+      ),
+    ],
     [
       "422",
       "UnprocessableEntity",
@@ -120,7 +149,12 @@ function errorResponses(): Record<string, Json> {
         query: { summary: "查询参数不合法 / query parameter errors", value: bodyOf(invalidQuery(queryErrors.ok ? [] : queryErrors.errors)) },
       },
     ],
-    ["503", "ServiceUnavailable", "数据库或后端服务暂不可用，请求未处理，请按 Retry-After 秒数后重试 / the store or a service is unavailable; nothing was done, retry after Retry-After seconds", bodyOf(storeUnavailableError())],
+    [
+      "503",
+      "ServiceUnavailable",
+      "数据库或后端服务暂不可用，请求未处理，请按 Retry-After 秒数后重试 / the store or a service is unavailable; nothing was done, retry after Retry-After seconds",
+      bodyOf(storeUnavailableError()),
+    ],
   ];
   const out: Record<string, Json> = {};
   for (const [status, name, description, example] of entries)
@@ -153,7 +187,9 @@ const errors = (...statuses: string[]) => {
 /** What an adapter route may declare about its answers (InboundRoute.responses, when the kit has it). */
 type RouteAnswers = { status: 200 | 202; description: string; answer: keyof typeof ANSWERS }[];
 
-const answerContent = (name: string) => ({ "application/json": { schema: { $ref: `#/components/schemas/${name}` }, example: (ANSWERS as Record<string, { examples?: unknown[] }>)[name]?.examples?.[0] } });
+const answerContent = (name: string) => ({
+  "application/json": { schema: { $ref: `#/components/schemas/${name}` }, example: (ANSWERS as Record<string, { examples?: unknown[] }>)[name]?.examples?.[0] },
+});
 
 function adapterSuccess(r: InboundRoute): Json {
   const declared = (r as InboundRoute & { responses?: RouteAnswers }).responses;

@@ -21,7 +21,7 @@ describe("vocabulary() for the console", () => {
   });
 
   it("labels every timeline entry type in Chinese", () => {
-    const types = ((getSchema("tongguan:canonical/case-event").properties as Record<string, { enum: string[] }>).type).enum;
+    const types = (getSchema("tongguan:canonical/case-event").properties as Record<string, { enum: string[] }>).type.enum;
     expect(v.eventTypes.map((e) => e.value)).toEqual(types);
     for (const e of v.eventTypes) expect(e.label).toMatch(CJK);
   });

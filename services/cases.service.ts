@@ -27,7 +27,11 @@ export interface CasesVars {
 export interface CasesMethods {
   change(ref: CaseRef, action: CaseAction, actor: Actor, plan: (w: CaseWriter) => Promise<void> | void): Promise<{ caseId: string; status: string }>;
   step(ref: CaseRef, actor: Actor, choose: (w: CaseWriter) => CaseAction | null, plan: (w: CaseWriter) => Promise<void> | void): Promise<{ caseId: string; status: string }>;
-  decide(ctx: Context, c: Pick<CaseRow, "categoryPath" | "categoryCode" | "appealType" | "urgency" | "location">, exclude: string[]): Promise<{ decision: RoutingDecision; categoryCode: string | null }>;
+  decide(
+    ctx: Context,
+    c: Pick<CaseRow, "categoryPath" | "categoryCode" | "appealType" | "urgency" | "location">,
+    exclude: string[],
+  ): Promise<{ decision: RoutingDecision; categoryCode: string | null }>;
 }
 /** `this` inside the cases service's files. */
 export type CasesThis = Service<ServiceSettingSchema> & CasesVars & CasesMethods;

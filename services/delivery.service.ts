@@ -11,8 +11,8 @@
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { validate } from "../contracts";
 import { ADAPTERS, adapterBySystem } from "../adapters";
-import type { AdapterSpec, OutboundCommand } from "../kit/adapter";
-import { DeliveryError, HttpClient } from "../kit/http-client";
+import type { AdapterSpec, OutboundCommand, OutboundRequest } from "../kit/adapter";
+import { type DeliveryError, HttpClient } from "../kit/http-client";
 import { findUnit, loadCities, type CityData } from "../domain/routing";
 import { config, targetEnvName } from "../lib/config";
 import { outboundHeaders, resolveEndpoint } from "../lib/endpoints";
@@ -95,7 +95,7 @@ const DeliveryService: ServiceSchema<ServiceSettingSchema, Methods, Vars> & { ch
       const kind = spec?.commands[cmd.kind];
       const fail = (error: string, permanent: boolean, response?: unknown): AttemptResult => ({ id: cmd.id, ok: false, permanent, error, response: clip(response), retryMs: backoffMs(cmd.attempts) });
       if (!spec || !kind) return fail(`没有适配器能发送 ${cmd.system}/${cmd.kind} / no adapter for ${cmd.system}/${cmd.kind}`, true);
-      let req;
+      let req: OutboundRequest;
       try {
         req = kind.build(cmd.payload, cmd.target);
       } catch (e) {
@@ -144,7 +144,10 @@ const DeliveryService: ServiceSchema<ServiceSettingSchema, Methods, Vars> & { ch
         while (this.pending.length) {
           const batch = this.pending.splice(0, 500);
           try {
-            await reportWithRetry(this, batch.map((p) => p.result));
+            await reportWithRetry(
+              this,
+              batch.map((p) => p.result),
+            );
             for (const p of batch) p.done();
           } catch (e) {
             for (const p of batch) p.fail(e as Error);
@@ -165,15 +168,25 @@ const DeliveryService: ServiceSchema<ServiceSettingSchema, Methods, Vars> & { ch
     const problems: string[] = [];
     for (const spec of ADAPTERS) {
       if (!spec.perTarget) {
-        if (!resolveEndpoint(cfg, spec.system, null)) problems.push(`${spec.settings.find((s) => s.purpose === "url")?.env ?? spec.system}: 未设置「${spec.title}」的地址，且未开启模拟器(SIMULATORS=on) / not set and simulators are off`);
+        if (!resolveEndpoint(cfg, spec.system, null))
+          problems.push(`${spec.settings.find((s) => s.purpose === "url")?.env ?? spec.system}: 未设置「${spec.title}」的地址，且未开启模拟器(SIMULATORS=on) / not set and simulators are off`);
         continue;
       }
       // a per-target system: every target it serves in the city data needs an address
       const pattern = spec.settings.find((s) => s.purpose === "targetUrl")?.env;
-      const missing = this.cities.flatMap((c) => c.units.filter((u) => (u.adapter ?? (spec.defaultHandler ? spec.system : undefined)) === spec.system && !resolveEndpoint(cfg, spec.system, u.id, u.url)).map((u) => u.id));
+      const missing = this.cities.flatMap((c) =>
+        c.units.filter((u) => (u.adapter ?? (spec.defaultHandler ? spec.system : undefined)) === spec.system && !resolveEndpoint(cfg, spec.system, u.id, u.url)).map((u) => u.id),
+      );
       if (missing.length)
         problems.push(
-          `${spec.settings.find((s) => s.purpose === "url")?.env}: ${missing.length} 个「${spec.title}」目标没有地址（如 ${pattern ? missing.slice(0, 3).map((id) => targetEnvName(pattern, id)).join("、") : missing.slice(0, 3).join("、")}），请设置共用地址或逐个设置，或开启 SIMULATORS=on / targets without a URL`,
+          `${spec.settings.find((s) => s.purpose === "url")?.env}: ${missing.length} 个「${spec.title}」目标没有地址（如 ${
+            pattern
+              ? missing
+                  .slice(0, 3)
+                  .map((id) => targetEnvName(pattern, id))
+                  .join("、")
+              : missing.slice(0, 3).join("、")
+          }），请设置共用地址或逐个设置，或开启 SIMULATORS=on / targets without a URL`,
         );
     }
     if (problems.length) throw new Error(`配置错误 / configuration error:\n${problems.map((p) => `  - ${p}`).join("\n")}`);

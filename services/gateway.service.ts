@@ -32,7 +32,6 @@ type Req = IncomingMessage & {
   $cut?: boolean;
 };
 
-
 /** Agent commands are a few fields: a much lower limit than messages from external systems. */
 const API_MAX_BODY_BYTES = 256 * 1024;
 const KEEP_HEADERS = ["content-type", "content-length", "user-agent", "idempotency-key", "x-request-id", "x-forwarded-for"];
@@ -63,7 +62,10 @@ async function readRaw(req: Req, max: number, keep: number): Promise<{ raw: stri
   const tooLarge = size > max;
   const truncated = size > keep;
   // a cut inside a multi-byte character leaves a replacement character: drop it
-  const raw = whole.subarray(0, keep).toString("utf8").replace(truncated ? /\uFFFD+$/ : /$^/, "");
+  const raw = whole
+    .subarray(0, keep)
+    .toString("utf8")
+    .replace(truncated ? /\uFFFD+$/ : /$^/, "");
   return { raw, ...(tooLarge ? {} : { text: whole.toString("utf8") }), bodyBytes: size, truncated, tooLarge };
 }
 
@@ -71,7 +73,16 @@ function rawRequest(req: Req): NonNullable<Req["$raw"]> {
   const headers: Record<string, string> = {};
   for (const h of KEEP_HEADERS) if (typeof req.headers[h] === "string") headers[h] = req.headers[h] as string;
   if (req.socket?.remoteAddress) headers["remote-addr"] = req.socket.remoteAddress;
-  return { method: req.method ?? "POST", path: (req as unknown as { originalUrl?: string }).originalUrl ?? req.url ?? "", headers, contentType: (req.headers["content-type"] as string) ?? null, raw: "", bodyBytes: 0, truncated: false, tooLarge: false };
+  return {
+    method: req.method ?? "POST",
+    path: (req as unknown as { originalUrl?: string }).originalUrl ?? req.url ?? "",
+    headers,
+    contentType: (req.headers["content-type"] as string) ?? null,
+    raw: "",
+    bodyBytes: 0,
+    truncated: false,
+    tooLarge: false,
+  };
 }
 
 /** fastest-validator (the internal actions' params) error types → Chinese, with {field} {expected} {actual}. */
@@ -105,7 +116,10 @@ const FV_ZH: Record<string, string> = {
 function fvMessageZh(e: { type?: string; field?: string; expected?: unknown; actual?: unknown }): string {
   const t = FV_ZH[e.type ?? ""] ?? "{field} 不合法";
   const show = (v: unknown) => (v instanceof Date ? v.toISOString() : Array.isArray(v) ? v.join("、") : String(v ?? ""));
-  return t.replace("{field}", `参数 ${e.field ?? ""}`.trim()).replace("{expected}", show(e.expected)).replace("{actual}", show(e.actual));
+  return t
+    .replace("{field}", `参数 ${e.field ?? ""}`.trim())
+    .replace("{expected}", show(e.expected))
+    .replace("{actual}", show(e.actual));
 }
 
 /** Moleculer's own refusals that mean "not now" (a service or node is away, too slow, too busy): 503. */
@@ -125,7 +139,10 @@ export function toErrorBody(err: any): { status: number; body: { error: Record<s
   const status = typeof err?.code === "number" && err.code >= 400 && err.code < 600 ? err.code : 500;
   const data = err?.data ?? {};
   if (err instanceof HubError || (data.message && data.messageEn)) {
-    return { status, body: { error: { code: err.type, message: data.message, messageEn: data.messageEn, ...(data.errors ? { errors: data.errors } : {}), ...(data.inboundId ? { inboundId: data.inboundId } : {}) } } };
+    return {
+      status,
+      body: { error: { code: err.type, message: data.message, messageEn: data.messageEn, ...(data.errors ? { errors: data.errors } : {}), ...(data.inboundId ? { inboundId: data.inboundId } : {}) } },
+    };
   }
   if (err?.type === "VALIDATION_ERROR" && Array.isArray(err.data)) {
     const errors = err.data.map((e: { type?: string; field?: string; message?: string; expected?: unknown; actual?: unknown }) => ({
@@ -156,7 +173,17 @@ export function toErrorBody(err: any): { status: number; body: { error: Record<s
     415: ["UNSUPPORTED_MEDIA_TYPE", "内容类型应为 application/json", "Content-Type must be application/json"],
   };
   const k = known[status] ?? ["INTERNAL", "系统内部错误，请联系集成工程师", "internal error"];
-  return { status, body: { error: { code: status === 500 ? "INTERNAL" : (err?.type ?? k[0]), message: k[1], messageEn: status === 500 ? k[2] : (err?.message ?? k[2]), ...(data.inboundId ? { inboundId: data.inboundId } : {}) } } };
+  return {
+    status,
+    body: {
+      error: {
+        code: status === 500 ? "INTERNAL" : (err?.type ?? k[0]),
+        message: k[1],
+        messageEn: status === 500 ? k[2] : (err?.message ?? k[2]),
+        ...(data.inboundId ? { inboundId: data.inboundId } : {}),
+      },
+    },
+  };
 }
 
 /** Keeps a request refused at the gateway (the store being down must not stop the answer). */
@@ -325,7 +352,7 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
             fs.createReadStream(path.join(SWAGGER_DIR, file)).pipe(res);
           },
         },
-        onError(req: Req, res: ServerResponse, err: unknown) {
+        onError(_req: Req, res: ServerResponse, err: unknown) {
           const out = toErrorBody(err);
           sendJson(res, out.status, out.body);
         },
@@ -385,7 +412,7 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
   },
 
   methods: {
-    async authenticate(ctx, _route, req) {
+    async authenticate(_ctx, _route, req) {
       const key = req.headers["x-api-key"];
       if (!key || Array.isArray(key)) throw unauthorized(true);
       const role = config().apiKeys.get(key);

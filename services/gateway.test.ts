@@ -14,7 +14,11 @@ describe("gateway error answers", () => {
   });
 
   it("answers Moleculer's own 'not now' refusals 503 in Chinese", () => {
-    for (const e of [new Errors.RequestTimeoutError({ action: "cases.open", nodeID: "n1" }), new Errors.ServiceNotFoundError({ action: "cases.open" }), new Errors.ServiceNotAvailableError({ action: "cases.open", nodeID: "n1" })]) {
+    for (const e of [
+      new Errors.RequestTimeoutError({ action: "cases.open", nodeID: "n1" }),
+      new Errors.ServiceNotFoundError({ action: "cases.open" }),
+      new Errors.ServiceNotAvailableError({ action: "cases.open", nodeID: "n1" }),
+    ]) {
       const out = toErrorBody(e);
       expect(out.status).toBe(503);
       expect(out.body.error.message).toMatch(/^[^A-Za-z]+$/);

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { and, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { adapterBySystem } from "../adapters";
-import type { HubPort } from "../kit/adapter";
+import type { HubPort, InboundResult } from "../kit/adapter";
 import { HubError, notFound, parseJsonBody } from "../kit/errors";
 import { config } from "../lib/config";
 import { isStoreUnavailable, openDb, storeUnavailableError, type Db } from "../lib/db";
@@ -74,7 +74,15 @@ function keeperOf(sql: Sql): Coalescer<KeepRow, void> {
 }
 
 /** Keeps one message as received with its outcome; answers its id. */
-async function keep(sql: Sql, r: InboundRequest, kind: string, role: string | null, outcome: Outcome, httpStatus: number, extra: { errorCode?: string; errors?: unknown; caseId?: string; answer?: { scope: string; key: string; body: unknown } } = {}): Promise<string> {
+async function keep(
+  sql: Sql,
+  r: InboundRequest,
+  kind: string,
+  role: string | null,
+  outcome: Outcome,
+  httpStatus: number,
+  extra: { errorCode?: string; errors?: unknown; caseId?: string; answer?: { scope: string; key: string; body: unknown } } = {},
+): Promise<string> {
   const id = newId("IN");
   const row = {
     id,
@@ -133,10 +141,14 @@ const CLAIM_STALE_MS = 60_000;
  */
 async function claimKey(db: Db, sql: Sql, scope: string, key: string, hash: string): Promise<{ httpStatus: number; response: unknown } | undefined> {
   if (await claimerOf(sql).push({ scope, key, request_hash: hash })) return undefined;
-  const prev = (await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key))))[0];
+  const prev = (
+    await db
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)))
+  )[0];
   if (!prev) return claimKey(db, sql, scope, key, hash); // released meanwhile
-  if (prev.requestHash !== hash)
-    throw new HubError(422, "IDEMPOTENCY_KEY_REUSED", "该 Idempotency-Key 已用于另一个不同的请求", "this Idempotency-Key was already used for a different request");
+  if (prev.requestHash !== hash) throw new HubError(422, "IDEMPOTENCY_KEY_REUSED", "该 Idempotency-Key 已用于另一个不同的请求", "this Idempotency-Key was already used for a different request");
   if (prev.httpStatus !== 0) return { httpStatus: prev.httpStatus, response: prev.response };
   if (Date.now() - prev.createdAt.getTime() > CLAIM_STALE_MS) {
     const taken = await db
@@ -171,7 +183,11 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
 
           const idemKey = r.headers["idempotency-key"];
           const scope = `${r.system}:${r.method} ${spec.basePath}${route.path}:${role ?? ""}`;
-          const hash = createHash("sha256").update(r.path).update("\0").update(r.text ?? r.raw).digest("hex");
+          const hash = createHash("sha256")
+            .update(r.path)
+            .update("\0")
+            .update(r.text ?? r.raw)
+            .digest("hex");
           if (idemKey) {
             const replay = await claimKey(this.db, this.sql, scope, idemKey, hash);
             if (replay) {
@@ -184,7 +200,7 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
           }
 
           const hub: HubPort = { call: (action, params) => ctx.call(action, params as object) as never };
-          let result;
+          let result: InboundResult;
           try {
             result = await route.handle(body, r.pathParams, hub);
           } catch (e) {
@@ -275,13 +291,8 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
     stats: {
       async handler(this: This) {
         const since = (ms: number) => new Date(Date.now() - ms);
-        const q = (from: Date) =>
-          this.db.select({ outcome: inboundMessages.outcome, n: count() }).from(inboundMessages).where(gte(inboundMessages.receivedAt, from)).groupBy(inboundMessages.outcome);
-        const [hour, day, last] = await Promise.all([
-          q(since(3_600_000)),
-          q(since(86_400_000)),
-          this.db.select({ at: sql<string>`max(${inboundMessages.receivedAt})` }).from(inboundMessages),
-        ]);
+        const q = (from: Date) => this.db.select({ outcome: inboundMessages.outcome, n: count() }).from(inboundMessages).where(gte(inboundMessages.receivedAt, from)).groupBy(inboundMessages.outcome);
+        const [hour, day, last] = await Promise.all([q(since(3_600_000)), q(since(86_400_000)), this.db.select({ at: sql<string>`max(${inboundMessages.receivedAt})` }).from(inboundMessages)]);
         const toObj = (rows: { outcome: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.outcome, Number(r.n)]));
         const at = last[0]?.at;
         return { lastHour: toObj(hour), lastDay: toObj(day), lastReceivedAt: at ? new Date(at).toISOString() : null };

@@ -132,7 +132,10 @@ const OutboxService: ServiceSchema<ServiceSettingSchema, Methods, Vars> = {
           .groupBy(outbox.status);
         const now = Date.now();
         return Object.fromEntries(
-          rows.map((r) => [r.status, { count: Number(r.n), oldestAgeSeconds: r.oldest && r.status !== "sent" && r.status !== "dead" ? Math.round((now - new Date(r.oldest).getTime()) / 1000) : null }]),
+          rows.map((r) => [
+            r.status,
+            { count: Number(r.n), oldestAgeSeconds: r.oldest && r.status !== "sent" && r.status !== "dead" ? Math.round((now - new Date(r.oldest).getTime()) / 1000) : null },
+          ]),
         );
       },
     },

@@ -8,7 +8,7 @@ import type { Case, CaseEvent, CaseStatus } from "../contracts/types";
 import type { CommandName, OutboundCommand } from "../kit/adapter";
 import { newId } from "../lib/ids";
 import { maskReporter } from "../lib/mask";
-import { cases, caseEvents, caseTasks } from "./cases.tables";
+import { cases, type caseEvents, type caseTasks } from "./cases.tables";
 import { OUTBOX_INSERT, OutboxBatch } from "./outbox";
 import { Coalescer, camel, json, snake, type Row, type Sql } from "./sql";
 
@@ -100,7 +100,24 @@ export function taskPayload(c: CaseRow, taskId: string, role: "owner" | "co", ro
 
 const CASE_COLUMNS = Object.values(getTableColumns(cases)).map((c) => c.name);
 /** what a change may patch (identity, origin and received content never change) */
-const MUTABLE = ["status", "owner_unit_id", "owner_unit_name", "co_units", "routing", "outcome", "reply_text", "satisfaction", "rework_count", "urge_count", "triage_since", "sign_urged_at", "overdue_urged_at", "handle_deadline", "city_code", "category_code"];
+const MUTABLE = [
+  "status",
+  "owner_unit_id",
+  "owner_unit_name",
+  "co_units",
+  "routing",
+  "outcome",
+  "reply_text",
+  "satisfaction",
+  "rework_count",
+  "urge_count",
+  "triage_since",
+  "sign_urged_at",
+  "overdue_urged_at",
+  "handle_deadline",
+  "city_code",
+  "category_code",
+];
 const TASK_COLUMNS = "id, case_id, unit_id, unit_name, role, round, status, created_at, updated_at";
 const EVENT_COLUMNS = "case_id, type, at, actor_kind, actor_id, from_status, to_status, summary, data";
 
@@ -227,16 +244,7 @@ export class CaseWriter {
 
   /** Writes the change; returns the messages to hand off, or null when the case moved meanwhile. */
   async flush(sql: Sql): Promise<OutboundCommand[] | null> {
-    const rows = await sql.query(CHANGE, [
-      this.c.id,
-      json(snake(this.patch)),
-      this.now,
-      this.c.version,
-      json(this.taskUpdates),
-      json(this.newTasks),
-      json(this.events),
-      json(this.out.rows),
-    ]);
+    const rows = await sql.query(CHANGE, [this.c.id, json(snake(this.patch)), this.now, this.c.version, json(this.taskUpdates), json(this.newTasks), json(this.events), json(this.out.rows)]);
     if (!rows[0] || Number(rows[0].updated) !== 1) return null;
     return this.out.claimed(parseJson(rows[0].out));
   }
@@ -255,8 +263,12 @@ export class CaseWriter {
 const parseJson = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v) as { id: string; status: string }[];
 
 const CHILDREN = (gate: string, tasks: string, events: string, out: string) => `
-  ti AS (INSERT INTO case_tasks (${TASK_COLUMNS}) SELECT ${TASK_COLUMNS.split(", ").map((c) => `x.${c}`).join(", ")} FROM jsonb_populate_recordset(NULL::case_tasks, ${tasks}::jsonb) x, ${gate} RETURNING 1),
-  e AS (INSERT INTO case_events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS.split(", ").map((c) => `x.${c}`).join(", ")} FROM jsonb_populate_recordset(NULL::case_events, ${events}::jsonb) x, ${gate} RETURNING 1),
+  ti AS (INSERT INTO case_tasks (${TASK_COLUMNS}) SELECT ${TASK_COLUMNS.split(", ")
+    .map((c) => `x.${c}`)
+    .join(", ")} FROM jsonb_populate_recordset(NULL::case_tasks, ${tasks}::jsonb) x, ${gate} RETURNING 1),
+  e AS (INSERT INTO case_events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS.split(", ")
+    .map((c) => `x.${c}`)
+    .join(", ")} FROM jsonb_populate_recordset(NULL::case_events, ${events}::jsonb) x, ${gate} RETURNING 1),
   o AS (${OUTBOX_INSERT(out, gate)})`;
 
 const CHANGE = `WITH u AS (

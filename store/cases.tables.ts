@@ -59,7 +59,9 @@ export const caseEvents = pgTable(
   "case_events",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    caseId: text("case_id").notNull().references(() => cases.id),
+    caseId: text("case_id")
+      .notNull()
+      .references(() => cases.id),
     type: text("type").notNull(),
     at: ts("at").notNull().defaultNow(),
     actorKind: text("actor_kind").notNull(),
@@ -77,7 +79,9 @@ export const caseTasks = pgTable(
   "case_tasks",
   {
     id: text("id").primaryKey(),
-    caseId: text("case_id").notNull().references(() => cases.id),
+    caseId: text("case_id")
+      .notNull()
+      .references(() => cases.id),
     unitId: text("unit_id").notNull(),
     unitName: text("unit_name").notNull(),
     role: text("role").notNull(), // owner | co

@@ -44,8 +44,7 @@ export function sqlOf(db: Db): Sql {
   r = isPool
     ? {
         // fixed texts become prepared statements on each pooled connection: parsed and planned once
-        query: async <T extends Row>(text: string, params: unknown[] = []) =>
-          (await (client as unknown as PgLike).query({ text, values: params, name: nameOf(text) })).rows as T[],
+        query: async <T extends Row>(text: string, params: unknown[] = []) => (await (client as unknown as PgLike).query({ text, values: params, name: nameOf(text) })).rows as T[],
       }
     : { query: async <T extends Row>(text: string, params: unknown[] = []) => (await (client as unknown as PgliteLike).query(text, params)).rows as T[] };
   runners.set(client, r);

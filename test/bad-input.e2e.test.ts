@@ -22,16 +22,14 @@ const NDJ_KEY = "e2e-unit-ndj-key-000000000";
 let hub: TestHub;
 
 beforeAll(async () => {
-  hub = await startProductionHub(
-    {
-      API_KEYS: `${API_KEYS},unit.${NDJ}:${NDJ_KEY}`,
-      LOG_LEVEL: "error", // refusals are expected here; their warnings would drown the report
-      MAX_BODY_BYTES: String(MAX_BODY_BYTES),
-      RAW_KEEP_BYTES: String(RAW_KEEP_BYTES),
-      // 12345 never calls back on its own here: the tests post every 回访 themselves
-      SIM_CALLBACK_DELAY_MS: "600000",
-    },
-  );
+  hub = await startProductionHub({
+    API_KEYS: `${API_KEYS},unit.${NDJ}:${NDJ_KEY}`,
+    LOG_LEVEL: "error", // refusals are expected here; their warnings would drown the report
+    MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+    RAW_KEEP_BYTES: String(RAW_KEEP_BYTES),
+    // 12345 never calls back on its own here: the tests post every 回访 themselves
+    SIM_CALLBACK_DELAY_MS: "600000",
+  });
   // units record their tasks and never answer: cases stay where the tests put them
   hub.sims.unit!.setBehaviour("*", { silent: true });
 });
@@ -55,10 +53,7 @@ const refusedOrderNos: string[] = [];
 const acceptedOrderNos: string[] = [];
 
 /** The refusal is answered as ErrorResponse and kept raw, as sent, for engineers. */
-async function expectKept(
-  a: Answer,
-  want: { status: number; code: string; raw: string; contentType?: string; role: string | null; errors?: unknown[]; truncated?: boolean; key?: string },
-) {
+async function expectKept(a: Answer, want: { status: number; code: string; raw: string; contentType?: string; role: string | null; errors?: unknown[]; truncated?: boolean; key?: string }) {
   expect(a.status).toBe(want.status);
   expect(a.body.error.code).toBe(want.code);
   expect(a.body.error.message).toMatch(/[\u4e00-\u9fa5]/);
@@ -339,7 +334,7 @@ describe("bad input on the agents' API answers like the adapter routes", () => {
     expect(malformed.body.error.message).toContain("JSON");
   });
 
-  it("answers a well-formed command sent as text/plain 415, not \"unitId is required\"", async () => {
+  it('answers a well-formed command sent as text/plain 415, not "unitId is required"', async () => {
     const plain = await http(url(), { key: KEYS.agent, raw: JSON.stringify({ unitId: CGJ, reason: "职责调整" }), contentType: "text/plain" });
     expect(plain.status).toBe(415);
     expect(plain.body.error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
@@ -421,7 +416,13 @@ describe("published API description", () => {
     expect(a.status).toBe(200);
     const doc = a.body;
     expect(doc.openapi).toMatch(/^3\.1\./);
-    for (const p of ["/api/v1/hotline12345/work-orders", "/api/v1/hotline12345/work-orders/{orderNo}/callback", "/api/v1/hotline12345/work-orders/{orderNo}/urge", "/api/v1/units/{unitId}/tasks/{taskId}/result", "/api/v1/cases"])
+    for (const p of [
+      "/api/v1/hotline12345/work-orders",
+      "/api/v1/hotline12345/work-orders/{orderNo}/callback",
+      "/api/v1/hotline12345/work-orders/{orderNo}/urge",
+      "/api/v1/units/{unitId}/tasks/{taskId}/result",
+      "/api/v1/cases",
+    ])
       expect(Object.keys(doc.paths)).toContain(p);
     expect(doc.paths["/api/v1/hotline12345/work-orders"].post.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/WorkOrder12345");
     for (const c of ["Case", "WorkOrder12345", "ErrorResponse"]) expect(doc.components.schemas[c]).toBeDefined();

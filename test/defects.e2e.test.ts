@@ -175,7 +175,15 @@ describe("5. query parameters of the case list", () => {
     const e = a.body.error.errors[0];
     expect(e.pointer).toBe("/query/status");
     expect(e.message).toContain("「FOO」");
-    for (const [s, label] of Object.entries({ RECEIVED: "已受理", TRIAGE: "待人工分拨", DISPATCHED: "已派单待签收", IN_PROGRESS: "办理中", REPLIED: "已回复待回访", ARCHIVED: "已办结归档", RETURNED: "已退单" }))
+    for (const [s, label] of Object.entries({
+      RECEIVED: "已受理",
+      TRIAGE: "待人工分拨",
+      DISPATCHED: "已派单待签收",
+      IN_PROGRESS: "办理中",
+      REPLIED: "已回复待回访",
+      ARCHIVED: "已办结归档",
+      RETURNED: "已退单",
+    }))
       expect(e.message).toContain(`${s}（${label}）`);
     expect(e.messageEn).toMatch(/must be one of RECEIVED, TRIAGE/);
     expect(a.body.items).toBeUndefined();

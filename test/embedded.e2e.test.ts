@@ -24,8 +24,7 @@ describe("embedded profile (PGlite, no transporter)", () => {
       const sent = await hub.sims.hotline12345!.dispatchSamples(new Date());
       caseIds = sent.map((r) => r.body.caseId);
       expect(sent.every((r) => r.status === 202)).toBe(true);
-      for (const id of caseIds)
-        await waitFor(`case ${id} archived`, async () => (await http(`${hub.url}/api/v1/cases/${id}`, { key: DEMO.agent })).body.status === "ARCHIVED", 40_000);
+      for (const id of caseIds) await waitFor(`case ${id} archived`, async () => (await http(`${hub.url}/api/v1/cases/${id}`, { key: DEMO.agent })).body.status === "ARCHIVED", 40_000);
       const flow = (await http(`${hub.url}/api/v1/flow`, { key: DEMO.engineer })).body;
       expect(flow.cases.ARCHIVED).toBe(8);
       expect(flow.outbox.pending).toBeUndefined();

@@ -61,7 +61,9 @@ export async function natsNamespace(): Promise<{ namespace: string; cleanup(): P
     await jsm.getAccountInfo(); // JetStream must be enabled (-js)
     await nc.close();
   } catch (e) {
-    throw new Error(`NATS/JetStream 不可达 / not reachable at ${NATS_URL}: ${(e as Error).message}. Start it: start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server`);
+    throw new Error(
+      `NATS/JetStream 不可达 / not reachable at ${NATS_URL}: ${(e as Error).message}. Start it: start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server`,
+    );
   }
   return {
     namespace,

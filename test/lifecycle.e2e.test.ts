@@ -15,17 +15,15 @@ const TRIAGE_TIMEOUT_MS = 3000;
 let hub: TestHub;
 
 beforeAll(async () => {
-  hub = await startProductionHub(
-    {
-      LOG_LEVEL: "error", // the outage below logs a warning per failed attempt
-      TRIAGE_TIMEOUT: `${TRIAGE_TIMEOUT_MS / 1000}s`,
-      TRIAGE_SWEEP_CRON: "* * * * * *",
-      DEADLINE_SWEEP_CRON: "* * * * * *",
-      OUTBOX_MAX_ATTEMPTS: "50",
-      // 12345 never calls back on its own here: every 回访 is posted by the test
-      SIM_CALLBACK_DELAY_MS: "600000",
-    },
-  );
+  hub = await startProductionHub({
+    LOG_LEVEL: "error", // the outage below logs a warning per failed attempt
+    TRIAGE_TIMEOUT: `${TRIAGE_TIMEOUT_MS / 1000}s`,
+    TRIAGE_SWEEP_CRON: "* * * * * *",
+    DEADLINE_SWEEP_CRON: "* * * * * *",
+    OUTBOX_MAX_ATTEMPTS: "50",
+    // 12345 never calls back on its own here: every 回访 is posted by the test
+    SIM_CALLBACK_DELAY_MS: "600000",
+  });
 });
 
 afterAll(async () => {
@@ -53,17 +51,27 @@ const getCase = async (id: string) => {
   return r.body;
 };
 const waitCase = (id: string, what: string, pred: (c: any) => boolean, ms = 15_000) =>
-  waitFor(`case ${id} ${what}`, async () => {
-    const c = await getCase(id);
-    return pred(c) ? c : undefined;
-  }, ms);
+  waitFor(
+    `case ${id} ${what}`,
+    async () => {
+      const c = await getCase(id);
+      return pred(c) ? c : undefined;
+    },
+    ms,
+  );
 const waitStatus = (id: string, status: string, ms?: number) => waitCase(id, `status ${status}`, (c) => c.status === status, ms);
 const ownerTasks = (c: { tasks: Task[] }) => c.tasks.filter((t) => t.role === "owner");
 const types = (c: { timeline: Event[] }) => c.timeline.map((e) => e.type);
 /** What the unit simulator received for a case, per unit. */
-const simTasks = (caseId: string, unitId?: string) => units().tasks().filter((t) => t.caseId === caseId && (!unitId || t.unitId === unitId));
+const simTasks = (caseId: string, unitId?: string) =>
+  units()
+    .tasks()
+    .filter((t) => t.caseId === caseId && (!unitId || t.unitId === unitId));
 /** What 12345 received (first delivery of each message) on one order. */
-const seenAt12345 = (orderNo: string, action: string) => sim12345().receivedOn(`/work-orders/${orderNo}/${action}`).filter((r) => !r.duplicate && r.status === 200);
+const seenAt12345 = (orderNo: string, action: string) =>
+  sim12345()
+    .receivedOn(`/work-orders/${orderNo}/${action}`)
+    .filter((r) => !r.duplicate && r.status === 200);
 const callback = (orderNo: string, body: Record<string, unknown>) => http(`${hub.url}${WO}/${orderNo}/callback`, { key: KEYS.hotline12345, body });
 
 describe("回访不满意 → 重办", () => {
@@ -333,12 +341,18 @@ describe("12345 outage", () => {
     const outboxSign = async () => {
       const r = await http(`${hub.url}/api/v1/outbox?limit=500`, { key: KEYS.engineer });
       expect(r.status).toBe(200);
-      return r.body.items.find((o: { subject: { type: string; id: string }; system: string; kind: string }) => o.subject.type === "case" && o.subject.id === id && o.system === "hotline12345" && o.kind === "sign");
+      return r.body.items.find(
+        (o: { subject: { type: string; id: string }; system: string; kind: string }) => o.subject.type === "case" && o.subject.id === id && o.system === "hotline12345" && o.kind === "sign",
+      );
     };
-    const failing = await waitFor("the sign-for failed twice", async () => {
-      const o = await outboxSign();
-      return o && o.attempts >= 2 && o.status === "pending" ? o : undefined;
-    }, 15_000);
+    const failing = await waitFor(
+      "the sign-for failed twice",
+      async () => {
+        const o = await outboxSign();
+        return o && o.attempts >= 2 && o.status === "pending" ? o : undefined;
+      },
+      15_000,
+    );
     expect(failing.lastError).toBeTruthy();
     expect(Date.parse(failing.dueAt)).toBeGreaterThan(Date.parse(failing.createdAt) + 1000); // backing off
     expect(sim12345().order(no)).toBeUndefined();

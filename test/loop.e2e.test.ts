@@ -153,10 +153,15 @@ describe("deadlines", () => {
 
 describe("metrics for engineers", () => {
   it("exports flow health to Prometheus: cases by status, overdue, outbox, and Moleculer's own", async () => {
-    await waitFor("gauges refreshed", async () => {
-      const text = (await http(`http://127.0.0.1:${metricsPort}/metrics`)).body as string;
-      return /tongguan_cases\{[^}]*status="ARCHIVED"[^}]*\} ([1-9]\d*)/.test(text) && text;
-    }, 30_000, 500).then((text) => {
+    await waitFor(
+      "gauges refreshed",
+      async () => {
+        const text = (await http(`http://127.0.0.1:${metricsPort}/metrics`)).body as string;
+        return /tongguan_cases\{[^}]*status="ARCHIVED"[^}]*\} ([1-9]\d*)/.test(text) && text;
+      },
+      30_000,
+      500,
+    ).then((text) => {
       expect(text).toMatch(/tongguan_outbox\{[^}]*status="sent"[^}]*\} [1-9]/);
       expect(text).toMatch(/tongguan_cases_overdue\{[^}]*\} \d+/);
       expect(text).toMatch(/moleculer_request_total\{[^}]*action="cases\.open"/);

@@ -14,7 +14,6 @@ jest.setTimeout(180_000);
 
 const ROOT = path.resolve(__dirname, "..");
 
-
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let bus: Awaited<ReturnType<typeof natsNamespace>>;
 const procs = new Set<ChildProcess>();
@@ -102,10 +101,15 @@ describe("two hub processes over NATS", () => {
 
   it("splits the work: the case store on A, the calls out on B", async () => {
     // node A learns node B's actions from the bus (discovery), which may trail the first deliveries
-    const flow = await waitFor("node B's breakers seen from node A", async () => {
-      const f = (await http(hub("/api/v1/flow"), { key: KEYS.engineer })).body;
-      return f.breakers?.node === "node-b" && f;
-    }, 20_000, 250);
+    const flow = await waitFor(
+      "node B's breakers seen from node A",
+      async () => {
+        const f = (await http(hub("/api/v1/flow"), { key: KEYS.engineer })).body;
+        return f.breakers?.node === "node-b" && f;
+      },
+      20_000,
+      250,
+    );
     expect(flow.breakers.node).toBe("node-b");
     // one breaker per endpoint, named as an operator knows it
     expect(flow.breakers.items.some((i: { key: string; name: string }) => i.key === "hotline12345" && i.name === "12345政务服务便民热线")).toBe(true);

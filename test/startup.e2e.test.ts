@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawn } from "node:child_process";
-import { startTestHub, testEnv, http, waitFor, freePort } from "./harness";
+import { startTestHub, testEnv, http, waitFor, freePort, type TestHub } from "./harness";
 
 jest.setTimeout(120_000);
 
@@ -55,7 +55,7 @@ describe("start-up", () => {
     const logged: string[] = [];
     const log = console.log;
     console.log = (...a: unknown[]) => void logged.push(a.join(" "));
-    let hub;
+    let hub: TestHub;
     try {
       hub = await startTestHub(testEnv({ DATA_DIR: tmp(), API_KEYS: "agent:agent-key-for-startup-test,engineer:engineer-key-for-startup" }));
     } finally {

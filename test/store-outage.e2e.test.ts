@@ -137,10 +137,7 @@ async function timed(phase: () => Phase, what: string, url: string, opts: Parame
   const t = Date.now();
   let timer: NodeJS.Timeout | undefined;
   try {
-    const a = await Promise.race([
-      http(url, opts),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("no answer within 15 s")), 15_000))),
-    ]);
+    const a = await Promise.race([http(url, opts), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("no answer within 15 s")), 15_000)))]);
     return { phase: p, what, status: a.status, ms: Date.now() - t, retryAfter: a.headers.get("retry-after"), code: a.body?.error?.code, message: a.body?.error?.message };
   } catch (e) {
     return { phase: p, what, status: "failed", ms: Date.now() - t, retryAfter: null, failure: `${(e as Error).message} ${String((e as { cause?: unknown }).cause ?? "")}` };
@@ -218,10 +215,15 @@ describe("the store goes away under load and comes back", () => {
     const fresh: string[] = [];
     for (let i = 0; i < 3; i++) {
       const o = nextOrder();
-      const a = await waitFor(`work order ${o.orderNo} accepted after the outage`, async () => {
-        const r = await http(`${hub.url}/api/v1/hotline12345/work-orders`, { key: KEYS.hotline12345, body: o });
-        return r.status === 202 || r.status === 200 ? r : undefined;
-      }, 15_000, 250);
+      const a = await waitFor(
+        `work order ${o.orderNo} accepted after the outage`,
+        async () => {
+          const r = await http(`${hub.url}/api/v1/hotline12345/work-orders`, { key: KEYS.hotline12345, body: o });
+          return r.status === 202 || r.status === 200 ? r : undefined;
+        },
+        15_000,
+        250,
+      );
       expect(a.status).toBe(202);
       fresh.push(o.orderNo);
     }

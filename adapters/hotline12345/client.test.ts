@@ -7,10 +7,7 @@ const BASE = "http://platform12345.test";
 describe("HttpClient sending hotline12345 messages (nock)", () => {
   let client: HttpClient;
   const req = () =>
-    hotline12345.commands.reply!.build(
-      { externalId: "CZ2406110000093", outcome: 0, text: "已清理占道摊点", unitName: "钟楼区城市管理局", repliedAt: "2024-06-12T10:00:00+08:00" },
-      null,
-    );
+    hotline12345.commands.reply!.build({ externalId: "CZ2406110000093", outcome: 0, text: "已清理占道摊点", unitName: "钟楼区城市管理局", repliedAt: "2024-06-12T10:00:00+08:00" }, null);
 
   beforeAll(() => nock.disableNetConnect());
   beforeEach(() => {
@@ -42,7 +39,9 @@ describe("HttpClient sending hotline12345 messages (nock)", () => {
   });
 
   it("a 400 is a permanent DeliveryError carrying the answer", async () => {
-    nock(BASE).post("/work-orders/CZ2406110000093/reply").reply(400, { error: { code: "VALIDATION_FAILED" } });
+    nock(BASE)
+      .post("/work-orders/CZ2406110000093/reply")
+      .reply(400, { error: { code: "VALIDATION_FAILED" } });
     const err = await client.send(req(), "OB-3").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeliveryError);
     expect(err).toMatchObject({ permanent: true, status: 400, body: { error: { code: "VALIDATION_FAILED" } } });

@@ -30,9 +30,7 @@ describe("the contracts", () => {
   const own = allSchemas().filter((s) => s.id.startsWith("tongguan:hotline12345/"));
 
   it("has all seven messages", () => {
-    expect(own.map((s) => s.id).sort()).toEqual(
-      ["callback", "extension", "reply", "return", "sign", "urge", "work-order"].map((n) => `tongguan:hotline12345/${n}`),
-    );
+    expect(own.map((s) => s.id).sort()).toEqual(["callback", "extension", "reply", "return", "sign", "urge", "work-order"].map((n) => `tongguan:hotline12345/${n}`));
   });
 
   it.each(own.map((s) => [s.id, s] as const))("%s: its examples satisfy it", (id, s) => {
@@ -167,14 +165,22 @@ describe("invalid work orders answer field errors with JSON pointers", () => {
 
   it("several at once: lower-case orderNo, empty category, unknown field, bad date, bad urgency", () => {
     const o = { ...good(), orderNo: "cz-1", category: [], handler: "x", signDeadline: "明天", urgency: "特急" };
-    expect(errorsOf(o).map((e) => e.pointer).sort()).toEqual(["/category", "/handler", "/orderNo", "/signDeadline", "/urgency"]);
+    expect(
+      errorsOf(o)
+        .map((e) => e.pointer)
+        .sort(),
+    ).toEqual(["/category", "/handler", "/orderNo", "/signDeadline", "/urgency"]);
   });
 
   it("a caller without confidential flag, coordinates outside China", () => {
     const o = good();
     delete o.caller.confidential;
     o.location = { lng: 10, lat: 31 };
-    expect(errorsOf(o).map((e) => e.pointer).sort()).toEqual(["/caller/confidential", "/location/lng"]);
+    expect(
+      errorsOf(o)
+        .map((e) => e.pointer)
+        .sort(),
+    ).toEqual(["/caller/confidential", "/location/lng"]);
   });
 });
 

@@ -64,10 +64,7 @@ export interface DispatchResult {
 }
 
 /** The local copy first (a clone without ../shared still works), then the shared one. */
-export const SAMPLE_FILES = [
-  path.join(__dirname, "samples", "work-orders.sample.json"),
-  path.resolve(ROOT, "..", "shared", "samples", "work-orders.sample.json"),
-];
+export const SAMPLE_FILES = [path.join(__dirname, "samples", "work-orders.sample.json"), path.resolve(ROOT, "..", "shared", "samples", "work-orders.sample.json")];
 
 export function loadSamples(): WorkOrderSample[] {
   const file = SAMPLE_FILES.find((f) => fs.existsSync(f));
@@ -94,21 +91,18 @@ export class Hotline12345Simulator extends SimulatorServer {
   private readonly onHubReady?: { samples: boolean; perMinute: number };
 
   constructor(opts: Hotline12345SimulatorOptions = {}) {
-    // routes are handed to the base before `this` exists: they reach the instance through `self`
-    let self!: Hotline12345Simulator;
     const action = (a: Action, schema: string) => ({
       method: "POST",
       path: `/work-orders/:orderNo/${a}`,
-      handle: (req: SimRequest) => self.onAction(a, schema, req),
+      handle: (req: SimRequest) => this.onAction(a, schema, req),
     });
     super("hotline12345", [
       action("sign", SCHEMA.sign),
       action("return", SCHEMA.return),
       action("extension", SCHEMA.extension),
       action("reply", SCHEMA.reply),
-      { method: "GET", path: "/__sim/orders", handle: () => ({ status: 200, body: self.orders() }) },
+      { method: "GET", path: "/__sim/orders", handle: () => ({ status: 200, body: this.orders() }) },
     ]);
-    self = this;
     this.hubUrl = opts.hubUrl?.replace(/\/+$/, "");
     this.apiKey = opts.apiKey;
     this.callbackDelayMs = opts.callbackDelayMs ?? 3000;
@@ -286,5 +280,5 @@ function brief(body: unknown): string {
     if (e?.message) return e.message;
     if (e?.code) return e.code;
   }
-  return typeof body === "string" ? body.slice(0, 80) : JSON.stringify(body)?.slice(0, 80) ?? "";
+  return typeof body === "string" ? body.slice(0, 80) : (JSON.stringify(body)?.slice(0, 80) ?? "");
 }

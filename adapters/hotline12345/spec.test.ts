@@ -38,9 +38,7 @@ describe("hotline12345 spec", () => {
     const hub = fakeHub(() => ({ caseId: "TG1", status: "ARCHIVED" }));
     const res = await route("callback").handle({ satisfaction: 2, comment: "满意", calledBackAt: "2024-06-14T10:02:00+08:00" }, { orderNo: "CZ1" }, hub);
     expect(res).toEqual({ status: 200, body: { caseId: "TG1", status: "ARCHIVED" }, caseId: "TG1" });
-    expect(hub.calls).toEqual([
-      { action: "cases.callback", params: { system: "hotline12345", externalId: "CZ1", satisfaction: 2, comment: "满意", at: "2024-06-14T10:02:00+08:00" } },
-    ]);
+    expect(hub.calls).toEqual([{ action: "cases.callback", params: { system: "hotline12345", externalId: "CZ1", satisfaction: 2, comment: "满意", at: "2024-06-14T10:02:00+08:00" } }]);
   });
 
   it("callback without time or comment: at is the arrival time, no comment key", async () => {

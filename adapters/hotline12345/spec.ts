@@ -8,19 +8,7 @@ import { callCase, systemSettings, type AdapterSpec, type HubPort } from "../../
 import { Hotline12345Simulator } from "./simulator";
 export { SCHEMA } from "./mapping";
 import type { Callback12345, Urge12345, WorkOrder12345 } from "../../contracts/types";
-import {
-  SCHEMA,
-  SYSTEM,
-  toCaseDraft,
-  toExtension,
-  toReply,
-  toReturn,
-  toSign,
-  type ExtensionCommand,
-  type ReplyCommand,
-  type ReturnCommand,
-  type SignCommand,
-} from "./mapping";
+import { SCHEMA, SYSTEM, toCaseDraft, toExtension, toReply, toReturn, toSign, type ExtensionCommand, type ReplyCommand, type ReturnCommand, type SignCommand } from "./mapping";
 
 export const hotline12345: AdapterSpec = {
   system: SYSTEM,
@@ -32,8 +20,7 @@ export const hotline12345: AdapterSpec = {
   settings: systemSettings(SYSTEM, "12345热线平台", "https://12345.example.gov.cn/api"),
   simulator: {
     role: SYSTEM,
-    create: (sim, log) =>
-      new Hotline12345Simulator({ callbackDelayMs: sim.callbackDelayMs, log, onHubReady: { samples: sim.dispatchSamples, perMinute: sim.ordersPerMinute } }),
+    create: (sim, log) => new Hotline12345Simulator({ callbackDelayMs: sim.callbackDelayMs, log, onHubReady: { samples: sim.dispatchSamples, perMinute: sim.ordersPerMinute } }),
   },
   routes: [
     {

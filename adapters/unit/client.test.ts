@@ -41,7 +41,9 @@ describe("unit task over the kit's HttpClient", () => {
   });
 
   it("a 400 from the unit is a permanent delivery error", async () => {
-    nock("http://unit.test").post("/units/U1/tasks").reply(400, { error: { code: "VALIDATION_FAILED" } });
+    nock("http://unit.test")
+      .post("/units/U1/tasks")
+      .reply(400, { error: { code: "VALIDATION_FAILED" } });
     const client = new HttpClient({ name: "unit:U1", baseUrl: "http://unit.test" });
     try {
       await expect(client.send(unit.commands.task!.build(task as never, "U1"), "k")).rejects.toMatchObject({ permanent: true, status: 400 });

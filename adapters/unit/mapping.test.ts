@@ -100,7 +100,11 @@ describe("inbound params", () => {
   it("result, extension and refuse", () => {
     expect(toResultParams(p, { outcome: 2, text: " 部分解决 " }, now)).toEqual({ ...p, outcome: 2, text: "部分解决", at: now });
     expect(toResultParams(p, { outcome: 0, text: "已处理", finishedAt: "2024-06-12T08:00:00Z", handler: "李" }, now)).toEqual({
-      ...p, outcome: 0, text: "已处理", at: "2024-06-12T08:00:00Z", handler: "李",
+      ...p,
+      outcome: 0,
+      text: "已处理",
+      at: "2024-06-12T08:00:00Z",
+      handler: "李",
     });
     expect(toExtensionParams(p, { until: "2024-07-01T09:00:00Z", reason: "需协调" })).toEqual({ ...p, until: "2024-07-01T09:00:00Z", reason: "需协调" });
     expect(toRefuseParams(p, { reason: "非本单位职责" })).toEqual({ ...p, reason: "非本单位职责" });

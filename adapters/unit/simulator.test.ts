@@ -103,15 +103,15 @@ describe("UnitSimulator", () => {
     const r = await post(`${url}/units/CZ-ZL-CGJ/tasks`, makeTask());
     expect(r).toEqual({ status: 200, body: { taskId: "TK-1", status: "received" } });
     await until(() => sim.task("CZ-ZL-CGJ", "TK-1")?.status === "replied");
-    expect(hub.calls.map((c) => c.path)).toEqual([
-      "/api/v1/units/CZ-ZL-CGJ/tasks/TK-1/accept",
-      "/api/v1/units/CZ-ZL-CGJ/tasks/TK-1/result",
-    ]);
+    expect(hub.calls.map((c) => c.path)).toEqual(["/api/v1/units/CZ-ZL-CGJ/tasks/TK-1/accept", "/api/v1/units/CZ-ZL-CGJ/tasks/TK-1/result"]);
     expect(hub.calls.every((c) => c.apiKey === "key-units")).toBe(true);
     expect(hub.calls[1].body.outcome).toBe(0);
     expect(hub.calls[1].body.text).toMatch(/执法队员/);
     const t = sim.tasks()[0];
-    expect(t.hubCalls.map((c) => [c.kind, c.status])).toEqual([["accept", 200], ["result", 200]]);
+    expect(t.hubCalls.map((c) => [c.kind, c.status])).toEqual([
+      ["accept", 200],
+      ["result", 200],
+    ]);
     expect(lines.some((l) => l.includes("签收任务 TK-1"))).toBe(true);
   });
 

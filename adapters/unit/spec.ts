@@ -5,16 +5,7 @@
 import { callCase, type AdapterSpec, type InboundRoute } from "../../kit/adapter";
 import { UnitSimulator } from "./simulator";
 import type { UnitAccept, UnitExtension, UnitNotice, UnitRecall, UnitRefuse, UnitResult, UnitTask, UnitUrge } from "../../contracts/types";
-import {
-  buildNotice,
-  buildRecall,
-  buildTask,
-  buildUrge,
-  toAcceptParams,
-  toExtensionParams,
-  toRefuseParams,
-  toResultParams,
-} from "./mapping";
+import { buildNotice, buildRecall, buildTask, buildUrge, toAcceptParams, toExtensionParams, toRefuseParams, toResultParams } from "./mapping";
 
 /** API-key role shared by a gateway that speaks for all units. */
 export const ALL_UNITS_ROLE = "units";
@@ -71,8 +62,18 @@ export const unit: AdapterSpec = {
   callers: [{ role: ALL_UNITS_ROLE, label: "承办单位网关", demoKey: "demo-units-key" }],
   rolePrefix: { prefix: "unit.", label: "承办单位" },
   settings: [
-    { env: "EXT_UNITS_URL", purpose: "url", description: "所有未单独配置地址的承办单位共用的接口地址；未设置时使用内置模拟器 / base URL for every unit without its own", example: "https://units-gateway.example.gov.cn" },
-    { env: "EXT_UNIT_<ID>_URL", purpose: "targetUrl", description: "某一承办单位自己的接口地址（CZ-ZL-CGJ → EXT_UNIT_CZ_ZL_CGJ_URL）；城市数据中的 url 次之 / one unit's own base URL", example: "https://cgj.zl.example.gov.cn/tongguan" },
+    {
+      env: "EXT_UNITS_URL",
+      purpose: "url",
+      description: "所有未单独配置地址的承办单位共用的接口地址；未设置时使用内置模拟器 / base URL for every unit without its own",
+      example: "https://units-gateway.example.gov.cn",
+    },
+    {
+      env: "EXT_UNIT_<ID>_URL",
+      purpose: "targetUrl",
+      description: "某一承办单位自己的接口地址（CZ-ZL-CGJ → EXT_UNIT_CZ_ZL_CGJ_URL）；城市数据中的 url 次之 / one unit's own base URL",
+      example: "https://cgj.zl.example.gov.cn/tongguan",
+    },
     { env: "EXT_UNITS_API_KEY", purpose: "apiKey", description: "调用承办单位接口时发送的 X-Api-Key / sent as X-Api-Key to units", example: "（密钥 secret）" },
     { env: "SIM_UNIT_PORT", purpose: "simPort", description: "承办单位模拟器的固定端口（默认随机） / fixed port of the unit simulator", example: "4200" },
   ],

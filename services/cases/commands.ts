@@ -71,7 +71,13 @@ export const CaseCommands: CasesMixin = {
     open: {
       async handler(this: CasesThis, ctx: Context<{ draft: CaseDraft }>) {
         const d = ctx.params.draft;
-        const base = { categoryPath: d.category.path as string[], categoryCode: d.category.code ?? null, appealType: d.appealType, urgency: d.urgency, location: d.location as Record<string, unknown> };
+        const base = {
+          categoryPath: d.category.path as string[],
+          categoryCode: d.category.code ?? null,
+          appealType: d.appealType,
+          urgency: d.urgency,
+          location: d.location as Record<string, unknown>,
+        };
         const { decision, categoryCode } = await this.decide(ctx, base, []);
         const now = new Date();
         const row: CaseRow = {
@@ -180,33 +186,43 @@ export const CaseCommands: CasesMixin = {
       async handler(this: CasesThis, ctx: Context<{ unitId: string; taskId: string; at?: string; handler?: string }>) {
         const { unitId, taskId } = ctx.params;
         const actor: Actor = { kind: "handler", id: unitId };
-        return this.step({ taskId }, actor, (w) => {
-          const t = w.tasks.find((x) => x.id === taskId);
-          if (t?.role === "co") return coUnitStep(w, t, unitId, "accepted", `协办单位${t.unitName}已签收`);
-          return "accept";
-        }, (w) => {
-          const t = ownerTask(w, unitId, taskId);
-          w.setTask(t.id, "accepted");
-          w.event("ACCEPTED", `${t.unitName}已签收${ctx.params.handler ? `（经办人 ${ctx.params.handler}）` : ""}`, { taskId }, "DISPATCHED", w.status);
-        });
+        return this.step(
+          { taskId },
+          actor,
+          (w) => {
+            const t = w.tasks.find((x) => x.id === taskId);
+            if (t?.role === "co") return coUnitStep(w, t, unitId, "accepted", `协办单位${t.unitName}已签收`);
+            return "accept";
+          },
+          (w) => {
+            const t = ownerTask(w, unitId, taskId);
+            w.setTask(t.id, "accepted");
+            w.event("ACCEPTED", `${t.unitName}已签收${ctx.params.handler ? `（经办人 ${ctx.params.handler}）` : ""}`, { taskId }, "DISPATCHED", w.status);
+          },
+        );
       },
     },
 
     unitResult: {
       async handler(this: CasesThis, ctx: Context<{ unitId: string; taskId: string; outcome: 0 | 1 | 2 | 3; text: string; handler?: string }>) {
         const { unitId, taskId, outcome, text } = ctx.params;
-        return this.step({ taskId }, { kind: "handler", id: unitId }, (w) => {
-          const t = w.tasks.find((x) => x.id === taskId);
-          if (t?.role === "co") return coUnitStep(w, t, unitId, "done", `协办单位${t.unitName}反馈：${text}`, { outcome, text });
-          return "reply";
-        }, (w) => {
-          const t = ownerTask(w, unitId, taskId);
-          w.setTask(t.id, "done");
-          w.patch.outcome = outcome;
-          w.patch.replyText = text;
-          w.toOrigin("reply", { outcome, text, unitName: t.unitName, repliedAt: w.now.toISOString() });
-          w.event("REPLIED", `${t.unitName}回复办理结果「${outcomeLabel[outcome]}」：${text}`, { outcome }, "IN_PROGRESS", "REPLIED");
-        });
+        return this.step(
+          { taskId },
+          { kind: "handler", id: unitId },
+          (w) => {
+            const t = w.tasks.find((x) => x.id === taskId);
+            if (t?.role === "co") return coUnitStep(w, t, unitId, "done", `协办单位${t.unitName}反馈：${text}`, { outcome, text });
+            return "reply";
+          },
+          (w) => {
+            const t = ownerTask(w, unitId, taskId);
+            w.setTask(t.id, "done");
+            w.patch.outcome = outcome;
+            w.patch.replyText = text;
+            w.toOrigin("reply", { outcome, text, unitName: t.unitName, repliedAt: w.now.toISOString() });
+            w.event("REPLIED", `${t.unitName}回复办理结果「${outcomeLabel[outcome]}」：${text}`, { outcome }, "IN_PROGRESS", "REPLIED");
+          },
+        );
       },
     },
 
@@ -218,12 +234,22 @@ export const CaseCommands: CasesMixin = {
           const t = ownerTask(w, unitId, taskId);
           const deadline = w.c.handleDeadline;
           if (deadline && deadline.getTime() < w.now.getTime())
-            throw conflict("DEADLINE_PASSED", `办理时限 ${deadline.toISOString()} 已过，不能再申请延期`, `the handling deadline ${deadline.toISOString()} has passed; extensions must be asked before it`);
+            throw conflict(
+              "DEADLINE_PASSED",
+              `办理时限 ${deadline.toISOString()} 已过，不能再申请延期`,
+              `the handling deadline ${deadline.toISOString()} has passed; extensions must be asked before it`,
+            );
           if (deadline && until.getTime() <= deadline.getTime())
             throw conflict("EXTENSION_NOT_LATER", `申请延期至 ${until.toISOString()} 不晚于现有时限 ${deadline.toISOString()}`, `the requested date is not after the current deadline`);
           w.patch.handleDeadline = until;
           w.toOrigin("extension", { until: until.toISOString(), reason, unitName: t.unitName, requestedAt: w.now.toISOString() });
-          w.event("EXTENSION_REQUESTED", `${t.unitName}申请延期至 ${until.toISOString()}：${reason}`, { until: until.toISOString(), previous: deadline?.toISOString() ?? null }, "IN_PROGRESS", "IN_PROGRESS");
+          w.event(
+            "EXTENSION_REQUESTED",
+            `${t.unitName}申请延期至 ${until.toISOString()}：${reason}`,
+            { until: until.toISOString(), previous: deadline?.toISOString() ?? null },
+            "IN_PROGRESS",
+            "IN_PROGRESS",
+          );
         });
       },
     },
@@ -289,7 +315,13 @@ export const CaseCommands: CasesMixin = {
           w.patch.urgeCount = w.c.urgeCount + 1;
           const owner = w.openTasks().find((t) => t.role === "owner");
           if (owner) w.toUnit("urge", owner.unitId, { taskId: owner.id, caseId: w.c.id, level, text: text || level, urgedAt: w.now.toISOString() });
-          w.event("URGED", `${originOf(system).label}${level}${text ? `：${text}` : ""}${owner ? `，已转${owner.unitName}` : "（案件待分拨，尚无承办单位）"}`, { level, count: w.c.urgeCount + 1 }, w.c.status as CaseStatus, w.c.status as CaseStatus);
+          w.event(
+            "URGED",
+            `${originOf(system).label}${level}${text ? `：${text}` : ""}${owner ? `，已转${owner.unitName}` : "（案件待分拨，尚无承办单位）"}`,
+            { level, count: w.c.urgeCount + 1 },
+            w.c.status as CaseStatus,
+            w.c.status as CaseStatus,
+          );
         });
       },
     },

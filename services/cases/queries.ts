@@ -71,8 +71,27 @@ export const CaseQueries: CasesMixin = {
           ...caseView(rows[0]),
           statusLabel: STATUS_LABEL[status],
           timeline,
-          tasks: tasks.map((t) => ({ id: t.id, unitId: t.unitId, unitName: t.unitName, role: t.role, round: t.round, status: t.status, createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString() })),
-          outbound: out.map((o) => ({ id: o.id, system: o.system, target: o.target, kind: o.kind, status: o.status, attempts: o.attempts, lastError: o.lastError, createdAt: o.createdAt, sentAt: o.status === "sent" ? o.settledAt : null })),
+          tasks: tasks.map((t) => ({
+            id: t.id,
+            unitId: t.unitId,
+            unitName: t.unitName,
+            role: t.role,
+            round: t.round,
+            status: t.status,
+            createdAt: t.createdAt.toISOString(),
+            updatedAt: t.updatedAt.toISOString(),
+          })),
+          outbound: out.map((o) => ({
+            id: o.id,
+            system: o.system,
+            target: o.target,
+            kind: o.kind,
+            status: o.status,
+            attempts: o.attempts,
+            lastError: o.lastError,
+            createdAt: o.createdAt,
+            sentAt: o.status === "sent" ? o.settledAt : null,
+          })),
         };
       },
     },
@@ -101,7 +120,13 @@ export const CaseQueries: CasesMixin = {
         const pageSize = p.pageSize ?? 20;
         const cond = where.length ? and(...where) : undefined;
         const [rows, total] = await Promise.all([
-          this.db.select().from(cases).where(cond).orderBy(desc(cases.receivedAt), desc(cases.id)).limit(pageSize).offset((page - 1) * pageSize),
+          this.db
+            .select()
+            .from(cases)
+            .where(cond)
+            .orderBy(desc(cases.receivedAt), desc(cases.id))
+            .limit(pageSize)
+            .offset((page - 1) * pageSize),
           this.db.select({ n: count() }).from(cases).where(cond),
         ]);
         return { items: rows.map((r) => ({ ...caseView(r), statusLabel: STATUS_LABEL[r.status as CaseStatus] })), total: Number(total[0].n), page, pageSize };

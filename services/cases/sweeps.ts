@@ -21,7 +21,10 @@ export const CaseSweeps: CasesMixin = {
     sweepTriage: {
       async handler(this: CasesThis) {
         const limit = new Date(Date.now() - config().triageTimeoutMs);
-        const due = await this.db.select({ id: cases.id }).from(cases).where(and(eq(cases.status, "TRIAGE"), lt(cases.triageSince, limit)));
+        const due = await this.db
+          .select({ id: cases.id })
+          .from(cases)
+          .where(and(eq(cases.status, "TRIAGE"), lt(cases.triageSince, limit)));
         const waited = durationZh(config().triageTimeoutMs);
         let returned = 0;
         for (const { id } of due) {
@@ -48,7 +51,10 @@ export const CaseSweeps: CasesMixin = {
     sweepDeadlines: {
       async handler(this: CasesThis) {
         const now = new Date();
-        const signLate = await this.db.select({ id: cases.id }).from(cases).where(and(eq(cases.status, "DISPATCHED"), lt(cases.signDeadline, now), isNull(cases.signUrgedAt)));
+        const signLate = await this.db
+          .select({ id: cases.id })
+          .from(cases)
+          .where(and(eq(cases.status, "DISPATCHED"), lt(cases.signDeadline, now), isNull(cases.signUrgedAt)));
         const handleLate = await this.db
           .select({ id: cases.id })
           .from(cases)
@@ -66,7 +72,13 @@ export const CaseSweeps: CasesMixin = {
               else w.patch.signUrgedAt = w.now;
               const owner = w.openTasks().find((t) => t.role === "owner");
               if (owner) w.toUnit("urge", owner.unitId, { taskId: owner.id, caseId: w.c.id, level, text, urgedAt: w.now.toISOString() });
-              w.event("URGED", `系统自动${level}：${text}${owner ? `，已发${owner.unitName}` : ""}`, { level, auto: true, deadline: deadline.toISOString() }, w.c.status as CaseStatus, w.c.status as CaseStatus);
+              w.event(
+                "URGED",
+                `系统自动${level}：${text}${owner ? `，已发${owner.unitName}` : ""}`,
+                { level, auto: true, deadline: deadline.toISOString() },
+                w.c.status as CaseStatus,
+                w.c.status as CaseStatus,
+              );
             });
             urged++;
           } catch (e) {
