@@ -152,7 +152,7 @@ export const ANSWERS = {
     properties: {
       id: { type: "string" },
       receivedAt: { type: "string", format: "date-time" },
-      system: { type: "string", examples: ["hotline12345", "api"] },
+      system: { type: "string", examples: [ADAPTERS[0].system, "api"] },
       kind: { type: "string" },
       method: { type: "string" },
       path: { type: "string" },
@@ -226,7 +226,7 @@ export const API: ApiRoute[] = [
             satisfaction: [{ value: 2, label: "满意" }],
             eventTypes: [{ value: "ROUTED", label: "按规则派单" }],
             actions: { TRIAGE: [{ action: "assign", label: "人工派单" }], ARCHIVED: [] },
-            systems: [{ system: "hotline12345", title: "12345政务服务便民热线" }],
+            systems: ADAPTERS.slice(0, 1).map((a) => ({ system: a.system, title: a.title })),
           },
         ],
       },
