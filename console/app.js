@@ -30,15 +30,13 @@
   };
 
   // ---------------------------------------------------------------- vocabulary
-  // Status, outcome, satisfaction and event names, the legal agent actions per status and the
-  // system titles come from the hub (API.meta: contracts/ and domain/lifecycle.ts), loaded once
-  // after login into state.vocab; console/logic.js turns them into lookups.
+  // Status, outcome, satisfaction, event and outbound command names, the legal agent actions per
+  // status, the statuses 超期 counts and the systems (titles, which raise cases) come from the hub
+  // (API.meta: contracts/, domain/lifecycle.ts, adapters/), loaded once after login into
+  // state.vocab; console/logic.js turns them into lookups.
   const L = window.TongguanLogic;
-  /** 超期 as the hub counts it (services/cases OVERDUE): still open after the handling deadline. */
-  const OPEN_STATUSES = ["TRIAGE", "DISPATCHED", "IN_PROGRESS"];
   const ACTOR_KIND = { system: "外部系统", unit: "承办单位", agent: "坐席", hub: "枢纽" };
   const HUB_ACTOR = { delivery: "外发服务", schedule: "定时任务", relay: "外发服务" };
-  const OUTBOUND_KIND = { sign: "签收", return: "退单", extension: "延期申请", reply: "回复办理结果", task: "派发任务", urge: "催办/督办", recall: "撤回任务" };
   const INBOUND_KIND = { "work-order": "派单", callback: "回访", urge: "催办/督办", accept: "签收", result: "办理结果", extension: "延期", refuse: "退回", unknown: "未知" };
   const OUTBOX_STATUS = { pending: "待发送", inflight: "发送中", sent: "已送达", dead: "发送失败" };
   const INBOUND_OUTCOME = { accepted: "已接收", duplicate: "重复报文", rejected: "拒收", error: "处理出错" };
@@ -49,6 +47,7 @@
 
   const statusName = (s) => L.statusLabel(state.vocab, s);
   const systemName = (s) => L.systemTitle(state.vocab, s);
+  const commandName = (k) => L.commandLabel(state.vocab, k);
 
   const TZ = "Asia/Shanghai";
   const STORE_KEY = "tongguan.console.apiKey";
@@ -207,9 +206,10 @@
     return `${ss}秒`;
   }
 
+  /** 超期 as the hub counts it: meta's overdue statuses, past the handling deadline. */
   function isOverdue(c) {
     const dl = parseTime(c.handleDeadline);
-    return !!dl && OPEN_STATUSES.includes(c.status) && dl.getTime() < Date.now();
+    return L.isOverdue(state.vocab, c.status, dl ? dl.getTime() : null, Date.now());
   }
 
   // ---------------------------------------------------------------- HTTP
@@ -748,10 +748,11 @@
   /** Status and origin filters, from meta (empty until it is loaded). */
   function initFilters() {
     const v = state.vocab;
+    const open = L.overdueStatuses(v); // 在办: still with a unit or in triage, the statuses 超期 counts
     clear(
       $("#f-status"),
       h("option", { value: "" }, "全部状态"),
-      v.loaded ? h("option", { value: OPEN_STATUSES.join(",") }, L.openFilterLabel(v, OPEN_STATUSES)) : null,
+      v.loaded && open.length ? h("option", { value: open.join(",") }, L.openFilterLabel(v, open)) : null,
       L.statusOptions(v).map((s) => h("option", { value: s.value }, s.label)),
     );
     clear(
@@ -1070,7 +1071,7 @@
             "tr",
             { class: o.status === "dead" ? "bad" : null },
             h("td", null, outboundTarget(o)),
-            h("td", { class: "nowrap" }, OUTBOUND_KIND[o.kind] || o.kind),
+            h("td", { class: "nowrap" }, commandName(o.kind)),
             h("td", { class: "nowrap" }, badge(OUTBOX_STATUS[o.status] || o.status, `ob-${o.status}`)),
             h("td", { class: "num" }, String(o.attempts ?? 0)),
             h("td", { class: "err-cell" }, val(o.lastError)),
@@ -1258,7 +1259,7 @@
           "div",
           null,
           h("div", { class: overdue ? "big bad-text" : "big" }, overdue === null || overdue === undefined ? dash : String(overdue)),
-          h("p", { class: "muted small" }, `超过办理时限仍未回复（${OPEN_STATUSES.map(statusName).join("、")}）`),
+          h("p", { class: "muted small" }, `超过办理时限仍未回复（${L.overdueStatuses(state.vocab).map(statusName).join("、")}）`),
           overdue ? filterCasesLink("查看超期案件 ›", { overdue: true }) : null,
         ),
         overdue ? "alert" : "",
@@ -1367,7 +1368,7 @@
           o.subject && o.subject.type === "case" ? h("a", { href: caseHref(o.subject.id) }, o.subject.id) : h("code", null, o.subject ? `${o.subject.type} ${o.subject.id}` : "—"),
         ),
         h("td", null, outboundTarget(o)),
-        h("td", { class: "nowrap" }, OUTBOUND_KIND[o.kind] || o.kind),
+        h("td", { class: "nowrap" }, commandName(o.kind)),
         h("td", { class: "num" }, String(o.attempts ?? 0)),
         h("td", { class: "err-cell" }, val(o.lastError)),
         h("td", { class: "nowrap" }, fmt(o.createdAt, true)),

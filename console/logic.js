@@ -2,8 +2,9 @@
  * 统管控制台 — the console's pure logic: no DOM, no fetch, no clock. Loaded by the page before
  * app.js (as window.TongguanLogic) and by jest (console/logic.test.ts) through module.exports.
  *
- * The vocabulary (status, outcome, satisfaction and event names, the legal agent actions per
- * status, system titles) is NOT defined here: it comes from the hub's meta endpoint (API.meta in app.js), which serves what
+ * The vocabulary (status, outcome, satisfaction, event and outbound command names, the legal
+ * agent actions per status, the statuses 超期 counts, system titles and which systems raise cases)
+ * is NOT defined here: it comes from the hub's meta endpoint (API.meta in app.js), which serves what
  * contracts/ and domain/lifecycle.ts hold. `vocabulary(meta)` turns that answer into lookups.
  */
 "use strict";
@@ -27,6 +28,8 @@
     const satisfaction = list(m.satisfaction);
     const eventTypes = list(m.eventTypes);
     const systems = list(m.systems);
+    const commands = list(m.commands);
+    const overdueStatuses = Array.isArray(m.overdueStatuses) ? m.overdueStatuses.filter((s) => typeof s === "string") : [];
     const actions = {};
     if (m.actions && typeof m.actions === "object") for (const [status, acts] of Object.entries(m.actions)) actions[status] = list(acts).filter((a) => typeof a.action === "string");
     return {
@@ -36,12 +39,15 @@
       satisfaction,
       eventTypes,
       systems,
+      commands,
+      overdueStatuses,
       actions,
       _status: byValue(statuses, "value"),
       _outcome: byValue(outcomes, "value"),
       _satisfaction: byValue(satisfaction, "value"),
       _event: byValue(eventTypes, "value"),
       _system: byValue(systems, "system"),
+      _command: byValue(commands, "value"),
     };
   }
 
@@ -56,6 +62,8 @@
   const statusLabel = (v, status) => lookup((v || EMPTY)._status, status);
   /** A timeline event's Chinese name from meta. */
   const eventLabel = (v, type) => lookup((v || EMPTY)._event, type);
+  /** An outbound message's kind (签收, 退单 …) by the command's name from meta. */
+  const commandLabel = (v, kind) => lookup((v || EMPTY)._command, kind);
 
   /** "<code> <name>" — the code 12345 uses and its name from meta; "" for none. */
   function codeText(map, code) {
@@ -80,8 +88,8 @@
     return HUB_SYSTEMS[system] || String(system);
   }
 
-  /** The 来源 filter: every system meta lists, unless it says it is not an origin (origin: false). */
-  const originOptions = (v) => (v || EMPTY).systems.filter((s) => s.origin !== false).map((s) => ({ value: String(s.system), label: String(s.title || s.system) }));
+  /** The 来源 filter: the systems meta says raise cases (origin: true), in meta's order. */
+  const originOptions = (v) => (v || EMPTY).systems.filter((s) => s.origin === true).map((s) => ({ value: String(s.system), label: String(s.title || s.system) }));
 
   /** The status filter: every status in meta's order. */
   const statusOptions = (v) => (v || EMPTY).statuses.map((s) => ({ value: String(s.value), label: String(s.label || s.value) }));
@@ -100,6 +108,18 @@
       .filter((a) => CONSOLE_ACTIONS.includes(a.action))
       .sort((a, b) => CONSOLE_ACTIONS.indexOf(a.action) - CONSOLE_ACTIONS.indexOf(b.action))
       .map((a) => ({ action: a.action, label: String(a.label || a.action) }));
+  }
+
+  /** The statuses 超期 counts (meta's overdueStatuses): a case still with a unit or in triage. */
+  const overdueStatuses = (v) => (v || EMPTY).overdueStatuses.slice();
+
+  /**
+   * 超期 as the hub counts it (services/cases OVERDUE): in one of meta's overdue statuses and past
+   * its handling deadline (ms, or null for none) at `now` (ms). Never while meta is not loaded.
+   */
+  function isOverdue(v, status, deadline, now) {
+    if (typeof deadline !== "number" || !Number.isFinite(deadline)) return false;
+    return (v || EMPTY).overdueStatuses.includes(status) && deadline < now;
   }
 
   /** "在办（…）" listing the open statuses by their names from meta. */
@@ -278,12 +298,15 @@
     vocabulary,
     statusLabel,
     eventLabel,
+    commandLabel,
     outcomeText,
     satisfactionText,
     systemTitle,
     originOptions,
     statusOptions,
     allowedActions,
+    overdueStatuses,
+    isOverdue,
     openFilterLabel,
     ERROR_TEXT,
     errorCodeText,

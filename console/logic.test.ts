@@ -1,12 +1,13 @@
 /**
  * The console's pure logic (console/logic.js), against a stub of GET /api/v1/meta built from what
- * the hub serves it from: the status labels of contracts/canonical/common and the legal actions of
- * domain/lifecycle.ts. No browser, no services.
+ * the hub serves it from: the status labels of contracts/canonical/common, the legal actions and
+ * 超期 statuses of domain/lifecycle.ts and the systems of adapters/. No browser, no services.
  */
 import fs from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
-import { STATUS_LABEL, TRANSITIONS, type CaseAction } from "../domain/lifecycle";
+import { OVERDUE_STATUSES, STATUS_LABEL, TRANSITIONS, type CaseAction } from "../domain/lifecycle";
+import { COMMANDS } from "../kit/adapter";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const L = require("./logic.js");
@@ -36,9 +37,15 @@ const META = {
     { value: "TRIAGE_EXPIRED", label: "分拨超时退单" },
   ],
   actions: Object.fromEntries(STATUSES.map((s) => [s, CONSOLE_ACTIONS.filter((a) => (TRANSITIONS[a].from as string[]).includes(s)).map((action) => ({ action, label: TRANSITIONS[action].label }))])),
+  overdueStatuses: OVERDUE_STATUSES,
+  commands: [
+    { value: "sign", label: "签收" },
+    { value: "return", label: "退单" },
+    { value: "task", label: "承办任务" },
+  ],
   systems: [
-    { system: "hotline12345", title: "12345政务服务便民热线" },
-    { system: "unit", title: "承办单位（通用接口）" },
+    { system: "hotline12345", title: "12345政务服务便民热线", roles: ["source"], origin: true },
+    { system: "unit", title: "承办单位（通用接口）", roles: ["handler"], origin: false },
   ],
 };
 
@@ -55,6 +62,9 @@ describe("names come from the hub's vocabulary (meta)", () => {
     expect(L.satisfactionText(v, "0")).toBe("0 不满意");
     expect(L.eventLabel(v, "TRIAGE_EXPIRED")).toBe("分拨超时退单");
     expect(L.systemTitle(v, "hotline12345")).toBe("12345政务服务便民热线");
+    expect(L.systemTitle(v, "unit")).toBe("承办单位（通用接口）"); // named even though it raises no cases
+    expect(L.commandLabel(v, "sign")).toBe("签收");
+    expect(L.commandLabel(v, "task")).toBe("承办任务");
   });
 
   it("falls back to the code when meta does not know it or is not loaded, and shows nothing for no value", () => {
@@ -67,6 +77,8 @@ describe("names come from the hub's vocabulary (meta)", () => {
     expect(L.outcomeText(v, null)).toBe("");
     expect(L.satisfactionText(v, undefined)).toBe("");
     expect(L.systemTitle(none, "unit")).toBe("unit");
+    expect(L.commandLabel(v, "publication")).toBe("publication");
+    expect(L.commandLabel(none, "sign")).toBe("sign");
     // the hub's own API for people is not an external system: refused agent commands are kept as "api"
     expect(L.systemTitle(v, "api")).toBe("控制台接口");
   });
@@ -74,22 +86,43 @@ describe("names come from the hub's vocabulary (meta)", () => {
   it("builds the status and origin filters in meta's order", () => {
     expect(L.statusOptions(v).map((o: { value: string }) => o.value)).toEqual(STATUSES);
     expect(L.statusOptions(v)[0]).toEqual({ value: "RECEIVED", label: "已受理" });
-    expect(L.openFilterLabel(v, ["TRIAGE", "DISPATCHED", "IN_PROGRESS"])).toBe("在办（待人工分拨、已派单待签收、办理中）");
-    expect(L.originOptions(v)).toEqual([
-      { value: "hotline12345", label: "12345政务服务便民热线" },
-      { value: "unit", label: "承办单位（通用接口）" },
-    ]);
+    expect(L.openFilterLabel(v, L.overdueStatuses(v))).toBe("在办（待人工分拨、已派单待签收、办理中）");
+    // 来源: only the systems meta says raise cases
+    expect(L.originOptions(v)).toEqual([{ value: "hotline12345", label: "12345政务服务便民热线" }]);
     expect(
       L.originOptions(
         L.vocabulary({
           systems: [
             { system: "unit", title: "承办单位", origin: false },
-            { system: "grid", title: "网格化平台" },
+            { system: "grid", title: "网格化平台", origin: true },
+            { system: "legacy", title: "未说明" },
           ],
         }),
       ),
     ).toEqual([{ value: "grid", label: "网格化平台" }]);
     expect(L.statusOptions(L.vocabulary(null))).toEqual([]);
+    expect(L.originOptions(L.vocabulary(null))).toEqual([]);
+  });
+});
+
+describe("超期 follows meta's overdue statuses", () => {
+  const now = Date.parse("2024-06-11T12:00:00+08:00");
+  const past = now - 60_000;
+  const later = now + 60_000;
+
+  it("counts a case in one of meta's statuses once its handling deadline has passed", () => {
+    expect(L.overdueStatuses(v)).toEqual(OVERDUE_STATUSES);
+    for (const s of STATUSES) expect({ s, over: L.isOverdue(v, s, past, now) }).toEqual({ s, over: OVERDUE_STATUSES.includes(s as (typeof OVERDUE_STATUSES)[number]) });
+    expect(L.isOverdue(v, "IN_PROGRESS", later, now)).toBe(false);
+    expect(L.isOverdue(v, "IN_PROGRESS", null, now)).toBe(false);
+    expect(L.isOverdue(v, "IN_PROGRESS", Number.NaN, now)).toBe(false);
+  });
+
+  it("uses whatever statuses meta serves, and none while meta is not loaded", () => {
+    expect(L.isOverdue(L.vocabulary({ overdueStatuses: ["REPLIED"] }), "REPLIED", past, now)).toBe(true);
+    expect(L.isOverdue(L.vocabulary({ overdueStatuses: ["REPLIED"] }), "IN_PROGRESS", past, now)).toBe(false);
+    expect(L.isOverdue(L.vocabulary(null), "IN_PROGRESS", past, now)).toBe(false);
+    expect(L.overdueStatuses(L.vocabulary(null))).toEqual([]);
   });
 });
 
@@ -294,6 +327,11 @@ describe("the page's files", () => {
       for (const s of STATUSES) expect({ f, s, table: new RegExp(`\\b${s}\\s*:\\s*["'\`]`).test(src) }).toEqual({ f, s, table: false });
       expect(src).not.toMatch(/\b(STATUS_LABEL|STATUS_ORDER|OUTCOME_LABEL|SATISFACTION_LABEL|EVENT_LABEL|ORIGIN_LABEL|SYSTEM_LABEL|ALLOWED)\b/);
       expect(src).not.toMatch(/["']不办理退单["']|["']非常满意["']/);
+      // no outbound kind table ({ sign: "签收", … }) nor a copy of the 超期 statuses
+      expect(src).not.toMatch(/\bOUTBOUND_KIND\b|\bOPEN_STATUSES\b/);
+      const kinds = `["']?(?:${Object.keys(COMMANDS).join("|")})["']?\\s*:\\s*["'\`]`;
+      expect({ f, table: new RegExp(`${kinds}[^"'\`\\n]*["'\`]\\s*,\\s*${kinds}`).test(src) }).toEqual({ f, table: false });
+      expect(src).not.toMatch(new RegExp(OVERDUE_STATUSES.map((s) => `["'\`]${s}["'\`]`).join("\\s*,\\s*")));
     }
   });
 });

@@ -57,3 +57,6 @@ export function transition(status: CaseStatus, action: CaseAction): TransitionRe
 }
 
 export const TERMINAL: CaseStatus[] = ["ARCHIVED", "RETURNED"];
+
+/** 超期 counts a case in these statuses (still with a unit, or in triage) once its handling deadline has passed. */
+export const OVERDUE_STATUSES: CaseStatus[] = ["TRIAGE", "DISPATCHED", "IN_PROGRESS"];

@@ -1,5 +1,7 @@
 import { ADAPTERS } from "../adapters";
 import { getSchema, labels } from "../contracts";
+import { OVERDUE_STATUSES } from "../domain/lifecycle";
+import { COMMANDS } from "../kit/adapter";
 import { vocabulary } from "./vocabulary";
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -35,8 +37,27 @@ describe("vocabulary() for the console", () => {
     for (const s of ["RECEIVED", "REPLIED", "ARCHIVED", "RETURNED"] as const) expect(v.actions[s]).toEqual([]);
   });
 
-  it("names every connected system with its title", () => {
-    expect(v.systems).toEqual(ADAPTERS.map((a) => ({ system: a.system, title: a.title })));
-    expect(v.systems.map((s) => s.system)).toContain("hotline12345");
+  it("names every connected system with its title and roles, and says which raise cases", () => {
+    expect(v.systems).toEqual(ADAPTERS.map((a) => ({ system: a.system, title: a.title, roles: a.roles, origin: a.roles.includes("source") })));
+    expect(v.systems.find((s) => s.system === "hotline12345")).toMatchObject({ roles: ["source"], origin: true });
+    expect(v.systems.find((s) => s.system === "unit")).toMatchObject({ roles: ["handler"], origin: false });
+  });
+
+  it("names every outbound command by the Chinese part of its command-schema title, in COMMANDS' order", () => {
+    expect(v.commands.map((c) => c.value)).toEqual(Object.keys(COMMANDS));
+    const defs = Object.values(getSchema("tongguan:command").$defs as Record<string, { $id: string; title: string }>);
+    for (const c of v.commands) {
+      const def = defs.find((d) => d.$id === COMMANDS[c.value])!;
+      expect(def.title).toBe(`${def.title.split(" ")[0]} ${c.label}`);
+      expect(c.label).toMatch(CJK);
+    }
+    expect(v.commands.find((c) => c.value === "sign")!.label).toBe("签收");
+    expect(v.commands.find((c) => c.value === "task")!.label).toBe("承办任务");
+  });
+
+  it("lists the statuses 超期 counts, from the lifecycle", () => {
+    expect(v.overdueStatuses).toEqual(OVERDUE_STATUSES);
+    expect(v.overdueStatuses).toEqual(["TRIAGE", "DISPATCHED", "IN_PROGRESS"]);
+    for (const s of v.overdueStatuses) expect(v.statuses.map((x) => x.value)).toContain(s);
   });
 });

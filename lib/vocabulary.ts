@@ -2,13 +2,16 @@
  * The words the console shows, each read from its single source and never re-typed here:
  * case statuses, 12345 outcome and satisfaction codes (contracts/canonical/common `x-labels`),
  * timeline entry types (contracts/canonical/case-event `x-labels`), the agent actions allowed in
- * each status (domain/lifecycle TRANSITIONS, for the commands of the agents' API table) and the
- * connected systems (adapters/index). Served by `GET /api/v1/meta`.
+ * each status (domain/lifecycle TRANSITIONS, for the commands of the agents' API table), the statuses
+ * 超期 counts (domain/lifecycle OVERDUE_STATUSES), the outbound command kinds (kit/adapter COMMANDS,
+ * named by the titles of contracts/canonical/command) and the connected systems with their roles
+ * (adapters/index). Served by `GET /api/v1/meta`.
  */
 import { ADAPTERS } from "../adapters";
 import { getSchema, labels } from "../contracts";
 import type { CaseStatus } from "../contracts/types";
-import { TRANSITIONS, type CaseAction } from "../domain/lifecycle";
+import { OVERDUE_STATUSES, TRANSITIONS, type CaseAction } from "../domain/lifecycle";
+import { type AdapterRole, COMMANDS, type CommandName } from "../kit/adapter";
 import { API } from "./api";
 
 export interface Labelled<V> {
@@ -23,7 +26,12 @@ export interface Vocabulary {
   eventTypes: Labelled<string>[];
   /** the agent commands allowed in each status (an empty list where none is) */
   actions: Record<CaseStatus, { action: CaseAction; label: string }[]>;
-  systems: { system: string; title: string }[];
+  /** the statuses a case is 超期 in once its handling deadline has passed (services/cases OVERDUE) */
+  overdueStatuses: CaseStatus[];
+  /** the outbound message kinds (outbox `kind`), named by the command schema's titles */
+  commands: Labelled<CommandName>[];
+  /** `origin`: the system raises cases (role "source"), so it is a 来源 */
+  systems: { system: string; title: string; roles: AdapterRole[]; origin: boolean }[];
 }
 
 type EnumSchema = { enum?: (string | number)[]; "x-labels"?: Record<string, string> };
@@ -50,6 +58,21 @@ export function agentActions(): CaseAction[] {
   return (Object.keys(TRANSITIONS) as CaseAction[]).filter((a) => commands.has(a));
 }
 
+/**
+ * Each outbound command (kit/adapter COMMANDS, in its order) with the Chinese part of its
+ * definition's title in contracts/canonical/command ("OriginSign 签收" → 签收), found by its $id.
+ */
+export function commandLabels(): Labelled<CommandName>[] {
+  const defs = Object.values(getSchema("tongguan:command").$defs as Record<string, { $id?: string; title?: string }>);
+  return (Object.entries(COMMANDS) as [CommandName, string][]).map(([value, id]) => {
+    const def = defs.find((d) => d.$id === id);
+    if (!def) throw new Error(`command ${value}: no $def with $id ${id} in contracts/canonical/command.schema.json`);
+    const label = def.title?.match(/^[A-Za-z0-9]+\s+(.+)$/)?.[1];
+    if (!label) throw new Error(`command ${value}: title ${JSON.stringify(def.title)} of ${id} is not "<Name> <中文名>"`);
+    return { value, label };
+  });
+}
+
 let cached: Vocabulary | undefined;
 
 export function vocabulary(): Vocabulary {
@@ -67,7 +90,9 @@ export function vocabulary(): Vocabulary {
     satisfaction: labelled<number>(defs.Satisfaction, "common#/$defs/Satisfaction", labels("Satisfaction")),
     eventTypes: labelled<string>(eventType, "case-event#/properties/type"),
     actions,
-    systems: ADAPTERS.map((a) => ({ system: a.system, title: a.title })),
+    overdueStatuses: [...OVERDUE_STATUSES],
+    commands: commandLabels(),
+    systems: ADAPTERS.map((a) => ({ system: a.system, title: a.title, roles: [...a.roles], origin: a.roles.includes("source") })),
   };
   return cached;
 }

@@ -11,7 +11,9 @@ import path from "node:path";
 import vm from "node:vm";
 import { request } from "node:http";
 import { startProductionHub, type TestHub, http, waitFor, KEYS } from "./harness";
-import { STATUS_LABEL, TRANSITIONS, type CaseAction } from "../domain/lifecycle";
+import { OVERDUE_STATUSES, STATUS_LABEL, TRANSITIONS, type CaseAction } from "../domain/lifecycle";
+import { ADAPTERS } from "../adapters";
+import { COMMANDS } from "../kit/adapter";
 import { loadSamples } from "../adapters/hotline12345/simulator";
 import { fromSample } from "../adapters/hotline12345/mapping";
 
@@ -165,6 +167,10 @@ type Logic = {
   outcomeText(v: unknown, c: unknown): string;
   satisfactionText(v: unknown, c: unknown): string;
   systemTitle(v: unknown, s: string): string;
+  commandLabel(v: unknown, k: string): string;
+  originOptions(v: unknown): { value: string; label: string }[];
+  overdueStatuses(v: unknown): string[];
+  isOverdue(v: unknown, status: string, deadline: number | null, now: number): boolean;
   statusOptions(v: unknown): { value: string; label: string }[];
   allowedActions(v: unknown, status: string, role: string): { action: string; label: string }[];
   refusedReason(m: unknown): string;
@@ -187,14 +193,14 @@ const WO = "/api/v1/hotline12345/work-orders";
 const CONSOLE_ACTIONS: CaseAction[] = ["assign", "reassign", "returnCase"];
 
 describe("the console's names and buttons come from GET /api/v1/meta", () => {
-  it("meta answers any valid key with the statuses, outcomes, satisfaction, event types, actions and systems", async () => {
+  it("meta answers any valid key with the statuses, outcomes, satisfaction, event types, actions, 超期 statuses, commands and systems", async () => {
     for (const key of [KEYS.agent, KEYS.engineer, KEYS.hotline12345]) {
       const r = await http(`${hub.url}/api/v1/meta`, { key });
       expect({ key, status: r.status }).toEqual({ key, status: 200 });
     }
     expect((await http(`${hub.url}/api/v1/meta`, { key: "not-a-key" })).status).toBe(401);
     const meta = (await http(`${hub.url}/api/v1/meta`, { key: KEYS.agent })).body;
-    for (const k of ["statuses", "outcomes", "satisfaction", "eventTypes", "systems"]) expect(Array.isArray(meta[k])).toBe(true);
+    for (const k of ["statuses", "outcomes", "satisfaction", "eventTypes", "systems", "commands", "overdueStatuses"]) expect(Array.isArray(meta[k])).toBe(true);
     // the statuses, in the lifecycle's names, and the legal agent actions of domain/lifecycle.ts
     expect(meta.statuses.map(({ value, label }: { value: string; label: string }) => ({ value, label }))).toEqual(Object.entries(STATUS_LABEL).map(([value, label]) => ({ value, label })));
     for (const s of Object.keys(STATUS_LABEL)) {
@@ -205,7 +211,14 @@ describe("the console's names and buttons come from GET /api/v1/meta", () => {
     expect(meta.satisfaction.map((o: { value: unknown }) => Number(o.value))).toEqual([0, 1, 2, 3]);
     for (const e of [...meta.statuses, ...meta.outcomes, ...meta.satisfaction, ...meta.eventTypes]) expect(e.label).toMatch(/[\u4e00-\u9fa5]/);
     expect(meta.eventTypes.map((e: { value: string }) => e.value)).toEqual(expect.arrayContaining(["RECEIVED", "ROUTED", "TRIAGED", "ASSIGNED", "REASSIGNED", "RETURNED", "ARCHIVED"]));
-    expect(meta.systems.map((x: { system: string }) => x.system)).toContain("hotline12345");
+    // every connected system with its roles; origin = it raises cases
+    expect(meta.systems).toEqual(ADAPTERS.map((a) => ({ system: a.system, title: a.title, roles: a.roles, origin: a.roles.includes("source") })));
+    expect(meta.systems.find((x: { system: string }) => x.system === "hotline12345").origin).toBe(true);
+    // 超期 as services/cases counts it; the outbound kinds named by the command schema
+    expect(meta.overdueStatuses).toEqual(OVERDUE_STATUSES);
+    expect(meta.commands.map((c: { value: string }) => c.value)).toEqual(Object.keys(COMMANDS));
+    for (const c of meta.commands) expect(c.label).toMatch(/[\u4e00-\u9fa5]/);
+    expect(meta.commands.find((c: { value: string }) => c.value === "sign").label).toBe("签收");
   });
 
   it("shows what meta says: a real case's status as the hub names it, its buttons, its timeline and its origin", async () => {
@@ -222,6 +235,14 @@ describe("the console's names and buttons come from GET /api/v1/meta", () => {
     expect(row.status).toBe("TRIAGE");
     expect(L.statusLabel(v, row.status)).toBe(row.statusLabel); // the badge says what the hub says
     expect(L.statusOptions(v).map((o) => o.label)).toEqual(Object.values(STATUS_LABEL)); // the status filter
+    // the 来源 filter: the systems that raise cases, this case's among them
+    expect(L.originOptions(v).map((o) => o.value)).toEqual(ADAPTERS.filter((a) => a.roles.includes("source")).map((a) => a.system));
+    expect(L.originOptions(v).map((o) => o.value)).toContain("hotline12345");
+    expect(L.originOptions(v).map((o) => o.value)).not.toContain("unit");
+    // 超期 as the hub counts it: open, past the deadline
+    expect(L.overdueStatuses(v)).toEqual(OVERDUE_STATUSES);
+    expect(L.isOverdue(v, row.status, Date.now() - 60_000, Date.now())).toBe(true);
+    expect(L.isOverdue(v, "ARCHIVED", Date.now() - 60_000, Date.now())).toBe(false);
     // the buttons an agent sees on it: 派单 and 退单, with meta's names; an engineer sees none
     expect(L.allowedActions(v, row.status, "agent").map((a) => a.action)).toEqual(["assign", "returnCase"]);
     expect(L.allowedActions(v, row.status, "agent").map((a) => a.label)).toEqual([TRANSITIONS.assign.label, TRANSITIONS.returnCase.label]);
@@ -246,7 +267,11 @@ describe("the console's names and buttons come from GET /api/v1/meta", () => {
       const list = (xs: { label: string }[]) => new RegExp(xs.map((x) => `["'\`]${x.label}["'\`]`).join("\\s*,\\s*"));
       expect(src).not.toMatch(list(meta.outcomes));
       expect(src).not.toMatch(list(meta.satisfaction));
-      expect(src).not.toMatch(/\b(STATUS_LABEL|STATUS_ORDER|OUTCOME_LABEL|SATISFACTION_LABEL|EVENT_LABEL|ORIGIN_LABEL|SYSTEM_LABEL|ALLOWED)\b/);
+      expect(src).not.toMatch(/\b(STATUS_LABEL|STATUS_ORDER|OUTCOME_LABEL|SATISFACTION_LABEL|EVENT_LABEL|ORIGIN_LABEL|SYSTEM_LABEL|ALLOWED|OUTBOUND_KIND|OPEN_STATUSES)\b/);
+      // no { kind: "名称" } table for any outbound command, nor a copy of the 超期 statuses
+      const kinds = `["']?(?:${meta.commands.map((c: { value: string }) => c.value).join("|")})["']?\\s*:\\s*["'\`]`;
+      expect({ f, table: new RegExp(`${kinds}[^"'\`\\n]*["'\`]\\s*,\\s*${kinds}`).test(src) }).toEqual({ f, table: false });
+      expect(src).not.toMatch(new RegExp(meta.overdueStatuses.map((x: string) => `["'\`]${x}["'\`]`).join("\\s*,\\s*")));
     }
   });
 });

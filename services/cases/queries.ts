@@ -9,7 +9,7 @@ import { and, asc, count, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 
 import type { CaseEvent, CaseStatus } from "../../contracts/types";
 import { adapterBySystem } from "../../adapters";
 import type { CommandName } from "../../kit/adapter";
-import { STATUS_LABEL } from "../../domain/lifecycle";
+import { OVERDUE_STATUSES, STATUS_LABEL } from "../../domain/lifecycle";
 import { config } from "../../lib/config";
 import { notFound } from "../../kit/errors";
 import { caseView, eventView } from "../../store/cases.repo";
@@ -17,7 +17,7 @@ import { cases, caseEvents, caseTasks } from "../../store/cases.tables";
 import type { CasesMixin, CasesThis } from "../cases.service";
 
 /** 超期: still with a unit (or in triage) after its handling deadline. */
-export const OVERDUE = and(inArray(cases.status, ["TRIAGE", "DISPATCHED", "IN_PROGRESS"]), lt(cases.handleDeadline, sql`now()`))!;
+export const OVERDUE = and(inArray(cases.status, OVERDUE_STATUSES), lt(cases.handleDeadline, sql`now()`))!;
 
 interface OutboundView {
   id: string;
