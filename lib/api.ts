@@ -203,12 +203,14 @@ export const API: ApiRoute[] = [
       description: "词表 / vocabulary",
       schema: {
         type: "object",
-        required: ["statuses", "outcomes", "satisfaction", "eventTypes", "actions", "systems"],
+        required: ["statuses", "outcomes", "satisfaction", "eventTypes", "commands", "actions", "overdueStatuses", "systems"],
         properties: {
           statuses: labelledList,
           outcomes: labelledList,
           satisfaction: labelledList,
           eventTypes: labelledList,
+          commands: labelledList,
+          overdueStatuses: { type: "array", description: "超期只计这些状态 / the statuses a case can be overdue in", items: { type: "string" } },
           actions: {
             type: "object",
             description: "状态 → 该状态下坐席可执行的操作 / agent actions allowed in each status",
@@ -217,7 +219,19 @@ export const API: ApiRoute[] = [
               items: { type: "object", required: ["action", "label"], properties: { action: { type: "string", enum: ["assign", "reassign", "returnCase"] }, label: { type: "string" } } },
             },
           },
-          systems: { type: "array", items: { type: "object", required: ["system", "title"], properties: { system: { type: "string" }, title: { type: "string" } } } },
+          systems: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["system", "title", "roles", "origin"],
+              properties: {
+                system: { type: "string" },
+                title: { type: "string" },
+                roles: { type: "array", items: { type: "string" } },
+                origin: { type: "boolean", description: "raises cases (来源系统)" },
+              },
+            },
+          },
         },
         examples: [
           {
@@ -225,8 +239,10 @@ export const API: ApiRoute[] = [
             outcomes: [{ value: 0, label: "解决" }],
             satisfaction: [{ value: 2, label: "满意" }],
             eventTypes: [{ value: "ROUTED", label: "按规则派单" }],
+            commands: [{ value: "sign", label: "签收" }],
             actions: { TRIAGE: [{ action: "assign", label: "人工派单" }], ARCHIVED: [] },
-            systems: ADAPTERS.slice(0, 1).map((a) => ({ system: a.system, title: a.title })),
+            overdueStatuses: ["TRIAGE", "DISPATCHED", "IN_PROGRESS"],
+            systems: ADAPTERS.slice(0, 1).map((a) => ({ system: a.system, title: a.title, roles: a.roles, origin: a.roles.includes("source") })),
           },
         ],
       },

@@ -27,7 +27,7 @@ describe("OpenAPI document", () => {
     expect(JSON.stringify(doc.components.schemas.CaseDetail)).toContain("#/components/schemas/CaseEvent");
     expect(JSON.stringify(ok("/api/v1/triage"))).toContain('#/components/schemas/Case"');
     for (const p of ["/api/v1/triage/{id}/assign", "/api/v1/cases/{id}/reassign", "/api/v1/cases/{id}/return"]) expect(ok(p, "post").$ref).toBe("#/components/schemas/CaseAck");
-    expect(ok("/api/v1/meta").required).toEqual(["statuses", "outcomes", "satisfaction", "eventTypes", "actions", "systems"]);
+    expect(ok("/api/v1/meta").required).toEqual(["statuses", "outcomes", "satisfaction", "eventTypes", "commands", "actions", "overdueStatuses", "systems"]);
     const wo = doc.paths["/api/v1/hotline12345/work-orders"].post.responses;
     expect(wo["202"].content["application/json"].schema.$ref).toBe("#/components/schemas/CaseAccepted");
     expect(JSON.stringify(wo["200"])).toContain("CaseDuplicate");

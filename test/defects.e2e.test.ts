@@ -242,7 +242,7 @@ describe("GET /api/v1/meta", () => {
     for (const key of [KEYS.agent, KEYS.engineer, KEYS.hotline12345]) {
       const a = await call(`${hub.url}/api/v1/meta`, { key });
       expect(a.status).toBe(200);
-      expect(Object.keys(a.body).sort()).toEqual(["actions", "eventTypes", "outcomes", "satisfaction", "statuses", "systems"]);
+      expect(Object.keys(a.body).sort()).toEqual(["actions", "commands", "eventTypes", "outcomes", "overdueStatuses", "satisfaction", "statuses", "systems"]);
       expect(a.body.statuses[1]).toEqual({ value: "TRIAGE", label: "待人工分拨" });
       expect(a.body.outcomes[3]).toEqual({ value: 3, label: "不办理退单" });
       expect(a.body.actions.TRIAGE.map((x: { action: string }) => x.action)).toContain("assign");
