@@ -3,8 +3,8 @@
  * (store/outbox.tables.ts; writers queue rows in their own statement through store/outbox.ts).
  *
  * - results: delivery reports attempts in batches; one statement settles a batch (sent, dead, or
- *   pending after its backoff) and the next waiting message of each settled key is claimed and
- *   handed off at once, so a reply follows its sign-for without waiting for a poll.
+ *   pending after its backoff) and claims the next waiting message of each settled key, handed
+ *   off at once, so a reply follows its sign-for without waiting for a poll.
  * - recovery: a timer claims what hand-off could not carry — retries whose time has come and
  *   leases that ran out (the delivering node died) — from the live-row indexes only.
  * - engineers: list, one subject's messages, resend, counts for flow health and metrics.
@@ -17,7 +17,7 @@ import { openDb, type Db } from "../lib/db";
 import { handOff } from "../lib/handoff";
 import { notFound } from "../kit/errors";
 import { outbox } from "../store/outbox.tables";
-import { claimDue, claimNext, settle, type AttemptResult } from "../store/outbox";
+import { claimDue, settle, type AttemptResult } from "../store/outbox";
 import { sqlOf, type Sql } from "../store/sql";
 
 const OUTBOX_STATUSES = ["pending", "inflight", "sent", "dead"] as const;
@@ -56,9 +56,7 @@ const OutboxService: ServiceSchema<ServiceSettingSchema, Methods, Vars> = {
     results: {
       visibility: "public",
       async handler(this: This, ctx: Context<{ items: AttemptResult[] }>) {
-        const settled = await settle(this.sql, ctx.params.items, config().outboxMaxAttempts);
-        const done = settled.filter((s) => s.status !== "pending");
-        const next = await claimNext(this.sql, done);
+        const { settled, next } = await settle(this.sql, ctx.params.items, config().outboxMaxAttempts);
         handOff(this.broker, next);
         const dead = settled.filter((s) => s.status === "dead");
         if (dead.length) {

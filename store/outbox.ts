@@ -167,56 +167,63 @@ export interface Settled {
 }
 
 /**
- * Writes a batch of results in one statement: sent, dead (refused, or out of attempts) or
- * pending again after its backoff. A late answer for a message already settled changes nothing.
+ * Writes a batch of results and claims what they free, in ONE statement: each result is sent,
+ * dead (refused, or out of attempts) or pending again after its backoff; for every key whose
+ * message was sent or given up, the next waiting message is claimed (its turn now). A late answer
+ * for a message already settled changes nothing.
  */
-export async function settle(sql: Sql, results: AttemptResult[], maxAttempts: number): Promise<Settled[]> {
-  if (!results.length) return [];
-  const rows = await sql.query(
-    `WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id text, ok boolean, permanent boolean, error text, response jsonb, retry_ms integer)),
-     s AS (
-       UPDATE outbox o SET
-         status = CASE WHEN v.ok THEN 'sent' WHEN coalesce(v.permanent, false) OR o.attempts >= $2 THEN 'dead' ELSE 'pending' END,
-         due_at = CASE WHEN v.ok OR coalesce(v.permanent, false) OR o.attempts >= $2 THEN o.due_at ELSE now() + coalesce(v.retry_ms, 1000) * interval '1 millisecond' END,
-         settled_at = CASE WHEN v.ok OR coalesce(v.permanent, false) OR o.attempts >= $2 THEN now() ELSE NULL END,
-         last_error = CASE WHEN v.ok THEN NULL ELSE v.error END,
-         response = v.response
-       FROM v WHERE o.id = v.id AND o.status = 'inflight'
-       RETURNING o.id, o.subject_type, o.subject_id, o.system, o.target, o.kind, o.status, o.attempts, o.last_error)
-     SELECT * FROM s`,
-    [JSON.stringify(results.map((r) => ({ id: r.id, ok: r.ok, permanent: r.permanent ?? false, error: r.error ?? null, response: r.response ?? null, retry_ms: r.retryMs ?? null }))), maxAttempts],
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    subjectType: r.subject_type,
-    subjectId: r.subject_id,
-    system: r.system,
-    target: r.target,
-    kind: r.kind,
-    status: r.status,
-    attempts: Number(r.attempts),
-    lastError: r.last_error,
-  }));
+export async function settle(sql: Sql, results: AttemptResult[], maxAttempts: number): Promise<{ settled: Settled[]; next: OutboundCommand[] }> {
+  if (!results.length) return { settled: [], next: [] };
+  const rows = await sql.query(SETTLE, [
+    JSON.stringify(results.map((r) => ({ id: r.id, ok: r.ok, permanent: r.permanent ?? false, error: r.error ?? null, response: r.response ?? null, retry_ms: r.retryMs ?? null }))),
+    maxAttempts,
+  ]);
+  const settled: Settled[] = [];
+  const next: Row[] = [];
+  for (const r of rows) {
+    if (r.next) next.push(r);
+    else
+      settled.push({
+        id: r.id,
+        subjectType: r.subject_type,
+        subjectId: r.subject_id,
+        system: r.system,
+        target: r.target,
+        kind: r.kind,
+        status: r.status,
+        attempts: Number(r.attempts),
+        lastError: r.last_error,
+      });
+  }
+  return { settled, next: asCommands(next) };
 }
 
-/** Claims the next waiting message of each key whose message was just settled (its turn now). */
-export async function claimNext(sql: Sql, keys: { subjectId: string; system: string; target: string | null }[]): Promise<OutboundCommand[]> {
-  if (!keys.length) return [];
-  const rows = await sql.query(
-    `WITH k AS (SELECT DISTINCT * FROM jsonb_to_recordset($1::jsonb) AS k(subject_id text, system text, target text)),
-     n AS (
-       SELECT DISTINCT ON (o.subject_id, o.system, o.target) o.id, o.due_at FROM outbox o
-       JOIN k ON o.subject_id = k.subject_id AND o.system = k.system AND o.target IS NOT DISTINCT FROM k.target
-       WHERE o.status = 'pending'
-       ORDER BY o.subject_id, o.system, o.target, o.seq)
-     UPDATE outbox o SET status = 'inflight', attempts = o.attempts + 1, due_at = now() + interval '${LEASE_MS} milliseconds'
-     FROM n WHERE o.id = n.id AND n.due_at <= now() AND o.status = 'pending'
-       AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.subject_id = o.subject_id AND p.system = o.system AND p.target IS NOT DISTINCT FROM o.target AND p.status = 'inflight')
-     RETURNING o.id, o.subject_type, o.subject_id, o.system, o.target, o.kind, o.payload, o.idempotency_key, o.attempts`,
-    [JSON.stringify(keys.map((k) => ({ subject_id: k.subjectId, system: k.system, target: k.target })))],
-  );
-  return asCommands(rows);
-}
+const FINAL = "(v.ok OR coalesce(v.permanent, false) OR o.attempts >= $2)";
+const SETTLE = `WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id text, ok boolean, permanent boolean, error text, response jsonb, retry_ms integer)),
+  s AS (
+    UPDATE outbox o SET
+      status = CASE WHEN v.ok THEN 'sent' WHEN ${FINAL} THEN 'dead' ELSE 'pending' END,
+      due_at = CASE WHEN ${FINAL} THEN o.due_at ELSE now() + coalesce(v.retry_ms, 1000) * interval '1 millisecond' END,
+      settled_at = CASE WHEN ${FINAL} THEN now() ELSE NULL END,
+      last_error = CASE WHEN v.ok THEN NULL ELSE v.error END,
+      response = v.response
+    FROM v WHERE o.id = v.id AND o.status = 'inflight'
+    RETURNING o.id, o.subject_type, o.subject_id, o.system, o.target, o.kind, o.status, o.attempts, o.last_error),
+  n AS (
+    SELECT DISTINCT ON (o.subject_id, o.system, o.target) o.id, o.due_at FROM outbox o
+    JOIN s ON s.status <> 'pending' AND o.subject_id = s.subject_id AND o.system = s.system AND o.target IS NOT DISTINCT FROM s.target
+    WHERE o.status = 'pending'
+    ORDER BY o.subject_id, o.system, o.target, o.seq),
+  c AS (
+    UPDATE outbox o SET status = 'inflight', attempts = o.attempts + 1, due_at = now() + interval '${LEASE_MS} milliseconds'
+    FROM n WHERE o.id = n.id AND n.due_at <= now() AND o.status = 'pending'
+      AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.subject_id = o.subject_id AND p.system = o.system AND p.target IS NOT DISTINCT FROM o.target
+        AND p.status = 'inflight' AND p.id NOT IN (SELECT id FROM s))
+    RETURNING o.id, o.subject_type, o.subject_id, o.system, o.target, o.kind, o.payload, o.idempotency_key, o.attempts)
+  SELECT false AS next, s.id, s.subject_type, s.subject_id, s.system, s.target, s.kind, s.status, s.attempts, s.last_error,
+    NULL::jsonb AS payload, NULL::text AS idempotency_key FROM s
+  UNION ALL
+  SELECT true, c.id, c.subject_type, c.subject_id, c.system, c.target, c.kind, 'inflight', c.attempts, NULL, c.payload, c.idempotency_key FROM c`;
 
 /** 1 s, 2 s, 4 s … capped at 5 minutes, with ±20 % jitter. */
 export function backoffMs(attempts: number): number {
