@@ -174,11 +174,69 @@ function loadersOf(sql: Sql): Loaders {
   return l;
 }
 
-/** A case and its tasks; concurrent reads are made together. */
-export async function loadCase(sql: Sql, ref: CaseRef): Promise<LoadedCase | undefined> {
+/**
+ * The cases this process wrote last, as it wrote them (case row with its version, and its
+ * tasks): a step on a case this process just changed needs no read. It is only a guess about
+ * the store — every write is still guarded by the version it was planned on, so a case changed
+ * elsewhere meanwhile makes the write do nothing and the caller plans again from a fresh read
+ * (`forget`), and a refusal planned on a cached copy is checked again against a fresh read.
+ */
+class CaseCache {
+  private readonly cases = new Map<string, LoadedCase>();
+  private readonly byTask = new Map<string, string>();
+  private readonly byOrigin = new Map<string, string>();
+  constructor(private readonly max = 5000) {}
+
+  idOf(ref: CaseRef): string | undefined {
+    return "id" in ref ? ref.id : "taskId" in ref ? this.byTask.get(ref.taskId) : this.byOrigin.get(`${ref.system}\u001f${ref.externalId}`);
+  }
+  get(ref: CaseRef): LoadedCase | undefined {
+    const id = this.idOf(ref);
+    return id === undefined ? undefined : this.cases.get(id);
+  }
+  put(l: LoadedCase): void {
+    const id = l.c.id;
+    this.cases.delete(id); // re-insert: Map order is the eviction order
+    this.cases.set(id, l);
+    this.byOrigin.set(`${l.c.originSystem}\u001f${l.c.externalId}`, id);
+    for (const t of l.tasks) this.byTask.set(t.id, id);
+    while (this.cases.size > this.max) {
+      const [old, gone] = this.cases.entries().next().value as [string, LoadedCase];
+      this.cases.delete(old);
+      this.byOrigin.delete(`${gone.c.originSystem}\u001f${gone.c.externalId}`);
+      for (const t of gone.tasks) this.byTask.delete(t.id);
+    }
+  }
+  forget(ref: CaseRef): void {
+    const id = this.idOf(ref);
+    if (id !== undefined) this.cases.delete(id);
+  }
+}
+const caches = new WeakMap<Sql, CaseCache>();
+const cacheOf = (sql: Sql) => {
+  let c = caches.get(sql);
+  if (!c) caches.set(sql, (c = new CaseCache()));
+  return c;
+};
+
+/** A case and its tasks: as this process last wrote it, else read (concurrent reads are made together). */
+export async function loadCase(sql: Sql, ref: CaseRef, opts: { fresh?: boolean } = {}): Promise<(LoadedCase & { cached: boolean }) | undefined> {
+  const cache = cacheOf(sql);
+  if (!opts.fresh) {
+    const hit = cache.get(ref);
+    if (hit) return { ...hit, cached: true };
+  }
   const l = loadersOf(sql);
   const row = "id" in ref ? await l.byId.push(ref.id) : "taskId" in ref ? await l.byTask.push(ref.taskId) : await l.byOrigin.push({ system: ref.system, externalId: ref.externalId });
-  return row ? toLoaded(row) : undefined;
+  if (!row) return undefined;
+  const loaded = toLoaded(row);
+  cache.put(loaded);
+  return { ...loaded, cached: false };
+}
+
+/** The cached copy of a case is not to be trusted any more (its write found another version). */
+export function forgetCase(sql: Sql, ref: CaseRef): void {
+  cacheOf(sql).forget(ref);
 }
 
 /**
@@ -245,7 +303,11 @@ export class CaseWriter {
   /** Writes the change; returns the messages to hand off, or null when the case moved meanwhile. */
   async flush(sql: Sql): Promise<OutboundCommand[] | null> {
     const rows = await sql.query(CHANGE, [this.c.id, json(snake(this.patch)), this.now, this.c.version, json(this.taskUpdates), json(this.newTasks), json(this.events), json(this.out.rows)]);
-    if (!rows[0] || Number(rows[0].updated) !== 1) return null;
+    if (!rows[0] || Number(rows[0].updated) !== 1) {
+      forgetCase(sql, { id: this.c.id });
+      return null;
+    }
+    this.remember(sql, { ...this.c, ...this.patch, updatedAt: this.now, version: this.c.version + 1 });
     return this.out.claimed(parseJson(rows[0].out));
   }
 
@@ -256,7 +318,15 @@ export class CaseWriter {
     for (const col of CASE_COLUMNS) row[col] = full[col] ?? null;
     const rows = await sql.query(INSERT, [json(row), json(this.newTasks), json(this.events), json(this.out.rows)]);
     if (!rows[0]?.id) return null;
+    this.remember(sql, { ...this.c, ...this.patch, updatedAt: this.now, createdAt: this.now });
     return this.out.claimed(parseJson(rows[0].out));
+  }
+
+  /** The case and its tasks as this write left them, for the next step's plan. */
+  private remember(sql: Sql, c: CaseRow): void {
+    const updates = new Map(this.taskUpdates.map((u) => [u.id, u.status]));
+    const tasks = [...this.tasks.map((t) => (updates.has(t.id) ? { ...t, status: updates.get(t.id)!, updatedAt: this.now } : t)), ...this.newTasks.map((t) => camel<TaskRow>(t))];
+    cacheOf(sql).put({ c, tasks });
   }
 }
 

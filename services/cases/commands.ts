@@ -258,7 +258,7 @@ export const CaseCommands: CasesMixin = {
     unitRefuse: {
       async handler(this: CasesThis, ctx: Context<{ unitId: string; taskId: string; reason: string; legalBasis?: string }>) {
         const { unitId, taskId, reason } = ctx.params;
-        const pre = await loadCase(this.sql, { taskId });
+        const pre = await loadCase(this.sql, { taskId }, { fresh: true });
         if (!pre || !pre.tasks.some((t) => t.id === taskId && t.unitId === unitId)) throw notFound("任务", "task", `${unitId}/${taskId}`);
         const excluded = [...new Set([...(((pre.c.routing as { excluded?: string[] }) ?? {}).excluded ?? []), unitId])];
         const { decision } = await this.decide(ctx, pre.c, excluded);
@@ -338,17 +338,27 @@ export const CaseCommands: CasesMixin = {
      * plans a change that moves no status itself (a co-unit's step) and answers null.
      */
     async step(this: CasesThis, ref: CaseRef, actor: Actor, choose: (w: CaseWriter) => CaseAction | null, plan: Plan) {
-      for (let attempt = 0; attempt < 8; attempt++) {
-        const loaded = await loadCase(this.sql, ref);
+      for (let attempt = 0, fresh = false; attempt < 8; attempt++) {
+        const loaded = await loadCase(this.sql, ref, { fresh });
         if (!loaded) throw "taskId" in ref ? notFound("任务", "task", ref.taskId) : notFound("案件", "case", "id" in ref ? ref.id : `${ref.system}/${ref.externalId}`);
         const w = new CaseWriter(loaded.c, loaded.tasks, actor);
-        const action = choose(w);
-        if (action) {
-          const t = transition(loaded.c.status as CaseStatus, action);
-          if (!t.ok) throw conflict("ILLEGAL_TRANSITION", t.message, t.messageEn, { caseId: loaded.c.id, status: loaded.c.status, action });
-          w.patch.status = t.to;
-          await plan(w);
+        try {
+          const action = choose(w);
+          if (action) {
+            const t = transition(loaded.c.status as CaseStatus, action);
+            if (!t.ok) throw conflict("ILLEGAL_TRANSITION", t.message, t.messageEn, { caseId: loaded.c.id, status: loaded.c.status, action });
+            w.patch.status = t.to;
+            await plan(w);
+          }
+        } catch (e) {
+          // a refusal planned on this process's copy is only given once a fresh read agrees
+          if (loaded.cached && e instanceof HubError) {
+            fresh = true;
+            continue;
+          }
+          throw e;
         }
+        fresh = false;
         const claimed = await w.flush(this.sql);
         if (claimed) {
           handOff(this.broker, claimed);
