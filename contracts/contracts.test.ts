@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { compileAll, validate, allSchemas } from "./index";
+import { compileAll, validate, validateTolerant, allSchemas, getSchema } from "./index";
 import { generate, GENERATED } from "./generate";
 
 describe("contracts", () => {
@@ -43,5 +43,29 @@ describe("vocabulary labels (x-labels)", () => {
     }
     expect(labels("Outcome")["3"]).toBe("不办理退单");
     expect(labels("CaseStatus").IN_PROGRESS).toBe("办理中");
+  });
+});
+
+describe("validateTolerant: structure, not completeness", () => {
+  const order = () => JSON.parse(JSON.stringify((getSchema("tongguan:hotline12345/work-order").examples as unknown[])[0]));
+  it("passes a message that fits as it is, untouched and with nothing ignored", () => {
+    const o = order();
+    const r = validateTolerant("tongguan:hotline12345/work-order", o);
+    expect(r.ok && r.ignored).toEqual([]);
+  });
+  it("takes an empty string as not given and ignores a field it does not know, naming both", () => {
+    const o = { ...order(), platformVersion: "5.2", region: { ...order().region, community: "" } };
+    const r = validateTolerant<Record<string, any>>("tongguan:hotline12345/work-order", o);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.platformVersion).toBeUndefined();
+    expect(r.value.region.community).toBeUndefined();
+    expect(r.ignored.map((e) => e.pointer).sort()).toEqual(["/platformVersion", "/region/community"]);
+  });
+  it("still refuses what is wrong after that", () => {
+    const r = validateTolerant("tongguan:hotline12345/work-order", { ...order(), urgency: "特急", orderNo: "" });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => e.pointer).sort()).toEqual(["/orderNo", "/urgency"]);
   });
 });

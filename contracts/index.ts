@@ -49,6 +49,18 @@ export interface LoadedSchema {
 }
 
 let registry: { ajv: Ajv2020; schemas: Map<string, LoadedSchema>; compiled: Map<string, ValidateFunction> } | undefined;
+let lenientAjv: Ajv2020 | undefined;
+
+/** The same schemas, compiled to drop the properties a schema does not know (for tolerant intake). */
+function lenient(): Ajv2020 {
+  if (lenientAjv) return lenientAjv;
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, discriminator: true, removeAdditional: true });
+  addFormats(ajv);
+  ajv.addKeyword({ keyword: "x-zh" });
+  ajv.addKeyword({ keyword: "x-labels" });
+  for (const s of load().schemas.values()) ajv.addSchema(s.schema);
+  return (lenientAjv = ajv);
+}
 
 function load() {
   if (registry) return registry;
@@ -147,6 +159,42 @@ export function validate<T>(id: string, data: unknown): Validation<T> {
   const fn = validator(id);
   if (fn(data)) return { ok: true, value: data as T };
   return { ok: false, errors: toFieldErrors(fn.errors) };
+}
+
+/** Removes every string property that is empty or blank ("" means unknown), at any depth; answers their pointers. */
+function dropEmpty(v: unknown, at = "", out: string[] = []): string[] {
+  if (Array.isArray(v)) v.forEach((x, i) => dropEmpty(x, `${at}/${i}`, out));
+  else if (v && typeof v === "object") {
+    for (const [k, x] of Object.entries(v)) {
+      if (typeof x === "string" && x.trim() === "") {
+        delete (v as Record<string, unknown>)[k];
+        out.push(`${at}/${k}`);
+      } else dropEmpty(x, `${at}/${k}`, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * What messages from other systems get: structure is checked, completeness is not. A message
+ * that fits the contract as it is passes untouched; otherwise an empty string is taken as
+ * unknown (the field left out) and a field the contract does not know is ignored (a platform
+ * upgrade that adds one must never stop intake) — both named in `ignored`, the raw message
+ * keeps them — and only what is still wrong after that is refused. `data` is changed in place.
+ */
+export function validateTolerant<T>(id: string, data: unknown): (Validation<T> & { ignored: FieldError[] }) | ({ ok: false; errors: FieldError[] } & { ignored: FieldError[] }) {
+  const strict = validate<T>(id, data);
+  if (strict.ok) return { ...strict, ignored: [] };
+  const unknown = strict.errors.filter((e) => e.messageEn === "is not a known field").map((e) => e.pointer);
+  const emptied = dropEmpty(data);
+  const fn = lenient().getSchema(id);
+  if (!fn) throw new Error(`unknown contract ${id}`);
+  const ignored: FieldError[] = [
+    ...emptied.map((pointer) => ({ pointer, message: "空值，视为未提供", messageEn: "empty: taken as not given" })),
+    ...unknown.map((pointer) => ({ pointer, message: "不是约定的字段，已忽略（原文保留）", messageEn: "not a known field: ignored (kept in the raw message)" })),
+  ];
+  if (fn(data)) return { ok: true, value: data as T, ignored };
+  return { ok: false, errors: toFieldErrors(fn.errors), ignored };
 }
 
 /** Throwing variant for internal invariants (data files, messages the hub builds itself). */

@@ -3,7 +3,7 @@ import { seededRandom } from "../lib/random";
 import os from "node:os";
 import path from "node:path";
 import { ROOT } from "../contracts";
-import { categoryCode, cityFor, decide, findUnit, loadCities, type CityData, type RoutingDecision, type RoutingInput } from "./routing";
+import { categoryCode, cityFor, completeLocation, decide, findUnit, loadCities, type CityData, type RoutingDecision, type RoutingInput } from "./routing";
 import { AREAS, generateOrder, TOPICS, toCaseDraft } from "../adapters/hotline12345/mapping";
 
 const cities = loadCities();
@@ -426,7 +426,7 @@ describe("generated 12345 orders (adapters/hotline12345 TOPICS × AREAS)", () =>
       for (const districtCode of Object.keys(c.city.districtCodes)) {
         const street = c.units.find((u) => u.kind === "street" && u.districtCode === districtCode)!;
         const gridCode = `${street.kind === "street" ? street.streetCode : ""}00101`;
-        for (const t of TOPICS.filter((x) => !isTriageTopic(x.category))) {
+        for (const t of TOPICS.filter((x) => !isTriageTopic(x.category!))) {
           const d = decide({ category: { path: t.category }, appealType: t.appealType, urgency: t.urgency, location: { districtCode, gridCode, address: "x" } }, cities);
           const owner = d.matched ? findUnit(d.owner.unitId, cities)!.unit : undefined;
           if (!d.matched) misses.push(`${c.name}${c.city.districtCodes[districtCode]} ${t.category.join("/")}: ${d.reason}`);
@@ -447,8 +447,8 @@ describe("generated 12345 orders (adapters/hotline12345 TOPICS × AREAS)", () =>
     let triage = 0;
     for (const o of orders) {
       const d = decide(orderInput(o), cities);
-      const what = `${o.orderNo} ${o.region.district}${o.region.street} ${o.category.join("/")}`;
-      if (isTriageTopic(o.category)) {
+      const what = `${o.orderNo} ${o.region!.district}${o.region!.street} ${o.category!.join("/")}`;
+      if (isTriageTopic(o.category!)) {
         if (d.matched) problems.push(`${what}: the triage topic was routed to ${d.owner.unitName}`);
         else triage++;
         continue;
@@ -457,12 +457,12 @@ describe("generated 12345 orders (adapters/hotline12345 TOPICS × AREAS)", () =>
         problems.push(`${what}: ${d.reason}`);
         continue;
       }
-      expect(d.cityCode).toBe(o.region.districtCode.slice(0, 4));
+      expect(d.cityCode).toBe(o.region!.districtCode!.slice(0, 4));
       const owner = findUnit(d.owner.unitId, cities)!.unit;
-      if (owner.districtCode !== undefined && owner.districtCode !== o.region.districtCode) {
+      if (owner.districtCode !== undefined && owner.districtCode !== o.region!.districtCode) {
         problems.push(`${what}: owner ${owner.name} is in district ${owner.districtCode}`);
       }
-      if (owner.kind === "street" && owner.streetName !== o.region.street) problems.push(`${what}: owner ${owner.name} is another street`);
+      if (owner.kind === "street" && owner.streetName !== o.region!.street) problems.push(`${what}: owner ${owner.name} is another street`);
     }
     expect(problems).toEqual([]);
     // the triage queue still shows in the demo, but only for the one low-weight topic (1 in TOPICS.length)
@@ -564,5 +564,20 @@ describe("loading broken data", () => {
     const dir = brokenCopy("city.json", () => {});
     fs.writeFileSync(path.join(dir, "changzhou", "city.json"), "{ not json");
     expect(loadError(dir)).toMatch(/not valid JSON: .*changzhou\/city\.json/);
+  });
+});
+
+describe("completeLocation: a place that came without a district code", () => {
+  const cities = loadCities();
+  it("takes it from the grid code, the district name, or a street name that only one district has", () => {
+    expect(completeLocation({ gridCode: "32040400100301" }, cities).districtCode).toBe("320404");
+    expect(completeLocation({ district: "钟楼区" }, cities).districtCode).toBe("320404");
+    expect(completeLocation({ district: "钟楼" }, cities).districtCode).toBe("320404");
+    expect(completeLocation({ street: "南大街街道" }, cities).districtCode).toBe("320404");
+  });
+  it("keeps a code it was given, and guesses nothing when nothing fits", () => {
+    expect(completeLocation({ districtCode: "320402", district: "钟楼区" }, cities).districtCode).toBe("320402");
+    expect(completeLocation({ district: "不存在区" }, cities).districtCode).toBeUndefined();
+    expect(completeLocation({ gridCode: "11010100100301" }, cities).districtCode).toBeUndefined();
   });
 });

@@ -300,6 +300,32 @@ const cityNameMatches = (city: CityData, name: string) => {
   return n.length > 0 && (city.name === n || city.name.replace(/市$/, "") === n.replace(/市$/, ""));
 };
 
+const stripDistrictSuffix = (n: string) => n.trim().replace(/(区|县|市)$/, "");
+
+/**
+ * The district code of a place that came without one (many platforms leave it empty): from the
+ * grid code's first six digits, else the district's name (钟楼区 / 钟楼), else the street's name,
+ * through the city data. Answers the location unchanged when it has one or nothing fits.
+ */
+export function completeLocation<L extends Pick<RoutingLocation, "districtCode" | "gridCode" | "city" | "district" | "street">>(location: L, cities: CityData[]): L & { districtCode?: string } {
+  if (location.districtCode) return location;
+  const inScope = location.city ? cities.filter((c) => cityNameMatches(c, location.city!)) : cities;
+  const scope = inScope.length ? inScope : cities;
+  const known = (code: string) => scope.some((c) => code in c.city.districtCodes);
+  if (location.gridCode && location.gridCode.length >= 6 && known(location.gridCode.slice(0, 6))) return { ...location, districtCode: location.gridCode.slice(0, 6) };
+  if (location.district) {
+    const want = stripDistrictSuffix(location.district);
+    for (const c of scope) for (const [code, name] of Object.entries(c.city.districtCodes)) if (want && stripDistrictSuffix(name ?? "") === want) return { ...location, districtCode: code };
+  }
+  if (location.street) {
+    const want = location.street.trim();
+    const hits = scope.flatMap((c) => c.units.filter((u) => u.kind === "street" && (u.streetName === want || u.streetName.replace(/(街道|镇|乡)$/, "") === want.replace(/(街道|镇|乡)$/, ""))));
+    const codes = [...new Set(hits.map((u) => u.districtCode))];
+    if (codes.length === 1 && codes[0]) return { ...location, districtCode: codes[0] };
+  }
+  return location;
+}
+
 /** The city of a place: by the district code's first 4 digits, else the grid code's, else the city name. */
 export function cityFor(location: Pick<RoutingLocation, "districtCode" | "gridCode" | "city">, cities: CityData[]): CityData | undefined {
   if (location.districtCode) {

@@ -3,7 +3,7 @@
  * and (for validation) every field error. The gateway renders them as ErrorResponse.
  */
 import { Errors } from "moleculer";
-import { validate, type FieldError } from "../contracts";
+import { validate, validateTolerant, type FieldError } from "../contracts";
 
 export interface HubErrorData {
   message: string;
@@ -57,10 +57,33 @@ export interface ReadBody {
 }
 
 /**
+ * "At least one of these": a 422 naming the fields when a message has none of them (what a
+ * JSON Schema would say with anyOf, said so that a person can act on it).
+ */
+export function requireOneOf(body: Record<string, unknown>, groups: { fields: string[]; zh: string; en: string }[]): void {
+  const present = (v: unknown) => v !== undefined && v !== null && !(typeof v === "object" && !Array.isArray(v) && Object.keys(v as object).length === 0);
+  const errors = groups.filter((g) => !g.fields.some((f) => present(body[f]))).map((g) => ({ pointer: `/${g.fields[0]}`, message: g.zh, messageEn: g.en }));
+  if (errors.length) throw invalid(errors);
+}
+
+/**
  * The checks every JSON body passes, in this order, wherever it arrives (adapter routes and the
  * agents' API): size (413), content type (415), JSON syntax (400), then the contract (422).
  */
 export function parseJsonBody<T>(b: ReadBody, maxBytes: number, schema: string): T {
+  return parseJsonBodyAs<T>(b, maxBytes, schema, "strict").value;
+}
+
+/**
+ * The same checks for messages from other systems, tolerant of what real platforms send
+ * (contracts validateTolerant: empty strings are unknown, unknown fields are ignored); answers
+ * the body and what was ignored.
+ */
+export function parseInboundBody<T>(b: ReadBody, maxBytes: number, schema: string): { value: T; ignored: FieldError[] } {
+  return parseJsonBodyAs<T>(b, maxBytes, schema, "tolerant");
+}
+
+function parseJsonBodyAs<T>(b: ReadBody, maxBytes: number, schema: string, mode: "strict" | "tolerant"): { value: T; ignored: FieldError[] } {
   if (b.tooLarge) {
     const size = bodySize(b);
     throw new HubError(413, "PAYLOAD_TOO_LARGE", `请求体过大：${size.zh}，上限为 ${maxBytes} 字节`, `the body is ${size.en}, over the ${maxBytes}-byte limit`, { limitBytes: maxBytes });
@@ -79,9 +102,14 @@ export function parseJsonBody<T>(b: ReadBody, maxBytes: number, schema: string):
   } catch (e) {
     throw new HubError(400, "INVALID_JSON", `请求体不是合法的 JSON：${jsonErrorZh((e as Error).message, text.length)}`, `the body is not valid JSON: ${(e as Error).message}`);
   }
-  const v = validate<T>(schema, body);
+  if (mode === "strict") {
+    const v = validate<T>(schema, body);
+    if (!v.ok) throw invalid(v.errors);
+    return { value: v.value, ignored: [] };
+  }
+  const v = validateTolerant<T>(schema, body);
   if (!v.ok) throw invalid(v.errors);
-  return v.value;
+  return { value: v.value, ignored: v.ignored };
 }
 
 /** V8's JSON.parse message in Chinese, keeping the position it names. */

@@ -31,7 +31,7 @@ export interface CasesMethods {
     ctx: Context,
     c: Pick<CaseRow, "categoryPath" | "categoryCode" | "appealType" | "urgency" | "location">,
     exclude: string[],
-  ): Promise<{ decision: RoutingDecision; categoryCode: string | null }>;
+  ): Promise<{ decision: RoutingDecision; categoryCode: string | null; districtCode: string | null }>;
 }
 /** `this` inside the cases service's files. */
 export type CasesThis = Service<ServiceSettingSchema> & CasesVars & CasesMethods;

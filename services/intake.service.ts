@@ -3,7 +3,8 @@
  *
  * Every request an external system makes to an adapter route comes here as received (raw
  * text, capped): size, content type, JSON syntax and the route's contract are checked in that
- * order; a valid message is handed to the adapter's `handle` (mapping + one hub call). Every
+ * order — the contract tolerantly (an empty string is unknown, an unknown field is ignored and
+ * noted with the message); a valid message is handed to the adapter's `handle` (mapping + one hub call). Every
  * message, accepted or rejected, is kept with its outcome, and a rejected one answers with the
  * id under which engineers can read it. A repeated Idempotency-Key gets the first answer again.
  */
@@ -12,7 +13,7 @@ import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { and, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { adapterBySystem } from "../adapters";
 import type { HubPort, InboundResult } from "../kit/adapter";
-import { HubError, notFound, parseJsonBody } from "../kit/errors";
+import { HubError, notFound, parseInboundBody } from "../kit/errors";
 import { config } from "../lib/config";
 import { isStoreUnavailable, openDb, storeUnavailableError, type Db } from "../lib/db";
 import { newId } from "../lib/ids";
@@ -179,7 +180,8 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
         if (!spec || !route) throw new HubError(404, "NOT_FOUND", "接口不存在", "no such route");
         const kind = route.kind;
         try {
-          const body = parseJsonBody<unknown>(r, config().maxBodyBytes, route.schema);
+          // structure, not completeness: empty strings are unknown, unknown fields are ignored
+          const { value: body, ignored } = parseInboundBody<unknown>(r, config().maxBodyBytes, route.schema);
 
           const idemKey = r.headers["idempotency-key"];
           const scope = `${r.system}:${r.method} ${spec.basePath}${route.path}:${role ?? ""}`;
@@ -210,6 +212,8 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
           const duplicate = (result.body as { duplicate?: boolean } | null)?.duplicate === true;
           const inboundId = await keep(this.sql, r, kind, role, duplicate ? "duplicate" : "accepted", result.status, {
             caseId: result.caseId,
+            // what was taken as unknown or ignored stays visible to engineers with the raw message
+            errors: ignored.length ? ignored : undefined,
             answer: idemKey ? { scope, key: idemKey, body: result.body } : undefined,
           });
           ctx.meta.$statusCode = result.status;

@@ -47,7 +47,7 @@ describe("fromSample → work order → case draft", () => {
     const order = fromSample(sample);
     expectValid(WORK_ORDER, order);
     expect(order.orderNo).toBe(sample.工单编号);
-    expect(order.region.districtCode).toBe(sample.单元网格编码!.slice(0, 6));
+    expect(order.region!.districtCode).toBe(sample.单元网格编码!.slice(0, 6));
     expect(order.gridCode).toBe(sample.单元网格编码);
     expect(order.receivedAt).toBe(sample.受理时间);
     expectValid("tongguan:canonical/case", asCase(order));
@@ -100,7 +100,7 @@ describe("fromSample → work order → case draft", () => {
   it("omits the empty phone of a confidential caller", () => {
     const sample = samples.find((s) => s.是否保密)!;
     const order = fromSample(sample);
-    expect(order.caller).toEqual({ name: "匿名", confidential: true });
+    expect(order.caller!).toEqual({ name: "匿名", confidential: true });
     expect(toCaseDraft(order).reporter).toEqual({ name: "匿名", confidential: true });
   });
 
@@ -127,8 +127,8 @@ describe("time shifting", () => {
     expect(Date.parse(order.receivedAt)).toBe(now.getTime());
     expect(order.receivedAt).toBe("2030-03-05T09:02:03+08:00");
     const base = Date.parse(sample.受理时间);
-    expect(Date.parse(order.signDeadline) - now.getTime()).toBe(Date.parse(sample.签收时限) - base);
-    expect(Date.parse(order.handleDeadline) - now.getTime()).toBe(Date.parse(sample.办理时限) - base);
+    expect(Date.parse(order.signDeadline!) - now.getTime()).toBe(Date.parse(sample.签收时限) - base);
+    expect(Date.parse(order.handleDeadline!) - now.getTime()).toBe(Date.parse(sample.办理时限) - base);
     expect(order.orderNo).toBe(sample.工单编号);
   });
 
@@ -153,14 +153,14 @@ describe("invalid work orders answer field errors with JSON pointers", () => {
 
   it("bad districtCode", () => {
     const o = good();
-    o.region.districtCode = "3204";
+    o.region!.districtCode = "3204";
     expect(errorsOf(o).map((e) => e.pointer)).toEqual(["/region/districtCode"]);
   });
 
-  it("missing districtCode", () => {
+  it("takes an order without districtCode (routing derives it from the grid code or the names)", () => {
     const o = good();
-    delete o.region.districtCode;
-    expect(errorsOf(o).map((e) => e.pointer)).toEqual(["/region/districtCode"]);
+    delete o.region!.districtCode;
+    expect(validate(WORK_ORDER, o).ok).toBe(true);
   });
 
   it("several at once: lower-case orderNo, empty category, unknown field, bad date, bad urgency", () => {
@@ -172,15 +172,30 @@ describe("invalid work orders answer field errors with JSON pointers", () => {
     ).toEqual(["/category", "/handler", "/orderNo", "/signDeadline", "/urgency"]);
   });
 
-  it("a caller without confidential flag, coordinates outside China", () => {
+  it("takes a caller without a confidential flag (not confidential), refuses coordinates outside China", () => {
     const o = good();
-    delete o.caller.confidential;
+    delete o.caller!.confidential;
     o.location = { lng: 10, lat: 31 };
-    expect(
-      errorsOf(o)
-        .map((e) => e.pointer)
-        .sort(),
-    ).toEqual(["/caller/confidential", "/location/lng"]);
+    expect(errorsOf(o).map((e) => e.pointer)).toEqual(["/location/lng"]);
+    delete o.location;
+    expect(toCaseDraft(o as WorkOrder12345).reporter.confidential).toBe(false);
+  });
+
+  it("maps a sparse order as real platforms send it: no title, category, caller, urgency or deadlines", () => {
+    const d = toCaseDraft({
+      orderNo: "CZ2612010000001",
+      receivedAt: "2026-12-01T09:00:00+08:00",
+      appealType: "投诉",
+      content: "小区门口夜间施工噪音扰民。已多次反映",
+      region: { district: "钟楼区", street: "南大街街道" },
+    });
+    expect(d.title).toBe("小区门口夜间施工噪音扰民");
+    expect(d.category.path).toEqual(["其他"]);
+    expect(d.reporter).toEqual({ confidential: false });
+    expect(d.urgency).toBe("一般");
+    expect(d.signDeadline).toBeNull();
+    expect(d.location).toEqual({ address: "钟楼区南大街街道", district: "钟楼区", street: "南大街街道" });
+    expect(d.origin).toEqual({ system: "hotline12345", externalId: "CZ2612010000001" });
   });
 });
 
@@ -193,9 +208,9 @@ describe("generateOrder", () => {
     for (const o of orders) {
       expectValid(WORK_ORDER, o);
       expectValid("tongguan:canonical/case", asCase(o));
-      expect(o.gridCode!.slice(0, 6)).toBe(o.region.districtCode);
-      expect(Date.parse(o.signDeadline)).toBeGreaterThan(Date.parse(o.receivedAt));
-      expect(Date.parse(o.handleDeadline)).toBeGreaterThan(Date.parse(o.receivedAt));
+      expect(o.gridCode!.slice(0, 6)).toBe(o.region!.districtCode);
+      expect(Date.parse(o.signDeadline!)).toBeGreaterThan(Date.parse(o.receivedAt));
+      expect(Date.parse(o.handleDeadline!)).toBeGreaterThan(Date.parse(o.receivedAt));
       expect(Date.parse(o.receivedAt)).toBeLessThanOrEqual(now.getTime());
     }
   });
@@ -206,14 +221,14 @@ describe("generateOrder", () => {
   });
 
   it("varies topics, areas, channels and urgencies; some callers are confidential without phone", () => {
-    expect(new Set(orders.map((o) => o.category.join("/"))).size).toBeGreaterThanOrEqual(15);
-    expect(new Set(orders.map((o) => o.region.districtCode)).size).toBeGreaterThanOrEqual(8);
+    expect(new Set(orders.map((o) => o.category!.join("/"))).size).toBeGreaterThanOrEqual(15);
+    expect(new Set(orders.map((o) => o.region!.districtCode)).size).toBeGreaterThanOrEqual(8);
     expect(new Set(orders.map((o) => o.channel)).size).toBeGreaterThanOrEqual(4);
     expect(new Set(orders.map((o) => o.urgency))).toEqual(new Set(["一般", "较急", "紧急"]));
-    const confidential = orders.filter((o) => o.caller.confidential);
+    const confidential = orders.filter((o) => o.caller!.confidential);
     expect(confidential.length).toBeGreaterThan(0);
-    for (const o of confidential) expect(o.caller.phone).toBeUndefined();
-    for (const o of orders.filter((x) => !x.caller.confidential)) expect(o.caller.phone).toMatch(/^1\d{2}0000\d{4}$/);
+    for (const o of confidential) expect(o.caller!.phone).toBeUndefined();
+    for (const o of orders.filter((x) => !x.caller!.confidential)) expect(o.caller!.phone).toMatch(/^1\d{2}0000\d{4}$/);
   });
 
   it("is deterministic for a given random source", () => {

@@ -38,13 +38,24 @@ export const SYSTEM = "hotline12345" as const;
 // ---------------------------------------------------------------------------------------------
 // Inbound: work order → case draft
 
-/** 12345 派单工单 → the canonical case draft (the hub fills category.code from its taxonomy). */
+/** What an order without a category is filed under until routing (or a person) decides. */
+export const NO_CATEGORY = ["其他"];
+
+/**
+ * 12345 派单工单 → the canonical case draft (the hub fills category.code from its taxonomy).
+ * Real orders leave fields out: a missing title is the content's first line, missing content the
+ * title, a missing address the region's names (or the grid code), a missing caller an anonymous
+ * one, missing urgency 一般, missing deadlines none; the district code, when absent, is derived
+ * by routing from the grid code or the names.
+ */
 export function toCaseDraft(order: WorkOrder12345): CaseDraft {
-  const { region } = order;
-  const location: CaseDraft["location"] = { address: order.address };
+  const region = order.region ?? {};
+  const named = [region.city, region.district, region.street, region.community].filter(Boolean).join("");
+  const address = order.address ?? (named || (order.gridCode ? `网格 ${order.gridCode}` : order.location ? `坐标 ${order.location.lng},${order.location.lat}` : "（未提供地址）"));
+  const location: CaseDraft["location"] = { address };
   if (region.city) location.city = region.city;
   if (region.district) location.district = region.district;
-  location.districtCode = region.districtCode;
+  if (region.districtCode) location.districtCode = region.districtCode;
   if (region.street) location.street = region.street;
   if (region.community) location.community = region.community;
   if (order.gridCode) location.gridCode = order.gridCode;
@@ -52,21 +63,31 @@ export function toCaseDraft(order: WorkOrder12345): CaseDraft {
     location.lng = order.location.lng;
     location.lat = order.location.lat;
   }
-  const reporter: CaseDraft["reporter"] = { name: order.caller.name, confidential: order.caller.confidential };
-  if (order.caller.phone) reporter.phone = order.caller.phone;
+  const caller = order.caller ?? {};
+  const reporter: CaseDraft["reporter"] = { confidential: caller.confidential ?? false };
+  if (caller.name) reporter.name = caller.name;
+  if (caller.phone) reporter.phone = caller.phone;
+  const content = order.content ?? order.title!;
+  const title = order.title ?? firstLine(content);
   return {
-    origin: { system: SYSTEM, externalId: order.orderNo, channel: order.channel },
+    origin: { system: SYSTEM, externalId: order.orderNo, ...(order.channel ? { channel: order.channel } : {}) },
     appealType: order.appealType,
-    category: { path: [...order.category], code: null },
-    title: order.title,
-    content: order.content,
+    category: { path: order.category?.length ? [...order.category] : [...NO_CATEGORY], code: null },
+    title,
+    content,
     location,
     reporter,
-    urgency: order.urgency,
+    urgency: order.urgency ?? "一般",
     receivedAt: order.receivedAt,
-    signDeadline: order.signDeadline,
-    handleDeadline: order.handleDeadline,
+    signDeadline: order.signDeadline ?? null,
+    handleDeadline: order.handleDeadline ?? null,
   };
+}
+
+/** A title from the content: its first line, at most 40 characters. */
+function firstLine(text: string): string {
+  const line = text.split(/[\n。！？!?]/)[0].trim() || text.trim();
+  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -158,10 +158,10 @@ describe("Hotline12345Simulator", () => {
 
   it("masks the caller's phone in its log", async () => {
     const order = generateOrder(2, new Date(), () => 0.3);
-    expect(order.caller.phone).toBeDefined();
+    expect(order.caller!.phone).toBeDefined();
     await sim.dispatch(order);
-    expect(lines.join("\n")).not.toContain(order.caller.phone!);
-    expect(lines.join("\n")).toContain(`${order.caller.phone!.slice(0, 3)}****${order.caller.phone!.slice(-4)}`);
+    expect(lines.join("\n")).not.toContain(order.caller!.phone!);
+    expect(lines.join("\n")).toContain(`${order.caller!.phone!.slice(0, 3)}****${order.caller!.phone!.slice(-4)}`);
   });
 
   it("dispatchSamples posts the 8 samples with receivedAt = now, each valid", async () => {

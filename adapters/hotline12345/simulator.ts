@@ -220,9 +220,9 @@ export class Hotline12345Simulator extends SimulatorServer {
     const r = await postJson(`${this.hubUrl}${HUB_PATH}/work-orders`, order, this.headers());
     const caseId = r.body && typeof r.body === "object" ? (r.body as { caseId?: string }).caseId : undefined;
     if (caseId) s.caseId = caseId;
-    const who = order.caller.confidential ? "保密来电人" : `${maskName(order.caller.name) ?? ""} ${maskPhone(order.caller.phone) ?? "无电话"}`;
+    const who = order.caller?.confidential ? "保密来电人" : `${maskName(order.caller?.name) ?? ""} ${maskPhone(order.caller?.phone) ?? "无电话"}`;
     const answer = r.status === 202 ? `已建案 ${caseId}` : r.status === 200 ? `重复派单 ${caseId ?? ""}` : r.status === 0 ? "统管不可达" : brief(r.body);
-    this.log(`派单 ${order.orderNo}「${order.title}」${order.region.district ?? order.region.districtCode} ${who} → 统管 ${r.status} ${answer}`);
+    this.log(`派单 ${order.orderNo}「${order.title}」${order.region?.district ?? order.region?.districtCode ?? ""} ${who} → 统管 ${r.status} ${answer}`);
     return { orderNo: order.orderNo, status: r.status, body: r.body };
   }
 

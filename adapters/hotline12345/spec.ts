@@ -5,10 +5,17 @@
  * one hub call. Hub refusals (HubError 404 unknown order, 409 illegal transition) propagate.
  */
 import { callCase, systemSettings, type AdapterSpec, type HubPort } from "../../kit/adapter";
+import { requireOneOf } from "../../kit/errors";
 import { Hotline12345Simulator } from "./simulator";
 export { SCHEMA } from "./mapping";
 import type { Callback12345, Urge12345, WorkOrder12345 } from "../../contracts/types";
 import { SCHEMA, SYSTEM, toCaseDraft, toExtension, toReply, toReturn, toSign, type ExtensionCommand, type ReplyCommand, type ReturnCommand, type SignCommand } from "./mapping";
+
+/** What the hub cannot work without, beyond the contract's required fields. */
+const WORK_ORDER_NEEDS = [
+  { fields: ["title", "content"], zh: "标题和诉求内容至少填写一项", en: "a title or a content is needed" },
+  { fields: ["address", "gridCode", "location", "region"], zh: "至少需要一项位置信息：地址、网格编码、坐标或区域", en: "some location is needed: address, grid code, coordinates or region" },
+];
 
 export const hotline12345: AdapterSpec = {
   system: SYSTEM,
@@ -34,6 +41,7 @@ export const hotline12345: AdapterSpec = {
         { status: 200, description: "重复派单，未重复建案 / a duplicate: nothing created", answer: "CaseDuplicate" },
       ],
       async handle(body: WorkOrder12345, _params, hub: HubPort) {
+        requireOneOf(body as unknown as Record<string, unknown>, WORK_ORDER_NEEDS);
         const r = await hub.call<{ caseId: string; duplicate: boolean }>("cases.open", { draft: toCaseDraft(body) });
         return {
           status: r.duplicate ? 200 : 202,
