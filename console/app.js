@@ -19,6 +19,7 @@
     cases: "GET /api/v1/cases",
     caseGet: "GET /api/v1/cases/{id}",
     reassign: "POST /api/v1/cases/{id}/reassign",
+    adjudicate: "POST /api/v1/cases/{id}/adjudicate",
     returnCase: "POST /api/v1/cases/{id}/return",
     triage: "GET /api/v1/triage",
     assign: "POST /api/v1/triage/{id}/assign",
@@ -566,10 +567,47 @@
     picker.focus();
   }
 
-  /** The dialog behind each action meta may offer. */
-  const ACTION_DIALOG = { assign: assignDialog, reassign: reassignDialog, returnCase: returnDialog };
+  /** 派单审定: several units refused the case; the centre names the owner and the basis it relies on. */
+  async function adjudicateDialog(c, label, after) {
+    await loadUnits();
+    const picker = unitPicker({ districtCode: c.location && c.location.districtCode });
+    const basis = reasonField("审定依据", "所依据的职责清单/权责清单条目或派单规则，例如：《城市管理领域职责清单》占道经营查处属城管部门", true);
+    const note = reasonField("给承办单位的说明（可选）", "", false);
+    const refused = (c.tasks || []).filter((t) => t.role === "owner" && t.status === "refused").map((t) => t.unitName);
+    openDialog({
+      title: `${label}：${c.origin.externalId}`,
+      wide: true,
+      body: [
+        h(
+          "p",
+          { class: "case-brief" },
+          h("strong", null, c.title),
+          h("br"),
+          h("span", { class: "muted" }, c.category && c.category.path ? c.category.path.join(" / ") : "", " · ", (c.location && c.location.address) || ""),
+        ),
+        h("p", { class: "muted" }, "已退回的单位：", refused.length ? refused.join("、") : "—", "。审定后案件派给所选单位，审定依据和审定人记入流转记录。"),
+        picker.node,
+        basis.node,
+        note.node,
+      ],
+      submitLabel: `确认${label}`,
+      hint: "adjudicate",
+      values: () => ({ unitId: picker.value, basis: basis.area.value }),
+      submit: async () => {
+        const body = { unitId: picker.value, basis: basis.area.value.trim() };
+        if (note.area.value.trim()) body.note = note.area.value.trim();
+        await call(API.adjudicate, { params: { id: c.id }, body });
+        toast(`已审定派单至${unitName(picker.value)}`);
+        after();
+      },
+    });
+    picker.focus();
+  }
 
-  /** The 派单 / 改派 / 退单 buttons meta allows for this case's status (agents only). */
+  /** The dialog behind each action meta may offer. */
+  const ACTION_DIALOG = { assign: assignDialog, adjudicate: adjudicateDialog, reassign: reassignDialog, returnCase: returnDialog };
+
+  /** The 派单 / 审定派单 / 改派 / 退单 buttons meta allows for this case's status (agents only). */
   function actionButtons(c, after, onError, small) {
     return L.allowedActions(state.vocab, c.status, state.role).map((a) =>
       h(

@@ -95,10 +95,10 @@
   const statusOptions = (v) => (v || EMPTY).statuses.map((s) => ({ value: String(s.value), label: String(s.label || s.value) }));
 
   /** The actions the console has a dialog for, in the order their buttons stand (退单 last). */
-  const CONSOLE_ACTIONS = ["assign", "reassign", "returnCase"];
+  const CONSOLE_ACTIONS = ["assign", "adjudicate", "reassign", "returnCase"];
 
   /**
-   * The buttons (派单 / 改派 / 退单) a case in `status` shows: what meta says an agent may do in
+   * The buttons (派单 / 审定派单 / 改派 / 退单) a case in `status` shows: what meta says an agent may do in
    * that status, with meta's label. Engineers read only.
    */
   function allowedActions(v, status, role) {
@@ -163,7 +163,7 @@
   }
 
   /** JSON pointers of the agents' commands, as people name the fields. */
-  const FIELD_LABEL = { "/unitId": "承办单位", "/reason": "理由", "/note": "派单说明" };
+  const FIELD_LABEL = { "/unitId": "承办单位", "/reason": "理由", "/note": "派单说明", "/basis": "审定依据" };
 
   /** "承办单位（/unitId）：…" or "/orderNo：…" — one field error as a line. */
   function fieldErrorText(fe) {
@@ -248,12 +248,17 @@
   }
 
   // ---------------------------------------------------------------- dialog validation hints
-  /** The first thing missing in a 派单 / 改派 / 退单 form, or null when it may be sent. */
+  /** The first thing missing in a 派单 / 审定派单 / 改派 / 退单 form, or null when it may be sent. */
   function formHint(kind, values) {
     const x = values || {};
     const unit = typeof x.unitId === "string" ? x.unitId.trim() : "";
     const reason = typeof x.reason === "string" ? x.reason.trim() : "";
+    const basis = typeof x.basis === "string" ? x.basis.trim() : "";
     if (kind === "assign") return unit ? null : "请选择承办单位";
+    if (kind === "adjudicate") {
+      if (!unit) return "请选择审定的承办单位";
+      return basis ? null : "请填写审定依据（职责清单、权责清单条目或派单规则）";
+    }
     if (kind === "reassign") {
       if (!unit) return "请选择新的承办单位";
       return reason ? null : "请填写改派理由";

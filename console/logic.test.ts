@@ -12,7 +12,7 @@ import { COMMANDS } from "../kit/adapter";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const L = require("./logic.js");
 
-const CONSOLE_ACTIONS: CaseAction[] = ["assign", "reassign", "returnCase"];
+const CONSOLE_ACTIONS: CaseAction[] = ["assign", "adjudicate", "reassign", "returnCase"];
 const STATUSES = Object.keys(STATUS_LABEL);
 
 /** What GET /api/v1/meta answers (the shape agreed with the gateway), from the hub's own sources. */
@@ -86,7 +86,7 @@ describe("names come from the hub's vocabulary (meta)", () => {
   it("builds the status and origin filters in meta's order", () => {
     expect(L.statusOptions(v).map((o: { value: string }) => o.value)).toEqual(STATUSES);
     expect(L.statusOptions(v)[0]).toEqual({ value: "RECEIVED", label: "已受理" });
-    expect(L.openFilterLabel(v, L.overdueStatuses(v))).toBe("在办（待人工分拨、已派单待签收、办理中）");
+    expect(L.openFilterLabel(v, L.overdueStatuses(v))).toBe("在办（待人工分拨、待派单审定、已派单待签收、办理中）");
     // 来源: only the systems meta says raise cases
     expect(L.originOptions(v)).toEqual([{ value: "hotline12345", label: "12345政务服务便民热线" }]);
     expect(
@@ -133,8 +133,28 @@ describe("派单 / 改派 / 退单 buttons follow the legal actions for the case
     expect(buttons("TRIAGE")).toEqual(["人工派单", "退单"]);
     expect(buttons("DISPATCHED")).toEqual(["改派", "退单"]);
     expect(buttons("IN_PROGRESS")).toEqual(["改派", "退单"]);
+    expect(buttons("ADJUDICATION")).toEqual(["审定派单", "退单"]);
     for (const s of ["RECEIVED", "REPLIED", "ARCHIVED", "RETURNED"]) expect(buttons(s)).toEqual([]);
     for (const s of STATUSES) expect(L.allowedActions(v, s, "agent").map((a: { action: string }) => a.action)).toEqual(CONSOLE_ACTIONS.filter((a) => (TRANSITIONS[a].from as string[]).includes(s)));
+  });
+
+  it("待派单审定: offers 审定派单 (adjudicate) from meta, before 退单, to agents only", () => {
+    expect(TRANSITIONS.adjudicate.from).toEqual(["ADJUDICATION"]);
+    expect(v.actions.ADJUDICATION.map((a: { action: string }) => a.action)).toEqual(["adjudicate", "returnCase"]);
+    const fromMeta = L.vocabulary({
+      actions: {
+        ADJUDICATION: [
+          { action: "returnCase", label: "退单" },
+          { action: "adjudicate", label: "审定派单" },
+        ],
+      },
+    });
+    expect(L.allowedActions(fromMeta, "ADJUDICATION", "agent")).toEqual([
+      { action: "adjudicate", label: "审定派单" },
+      { action: "returnCase", label: "退单" },
+    ]);
+    expect(L.allowedActions(fromMeta, "ADJUDICATION", "engineer")).toEqual([]);
+    expect(L.statusLabel(v, "ADJUDICATION")).toBe("待派单审定");
   });
 
   it("offers engineers nothing (they read only), nor anyone anything while meta is not loaded", () => {
@@ -286,6 +306,14 @@ describe("dialog hints (派单 / 改派 / 退单)", () => {
     expect(hints.change({ unitId: "CZ-TN-HPJD", reason: "" })).toEqual({ show: "请填写改派理由" });
     expect(hints.change({ unitId: "CZ-TN-HPJD", reason: "   " })).toEqual({ show: "请填写改派理由" });
     expect(hints.change({ unitId: "CZ-TN-HPJD", reason: "事发地属红梅街道" })).toEqual({ hide: true });
+  });
+
+  it("审定派单: needs a unit, then the basis", () => {
+    const hints = L.dialogHints("adjudicate");
+    expect(hints.submit({ unitId: "", basis: "" })).toBe("请选择审定的承办单位");
+    expect(hints.change({ unitId: "CZ-ZL-CGJ", basis: " " })).toEqual({ show: "请填写审定依据（职责清单、权责清单条目或派单规则）" });
+    expect(hints.change({ unitId: "CZ-ZL-CGJ", basis: "城市管理领域职责清单：占道经营查处" })).toEqual({ hide: true });
+    expect(L.fieldErrorText({ pointer: "/basis", message: "不能为空" })).toBe("审定依据（/basis）：不能为空");
   });
 
   it("退单: needs a reason", () => {

@@ -453,7 +453,7 @@ text: string
 urgedAt: string
 }
 
-export type CaseStatus = ("RECEIVED" | "TRIAGE" | "DISPATCHED" | "IN_PROGRESS" | "REPLIED" | "ARCHIVED" | "RETURNED")
+export type CaseStatus = ("RECEIVED" | "TRIAGE" | "ADJUDICATION" | "DISPATCHED" | "IN_PROGRESS" | "REPLIED" | "ARCHIVED" | "RETURNED")
 
 /**
  * One append-only entry of a case's timeline. Events are never updated or deleted.
@@ -465,7 +465,7 @@ export interface CaseEvent {
  */
 id: number
 caseId: string
-type: ("RECEIVED" | "ROUTED" | "TRIAGED" | "ASSIGNED" | "ACCEPTED" | "REFUSED" | "REASSIGNED" | "RETURNED" | "TRIAGE_EXPIRED" | "EXTENSION_REQUESTED" | "REPLIED" | "CALLBACK" | "REOPENED" | "ARCHIVED" | "URGED" | "CO_UNIT_RESULT" | "OUTBOUND_DELIVERED" | "OUTBOUND_FAILED")
+type: ("RECEIVED" | "ROUTED" | "TRIAGED" | "ASSIGNED" | "ACCEPTED" | "REFUSED" | "REASSIGNED" | "ADJUDICATION_REQUESTED" | "ADJUDICATED" | "RETURNED" | "TRIAGE_EXPIRED" | "EXTENSION_REQUESTED" | "REPLIED" | "CALLBACK" | "REOPENED" | "ARCHIVED" | "URGED" | "CO_UNIT_RESULT" | "OUTBOUND_DELIVERED" | "OUTBOUND_FAILED")
 at: string
 actor: {
 /**
@@ -928,6 +928,24 @@ unitId: string
  * 改派理由
  */
 reason: string
+}
+/**
+ * 派单审定 the centre decides the owner of a case refused by several units (status ADJUDICATION)
+ */
+
+export interface AdjudicateCommand {
+/**
+ * 审定的承办单位编号（GET /api/v1/units）
+ */
+unitId: string
+/**
+ * 审定依据：所依据的职责清单/权责清单条目或派单规则
+ */
+basis: string
+/**
+ * 给承办单位的说明
+ */
+note?: string
 }
 /**
  * 退单 return to the platform

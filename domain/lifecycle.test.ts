@@ -1,7 +1,7 @@
 import { transition, TRANSITIONS, TERMINAL, type CaseAction } from "./lifecycle";
 import type { CaseStatus } from "../contracts/types";
 
-const ALL: CaseStatus[] = ["RECEIVED", "TRIAGE", "DISPATCHED", "IN_PROGRESS", "REPLIED", "ARCHIVED", "RETURNED"];
+const ALL: CaseStatus[] = ["RECEIVED", "TRIAGE", "ADJUDICATION", "DISPATCHED", "IN_PROGRESS", "REPLIED", "ARCHIVED", "RETURNED"];
 
 // The expected machine, written out independently of TRANSITIONS: status → action → next status.
 const LEGAL: Record<string, CaseStatus> = {
@@ -11,12 +11,17 @@ const LEGAL: Record<string, CaseStatus> = {
   "TRIAGE triageExpire": "RETURNED",
   "TRIAGE returnCase": "RETURNED",
   "TRIAGE urge": "TRIAGE",
+  "ADJUDICATION adjudicate": "DISPATCHED",
+  "ADJUDICATION returnCase": "RETURNED",
+  "ADJUDICATION urge": "ADJUDICATION",
   "DISPATCHED accept": "IN_PROGRESS",
   "DISPATCHED refuse": "DISPATCHED",
+  "DISPATCHED requestAdjudication": "ADJUDICATION",
   "DISPATCHED reassign": "DISPATCHED",
   "DISPATCHED returnCase": "RETURNED",
   "DISPATCHED urge": "DISPATCHED",
   "IN_PROGRESS refuse": "DISPATCHED",
+  "IN_PROGRESS requestAdjudication": "ADJUDICATION",
   "IN_PROGRESS reassign": "DISPATCHED",
   "IN_PROGRESS returnCase": "RETURNED",
   "IN_PROGRESS extend": "IN_PROGRESS",
@@ -55,6 +60,15 @@ describe("case lifecycle", () => {
   it("a dissatisfied call-back reopens the case for the owner (重办), a satisfied one archives it", () => {
     expect(transition("REPLIED", "callbackDissatisfied")).toEqual({ ok: true, to: "DISPATCHED" });
     expect(transition("REPLIED", "callbackSatisfied")).toEqual({ ok: true, to: "ARCHIVED" });
+  });
+
+  it("派单审定: a refusal at the threshold goes to the centre, which dispatches (or returns); no unit step applies meanwhile", () => {
+    expect(transition("DISPATCHED", "requestAdjudication")).toEqual({ ok: true, to: "ADJUDICATION" });
+    expect(transition("ADJUDICATION", "adjudicate")).toEqual({ ok: true, to: "DISPATCHED" });
+    for (const a of ["accept", "refuse", "reply", "extend", "reassign", "assign", "requestAdjudication"] as CaseAction[]) expect(transition("ADJUDICATION", a).ok).toBe(false);
+    const r = transition("DISPATCHED", "adjudicate");
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toBe("案件当前状态为「已派单待签收」，不能执行「审定派单」；仅在 「待派单审定」 状态下可以");
   });
 
   it("explains a call-back before the reply in words an agent understands", () => {

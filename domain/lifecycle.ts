@@ -5,7 +5,10 @@
  *      │triage            ▲  │reassign/refuse→reroute │extend(延期)     │callback(不满意) → 重办
  *      ▼                  │  ▼                        ▼                 ▼
  *   TRIAGE ─assign────────┘  RETURNED (退单) ◄──────── return            DISPATCHED (rework)
- *   (urge 催办/督办 allowed while TRIAGE, DISPATCHED, IN_PROGRESS)
+ *                         │
+ *   ADJUDICATION (待派单审定) ◄─requestAdjudication─ refused by REFUSALS_BEFORE_ADJUDICATION units
+ *      └─adjudicate (派单审定)─► DISPATCHED; return ─► RETURNED
+ *   (urge 催办/督办 allowed while TRIAGE, ADJUDICATION, DISPATCHED, IN_PROGRESS)
  *
  * Pure: no I/O. `services/cases` asks `transition()` before every write and refuses illegal
  * moves with the Chinese and English reasons produced here.
@@ -13,7 +16,22 @@
 import type { CaseStatus } from "../contracts/types";
 import { labels } from "../contracts";
 
-export type CaseAction = "route" | "triage" | "assign" | "triageExpire" | "accept" | "refuse" | "reassign" | "returnCase" | "extend" | "reply" | "callbackSatisfied" | "callbackDissatisfied" | "urge";
+export type CaseAction =
+  | "route"
+  | "triage"
+  | "assign"
+  | "triageExpire"
+  | "accept"
+  | "refuse"
+  | "requestAdjudication"
+  | "adjudicate"
+  | "reassign"
+  | "returnCase"
+  | "extend"
+  | "reply"
+  | "callbackSatisfied"
+  | "callbackDissatisfied"
+  | "urge";
 
 /** 已受理, 待人工分拨 … — defined once, in contracts/canonical/common (x-labels). */
 export const STATUS_LABEL = labels("CaseStatus") as Record<CaseStatus, string>;
@@ -33,13 +51,15 @@ export const TRANSITIONS: Record<CaseAction, Rule> = {
   triageExpire: { from: ["TRIAGE"], to: "RETURNED", label: "分拨超时退单", labelEn: "return after triage timeout" },
   accept: { from: ["DISPATCHED"], to: "IN_PROGRESS", label: "承办单位签收", labelEn: "owner signs for the task" },
   refuse: { from: ["DISPATCHED", "IN_PROGRESS"], to: "DISPATCHED", label: "承办单位退回后改派", labelEn: "owner refuses; re-route" },
+  requestAdjudication: { from: ["DISPATCHED", "IN_PROGRESS"], to: "ADJUDICATION", label: "承办单位退回后提请派单审定", labelEn: "owner refuses; refer to the centre's adjudication" },
+  adjudicate: { from: ["ADJUDICATION"], to: "DISPATCHED", label: "审定派单", labelEn: "adjudicate the owner" },
   reassign: { from: ["DISPATCHED", "IN_PROGRESS"], to: "DISPATCHED", label: "改派", labelEn: "reassign to another unit" },
-  returnCase: { from: ["TRIAGE", "DISPATCHED", "IN_PROGRESS"], to: "RETURNED", label: "退单", labelEn: "return to the platform" },
+  returnCase: { from: ["TRIAGE", "ADJUDICATION", "DISPATCHED", "IN_PROGRESS"], to: "RETURNED", label: "退单", labelEn: "return to the platform" },
   extend: { from: ["IN_PROGRESS"], to: "same", label: "延期申请", labelEn: "request an extension" },
   reply: { from: ["IN_PROGRESS"], to: "REPLIED", label: "回复办理结果", labelEn: "reply with the outcome" },
   callbackSatisfied: { from: ["REPLIED"], to: "ARCHIVED", label: "回访并办结归档", labelEn: "call-back; archive" },
   callbackDissatisfied: { from: ["REPLIED"], to: "DISPATCHED", label: "回访不满意重办", labelEn: "call-back dissatisfied; reopen" },
-  urge: { from: ["TRIAGE", "DISPATCHED", "IN_PROGRESS"], to: "same", label: "催办/督办", labelEn: "urge / supervise" },
+  urge: { from: ["TRIAGE", "ADJUDICATION", "DISPATCHED", "IN_PROGRESS"], to: "same", label: "催办/督办", labelEn: "urge / supervise" },
 };
 
 export type TransitionResult = { ok: true; to: CaseStatus } | { ok: false; message: string; messageEn: string; allowedFrom: CaseStatus[] };
@@ -58,5 +78,5 @@ export function transition(status: CaseStatus, action: CaseAction): TransitionRe
 
 export const TERMINAL: CaseStatus[] = ["ARCHIVED", "RETURNED"];
 
-/** 超期 counts a case in these statuses (still with a unit, or in triage) once its handling deadline has passed. */
-export const OVERDUE_STATUSES: CaseStatus[] = ["TRIAGE", "DISPATCHED", "IN_PROGRESS"];
+/** 超期 counts a case in these statuses (still with a unit, in triage or awaiting 派单审定) once its handling deadline has passed. */
+export const OVERDUE_STATUSES: CaseStatus[] = ["TRIAGE", "ADJUDICATION", "DISPATCHED", "IN_PROGRESS"];

@@ -216,7 +216,7 @@ export const API: ApiRoute[] = [
             description: "状态 → 该状态下坐席可执行的操作 / agent actions allowed in each status",
             additionalProperties: {
               type: "array",
-              items: { type: "object", required: ["action", "label"], properties: { action: { type: "string", enum: ["assign", "reassign", "returnCase"] }, label: { type: "string" } } },
+              items: { type: "object", required: ["action", "label"], properties: { action: { type: "string", enum: ["assign", "adjudicate", "reassign", "returnCase"] }, label: { type: "string" } } },
             },
           },
           systems: {
@@ -286,6 +286,15 @@ export const API: ApiRoute[] = [
     body: "tongguan:canonical/reassign-command",
     summary: "改派：转交另一承办单位，原任务撤回 / forward to another unit",
     response: { status: 200, description: "已改派 / reassigned", schema: answer("CaseAck") },
+  },
+  {
+    method: "POST",
+    path: "/v1/cases/:id/adjudicate",
+    action: "cases.adjudicate",
+    roles: ["agent"],
+    body: "tongguan:canonical/adjudicate-command",
+    summary: "派单审定：多个单位退回的案件，由中心审定承办单位并说明依据 / the centre decides the owner of a case several units refused",
+    response: { status: 200, description: "已审定派单 / dispatched to the adjudicated unit", schema: answer("CaseAck") },
   },
   {
     method: "POST",

@@ -67,6 +67,8 @@ export interface Config {
   systems: Record<string, SystemEndpoint>;
   hubUrl: string;
   triageTimeoutMs: number;
+  /** REFUSALS_BEFORE_ADJUDICATION: a case refused by this many units goes to 派单审定 instead of being re-routed */
+  refusalsBeforeAdjudication: number;
   triageSweepCron: string;
   deadlineSweepCron: string;
   relayIntervalMs: number;
@@ -244,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     systems,
     hubUrl,
     triageTimeoutMs: dur("TRIAGE_TIMEOUT", "2h"),
+    refusalsBeforeAdjudication: int("REFUSALS_BEFORE_ADJUDICATION", 2, 1, 1000),
     triageSweepCron: str("TRIAGE_SWEEP_CRON") ?? "*/30 * * * * *",
     deadlineSweepCron: str("DEADLINE_SWEEP_CRON") ?? "0 * * * * *",
     relayIntervalMs: int("RELAY_INTERVAL_MS", 500, 20, 60_000),

@@ -190,7 +190,7 @@ async function servedLogic(): Promise<Logic> {
 }
 
 const WO = "/api/v1/hotline12345/work-orders";
-const CONSOLE_ACTIONS: CaseAction[] = ["assign", "reassign", "returnCase"];
+const CONSOLE_ACTIONS: CaseAction[] = ["assign", "adjudicate", "reassign", "returnCase"];
 
 describe("the console's names and buttons come from GET /api/v1/meta", () => {
   it("meta answers any valid key with the statuses, outcomes, satisfaction, event types, actions, 超期 statuses, commands and systems", async () => {

@@ -21,6 +21,8 @@ beforeAll(async () => {
     TRIAGE_SWEEP_CRON: "* * * * * *",
     DEADLINE_SWEEP_CRON: "* * * * * *",
     OUTBOX_MAX_ATTEMPTS: "50",
+    // two refusals here still end in 退单 when no rule is left (派单审定: test/adjudication.e2e.test.ts)
+    REFUSALS_BEFORE_ADJUDICATION: "3",
     // 12345 never calls back on its own here: every 回访 is posted by the test
     SIM_CALLBACK_DELAY_MS: "600000",
   });

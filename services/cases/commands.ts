@@ -11,6 +11,7 @@ import { labels } from "../../contracts";
 import { originOf } from "../../adapters";
 import { transition, type CaseAction } from "../../domain/lifecycle";
 import type { RoutingDecision } from "../../domain/routing";
+import { config } from "../../lib/config";
 import { handOff } from "../../lib/handoff";
 import { newId } from "../../lib/ids";
 import { HubError, conflict, notFound } from "../../kit/errors";
@@ -254,30 +255,76 @@ export const CaseCommands: CasesMixin = {
       },
     },
 
-    /** The owner says the case is not theirs: try the next owner the rules allow, else 退单. */
+    /**
+     * The owner says the case is not theirs: try the next owner the rules allow, else 退单 — unless
+     * REFUSALS_BEFORE_ADJUDICATION units have now refused it: then the centre decides (派单审定).
+     */
     unitRefuse: {
       async handler(this: CasesThis, ctx: Context<{ unitId: string; taskId: string; reason: string; legalBasis?: string }>) {
         const { unitId, taskId, reason } = ctx.params;
+        const legalBasis = ctx.params.legalBasis ?? null;
         const pre = await loadCase(this.sql, { taskId }, { fresh: true });
         if (!pre || !pre.tasks.some((t) => t.id === taskId && t.unitId === unitId)) throw notFound("任务", "task", `${unitId}/${taskId}`);
         const excluded = [...new Set([...(((pre.c.routing as { excluded?: string[] }) ?? {}).excluded ?? []), unitId])];
         const { decision } = await this.decide(ctx, pre.c, excluded);
-        const action: CaseAction = decision.matched ? "refuse" : "returnCase";
-        return this.change({ id: pre.c.id }, action, { kind: "handler", id: unitId }, (w) => {
-          const t = ownerTask(w, unitId, taskId);
-          w.setTask(t.id, "refused");
-          const from = w.c.status as CaseStatus;
-          const why = `${t.unitName}退回：${reason}${ctx.params.legalBasis ? `（依据：${ctx.params.legalBasis}）` : ""}`;
-          w.event("REFUSED", why, { taskId, reason, legalBasis: ctx.params.legalBasis ?? null }, from, from);
-          if (decision.matched) {
-            dispatch(w, decision.owner, decision.coUnits, { ...routingOf(decision, w.now), excluded }, { signOrigin: false, round: w.c.reworkCount });
-            w.event("ROUTED", `重新派单：${decision.reason}`, { ruleId: decision.ruleId, owner: decision.owner }, from, w.status, ROUTER);
-          } else {
-            recallOpen(w, "案件已退单", t.id);
-            const text = `${why}；无其他派单规则适用`;
-            w.toOrigin("return", { reason: text, returnedAt: w.now.toISOString() });
-            w.event("RETURNED", `退单：${text}`, { excluded }, from, "RETURNED");
-          }
+        const threshold = config().refusalsBeforeAdjudication;
+        const earlier = await refusalReasons(this.sql, pre.c.id);
+        return this.step(
+          { id: pre.c.id },
+          { kind: "handler", id: unitId },
+          (w) => (refusedUnits(w, taskId).length >= threshold ? "requestAdjudication" : decision.matched ? "refuse" : "returnCase"),
+          (w) => {
+            const t = ownerTask(w, unitId, taskId);
+            w.setTask(t.id, "refused");
+            const from = w.c.status as CaseStatus;
+            const why = `${t.unitName}退回：${reason}${legalBasis ? `（依据：${legalBasis}）` : ""}`;
+            w.event("REFUSED", why, { taskId, reason, legalBasis }, from, from);
+            if (w.status === "ADJUDICATION") {
+              earlier.set(t.id, { reason, legalBasis });
+              const refusals = refusedUnits(w, taskId).map((u) => ({ ...u, ...(earlier.get(u.taskId) ?? { reason: null, legalBasis: null }) }));
+              recallOpen(w, "案件已提请派单审定", t.id);
+              w.patch.ownerUnitId = null;
+              w.patch.ownerUnitName = null;
+              w.patch.coUnits = [];
+              w.patch.routing = { ...((w.c.routing as Record<string, unknown>) ?? {}), excluded };
+              const list = refusals.map((u) => `${u.unitName}${u.reason ? `（${u.reason}）` : ""}`).join("；");
+              w.event(
+                "ADJUDICATION_REQUESTED",
+                `已有${refusals.length}个单位退回，提请派单审定：${list}`,
+                { refusals, threshold, nextByRules: decision.matched ? decision.owner : null },
+                from,
+                "ADJUDICATION",
+                ROUTER,
+              );
+            } else if (decision.matched) {
+              dispatch(w, decision.owner, decision.coUnits, { ...routingOf(decision, w.now), excluded }, { signOrigin: false, round: w.c.reworkCount });
+              w.event("ROUTED", `重新派单：${decision.reason}`, { ruleId: decision.ruleId, owner: decision.owner }, from, w.status, ROUTER);
+            } else {
+              recallOpen(w, "案件已退单", t.id);
+              const text = `${why}；无其他派单规则适用`;
+              w.toOrigin("return", { reason: text, returnedAt: w.now.toISOString() });
+              w.event("RETURNED", `退单：${text}`, { excluded }, from, "RETURNED");
+            }
+          },
+        );
+      },
+    },
+
+    /** 派单审定: the centre names the owner of a case several units refused, and the basis it relies on. */
+    adjudicate: {
+      params: { id: "string", unitId: "string", basis: { type: "string", min: 1, max: 500 }, note: { type: "string", optional: true, max: 500 } },
+      async handler(this: CasesThis, ctx: Context<{ id: string; unitId: string; basis: string; note?: string }, { user?: { role: string } }>) {
+        const { basis, note } = ctx.params;
+        const unit = await ctx.call<UnitRef | null, { unitId: string }>("routing.unit", { unitId: ctx.params.unitId });
+        if (!unit) throw notFound("承办单位", "handling unit", ctx.params.unitId);
+        const decidedBy = ctx.meta.user?.role ?? "agent";
+        return this.change({ id: ctx.params.id }, "adjudicate", { kind: "agent", id: decidedBy }, (w) => {
+          const refusals = refusedUnits(w).length;
+          const reason = `派单审定：交${unit.unitName}承办，依据：${basis}${note ? `；${note}` : ""}`;
+          const excluded = ((w.c.routing as { excluded?: string[] }) ?? {}).excluded ?? [];
+          const routing = { decidedBy: "agent", ruleId: null, ruleName: null, principle: "人工", reason, decidedAt: w.now.toISOString(), excluded };
+          dispatch(w, unit, [], routing, { signOrigin: false, round: w.c.reworkCount, note: reason });
+          w.event("ADJUDICATED", reason, { unitId: unit.unitId, unitName: unit.unitName, basis, note: note ?? null, decidedBy, refusals }, "ADJUDICATION", w.status);
         });
       },
     },
@@ -317,7 +364,7 @@ export const CaseCommands: CasesMixin = {
           if (owner) w.toUnit("urge", owner.unitId, { taskId: owner.id, caseId: w.c.id, level, text: text || level, urgedAt: w.now.toISOString() });
           w.event(
             "URGED",
-            `${originOf(system).label}${level}${text ? `：${text}` : ""}${owner ? `，已转${owner.unitName}` : "（案件待分拨，尚无承办单位）"}`,
+            `${originOf(system).label}${level}${text ? `：${text}` : ""}${owner ? `，已转${owner.unitName}` : w.c.status === "ADJUDICATION" ? "（案件待派单审定，尚无承办单位）" : "（案件待分拨，尚无承办单位）"}`,
             { level, count: w.c.urgeCount + 1 },
             w.c.status as CaseStatus,
             w.c.status as CaseStatus,
@@ -373,6 +420,23 @@ export const CaseCommands: CasesMixin = {
     },
   },
 };
+
+/** The units that refused this case as its owner (each once, first refusal first), `taskId`'s unit included. */
+function refusedUnits(w: CaseWriter, taskId?: string): { unitId: string; unitName: string; taskId: string }[] {
+  const seen = new Map<string, { unitId: string; unitName: string; taskId: string }>();
+  for (const t of w.tasks) if (t.role === "owner" && (t.status === "refused" || t.id === taskId) && !seen.has(t.unitId)) seen.set(t.unitId, { unitId: t.unitId, unitName: t.unitName, taskId: t.id });
+  return [...seen.values()];
+}
+
+/** The reasons units gave when they refused this case, by task (the REFUSED timeline entries). */
+async function refusalReasons(sql: CasesThis["sql"], caseId: string): Promise<Map<string, { reason: string | null; legalBasis: string | null }>> {
+  const rows = await sql.query<{ data: { taskId?: string; reason?: string; legalBasis?: string | null } | null }>("SELECT data FROM case_events WHERE case_id = $1 AND type = 'REFUSED' ORDER BY id", [
+    caseId,
+  ]);
+  const out = new Map<string, { reason: string | null; legalBasis: string | null }>();
+  for (const r of rows) if (r.data?.taskId) out.set(r.data.taskId, { reason: r.data.reason ?? null, legalBasis: r.data.legalBasis ?? null });
+  return out;
+}
 
 /** A co-unit's accept or feedback: recorded on the timeline, the case status does not move. */
 function coUnitStep(w: CaseWriter, task: TaskRow, unitId: string, status: "accepted" | "done", summary: string, data: Record<string, unknown> = {}): null {
