@@ -119,7 +119,7 @@ export type GridCode = string
 export type Urgency = ("一般" | "较急" | "紧急")
 
 /**
- * 12345平台向统管派发的一张工单（受理后派单）。统管据此建立案件：工单编号即案件的外部编号，同一工单编号重复派发时答复 200 并标明 duplicate，不重复建案。来电人信息原样保存，离开存储时脱敏；是否保密为真时不向承办单位传递来电人。 / One work order dispatched by the 12345 platform to the hub. The hub opens one case per orderNo; a repeated orderNo is answered 200 with duplicate: true and opens nothing. Caller data is stored as received and masked whenever it leaves the store; a confidential caller is never passed to the handling unit.
+ * 12345平台向统管派发的一张工单（受理后派单）。统管据此建立案件：工单编号即案件的外部编号，同一工单编号重复派发时答复 200 并标明 duplicate，不重复建案。来电人信息原样保存，离开存储时脱敏；是否保密为真时不向承办单位传递来电人。 / One work order dispatched by the 12345 platform to the hub. The hub opens one case per orderNo; a repeated orderNo is answered 200 with duplicate: true and opens nothing. Caller data is stored as received and masked whenever it leaves the store; a confidential caller is never passed to the handling unit. Structure is checked, not completeness: only orderNo, receivedAt and appealType are required by the schema, and the adapter asks for a title or a content and some location (address, grid code, coordinates or region); an empty string is taken as not given, and fields this contract does not know are ignored (kept in the raw message).
  */
 
 export interface WorkOrder12345 {
@@ -134,7 +134,7 @@ receivedAt: string
 /**
  * 受理渠道 intake channel: 电话 / 网站 / 微信公众号 / App / 小程序 / 媒体 / 领导批办 …
  */
-channel: string
+channel?: string
 appealType: AppealType
 /**
  * 诉求分类 the platform's category path, top level first (1–4 levels); the hub maps it to the city taxonomy's code
@@ -142,23 +142,23 @@ appealType: AppealType
  * @minItems 1
  * @maxItems 4
  */
-category: string[]
+category?: string[]
 /**
  * 标题 title
  */
-title: string
+title?: string
 /**
  * 诉求内容 the appeal as recorded by the agent
  */
-content: string
+content?: string
 /**
  * 事发地址 incident address
  */
-address: string
+address?: string
 /**
  * 区域 administrative area of the incident; districtCode drives 属地 routing
  */
-region: {
+region?: {
 /**
  * 市 city
  */
@@ -167,7 +167,7 @@ city?: string
  * 区县 district / county
  */
 district?: string
-districtCode: DistrictCode
+districtCode?: DistrictCode
 /**
  * 街道(乡镇) sub-district / town
  */
@@ -194,11 +194,11 @@ lat: number
 /**
  * 来电人 the citizen who raised the appeal
  */
-caller: {
+caller?: {
 /**
  * 来电人 name as given (王女士, 匿名 …)
  */
-name: string
+name?: string
 /**
  * 联系电话 phone, often already masked by the platform; absent for some confidential callers
  */
@@ -206,17 +206,17 @@ phone?: string
 /**
  * 是否保密 the caller's identity must not reach the handling unit
  */
-confidential: boolean
+confidential?: boolean
 }
-urgency: Urgency
+urgency?: Urgency
 /**
  * 签收时限 the handling unit must sign for the order by then
  */
-signDeadline: string
+signDeadline?: string
 /**
  * 办理时限 the reply (办结反馈) is due by then; moved by an approved 延期
  */
-handleDeadline: string
+handleDeadline?: string
 }
 
 export interface UnitAccept {

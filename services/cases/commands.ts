@@ -18,7 +18,7 @@ import { HubError, conflict, notFound } from "../../kit/errors";
 import { CaseWriter, loadCase, type Actor, type CaseRef, type CaseRow, type TaskRow, type UnitRef } from "../../store/cases.repo";
 import type { CasesMixin, CasesThis } from "../cases.service";
 
-type Decided = { decision: RoutingDecision; categoryCode: string | null };
+type Decided = { decision: RoutingDecision; categoryCode: string | null; districtCode: string | null };
 type Plan = (w: CaseWriter) => Promise<void> | void;
 
 const outcomeLabel = labels("Outcome");
@@ -79,8 +79,10 @@ export const CaseCommands: CasesMixin = {
           urgency: d.urgency,
           location: d.location as Record<string, unknown>,
         };
-        const { decision, categoryCode } = await this.decide(ctx, base, []);
+        const { decision, categoryCode, districtCode } = await this.decide(ctx, base, []);
         const now = new Date();
+        // the district code routing derived (grid code, district or street name) is kept with the place
+        const location = (districtCode && !d.location.districtCode ? { ...d.location, districtCode } : d.location) as Record<string, unknown>;
         const row: CaseRow = {
           id: newId("TG", now),
           originSystem: d.origin.system,
@@ -93,7 +95,7 @@ export const CaseCommands: CasesMixin = {
           categoryPath: d.category.path as string[],
           title: d.title,
           content: d.content,
-          location: d.location as Record<string, unknown>,
+          location,
           reporter: d.reporter,
           urgency: d.urgency,
           receivedAt: new Date(d.receivedAt),
