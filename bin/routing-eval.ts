@@ -19,7 +19,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ROOT, validateTolerant } from "../contracts";
 import type { WorkOrder12345 } from "../contracts/types";
-import { categoryCode, cityFor, completeLocation, decide, loadCities, type CityData, type RoutingDecision, type RoutingInput } from "../domain/routing";
+import { loadCities, routeCase, type CityData, type RoutingDecision, type RoutingInput } from "../domain/routing";
 import { SCHEMA, toCaseDraft } from "../adapters/hotline12345/mapping";
 
 export const EVAL_DIR = path.join(ROOT, "eval", "routing");
@@ -66,13 +66,9 @@ function routingInputOf(order: Record<string, unknown>): RoutingInput {
   return { category: { path: draft.category.path, code: draft.category.code ?? null }, appealType: draft.appealType, urgency: draft.urgency, location: draft.location };
 }
 
-/** routing.service `decide` action, step for step. */
+/** routing.service `decide` action: the same domain function. */
 function routeLikeHub(raw: RoutingInput, cities: CityData[], exclude: string[]): RoutingDecision {
-  const location = completeLocation(raw.location, cities);
-  const input = { ...raw, location };
-  const city = cityFor(input.location, cities);
-  const code = input.category.code ?? (city ? categoryCode(input.category.path, city) : null);
-  return decide({ ...input, category: { ...input.category, code } }, cities, exclude);
+  return routeCase(raw, cities, exclude).decision;
 }
 
 export function evaluateItem(item: EvalItem, city: string, cities: CityData[]): ItemResult {

@@ -10,7 +10,7 @@
  * decided (routing.decidedBy === "agent") are listed apart — "decided by a person, rules would
  * say X" — and never counted as changes. The CLI is bin/rules-dry-run.ts.
  */
-import { categoryCode, cityFor, completeLocation, decide, type CityData, type RoutingDecision, type RoutingInput, type RoutingLocation } from "./routing";
+import { routeCase, type CityData, type RoutingDecision, type RoutingInput, type RoutingLocation } from "./routing";
 
 /** The routing-relevant part of a stored case (a row of the `cases` table). */
 export interface StoredCase {
@@ -92,11 +92,9 @@ export interface DryRunReport {
 
 const TRIAGE = "triage";
 
-function inputOf(c: StoredCase, cities: CityData[]): { input: RoutingInput } {
-  const location = completeLocation(c.location as RoutingLocation, cities);
-  const city = cityFor(location, cities);
-  const code = (city ? categoryCode(c.categoryPath, city) : null) ?? c.categoryCode ?? null;
-  return { input: { category: { path: c.categoryPath, code }, appealType: c.appealType, urgency: c.urgency, location } };
+/** The case's routing input; its category is mapped afresh under each catalogue (a candidate may renumber it). */
+function inputOf(c: StoredCase): RoutingInput {
+  return { category: { path: c.categoryPath, code: null }, appealType: c.appealType, urgency: c.urgency, location: c.location as RoutingLocation };
 }
 
 function outcome(d: RoutingDecision): Outcome {
@@ -105,7 +103,7 @@ function outcome(d: RoutingDecision): Outcome {
 
 /** The decision for a stored case under one set of city data. */
 export function decideStored(c: StoredCase, cities: CityData[]): Outcome {
-  return outcome(decide(inputOf(c, cities).input, cities, c.routing?.excluded ?? []));
+  return outcome(routeCase(inputOf(c), cities, c.routing?.excluded ?? []).decision);
 }
 
 const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());

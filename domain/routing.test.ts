@@ -3,7 +3,7 @@ import { seededRandom } from "../lib/random";
 import os from "node:os";
 import path from "node:path";
 import { ROOT } from "../contracts";
-import { categoryCode, cityFor, completeLocation, decide, findUnit, loadCities, type CityData, type RoutingDecision, type RoutingInput } from "./routing";
+import { categoryCode, cityFor, completeLocation, mapCategory, routeCase, decide, findUnit, loadCities, type CityData, type RoutingDecision, type RoutingInput } from "./routing";
 import { AREAS, generateOrder, TOPICS, toCaseDraft } from "../adapters/hotline12345/mapping";
 
 const cities = loadCities();
@@ -579,5 +579,26 @@ describe("completeLocation: a place that came without a district code", () => {
     expect(completeLocation({ districtCode: "320402", district: "钟楼区" }, cities).districtCode).toBe("320402");
     expect(completeLocation({ district: "不存在区" }, cities).districtCode).toBeUndefined();
     expect(completeLocation({ gridCode: "11010100100301" }, cities).districtCode).toBeUndefined();
+  });
+});
+
+describe("mapCategory: a platform's category onto the city's taxonomy", () => {
+  const cz = loadCities().find((c) => c.name === "常州市")!;
+  it("keeps an exact path, maps a leaf filed under another parent, else falls back to the longest prefix", () => {
+    expect(mapCategory(["城乡建设", "市容管理", "占道经营"], cz)).toEqual({ path: ["城乡建设", "市容管理", "占道经营"], code: "010101" });
+    const m = mapCategory(["城市管理", "市容环境", "占道经营"], cz);
+    expect(m.path).toEqual(["城乡建设", "市容管理", "占道经营"]);
+    expect(m.via).toBe("「占道经营」");
+    // an unknown leaf: the next level up that the taxonomy knows
+    expect(mapCategory(["城乡建设", "市容管理", "从未见过的叶子"], cz)).toMatchObject({ path: ["城乡建设", "市容管理"], code: "0101" });
+    expect(mapCategory(["完全未知"], cz).code).toBeNull();
+  });
+  it("routes a platform's spelling and says in the reason how it was mapped", () => {
+    const { decision } = routeCase(
+      { category: { path: ["城市管理", "市容环境", "占道经营"] }, appealType: "投诉", urgency: "一般", location: { address: "南大街", gridCode: "32040400100301" } },
+      loadCities(),
+    );
+    expect(decision.matched).toBe(true);
+    expect(decision.reason).toContain("按「占道经营」一级对应派单目录「城乡建设/市容管理/占道经营」");
   });
 });

@@ -350,6 +350,49 @@ export function categoryCode(categoryPath: string[], city: CityData): string | n
   return null;
 }
 
+/**
+ * A platform's category path onto the city's taxonomy: the exact entry; else the entry whose last
+ * level is the platform's deepest level that names exactly one entry of the taxonomy (platforms
+ * file the same leaf under other parents: 城市管理/市容环境/占道经营 = 城乡建设/市容管理/占道经营);
+ * else the longest known prefix; else nothing. `via` says which level decided when it was not exact.
+ */
+export function mapCategory(path: string[], city: CityData): { path: string[]; code: string | null; via?: string } {
+  const ix = indexOf(city);
+  const exact = ix.categories.get(pathKey(path));
+  if (exact) return { path, code: exact.code };
+  for (let i = path.length - 1; i >= 0; i--) {
+    const leaf = path[i].trim();
+    const hits = city.categories.filter((e) => e.path.length >= 2 && e.path[e.path.length - 1] === leaf);
+    if (hits.length === 1) return { path: hits[0].path, code: hits[0].code, via: `「${leaf}」` };
+  }
+  return { path, code: categoryCode(path, city) };
+}
+
+/**
+ * How the hub decides a case's owner, whole: the place completed (district code), the city found,
+ * the platform's category mapped onto the taxonomy (a code kept from an earlier decision wins),
+ * then the rules. The routing service, the evaluation and the rules dry-run all call this.
+ */
+export function routeCase(raw: RoutingInput, cities: CityData[], exclude: string[] = []): { decision: RoutingDecision; categoryCode: string | null; districtCode: string | null } {
+  const location = completeLocation(raw.location, cities);
+  const input = { ...raw, location };
+  const city = cityFor(location, cities);
+  const known = input.category.code && city ? categoryEntry(input.category.code, city) : undefined;
+  const mapped: { path: string[]; code: string | null; via?: string } = known
+    ? { path: known.path, code: known.code }
+    : city
+      ? mapCategory(input.category.path, city)
+      : { path: input.category.path, code: input.category.code ?? null };
+  const decision = decide({ ...input, category: { path: mapped.path, code: mapped.code } }, cities, exclude);
+  if (mapped.via) decision.reason = `诉求分类「${input.category.path.join("/")}」按${mapped.via}一级对应派单目录「${mapped.path.join("/")}」；${decision.reason}`;
+  return { decision, categoryCode: mapped.code, districtCode: location.districtCode ?? null };
+}
+
+/** The taxonomy entry of a code. */
+export function categoryEntry(code: string, city: CityData): CategoryEntry | undefined {
+  return indexOf(city).categoriesByCode.get(code);
+}
+
 /** A unit by id, with its city (for manual assignment 人工派单). */
 export function findUnit(unitId: string, cities: CityData[]): { unit: HandlingUnit; city: CityData } | undefined {
   for (const city of cities) {

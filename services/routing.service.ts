@@ -4,7 +4,7 @@
  * onboarded by editing data. The decision itself is the pure `decide()` in domain/routing.
  */
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { loadCities, decide, cityFor, categoryCode, completeLocation, findUnit, type CityData, type RoutingInput } from "../domain/routing";
+import { loadCities, routeCase, findUnit, type CityData, type RoutingInput } from "../domain/routing";
 
 interface Vars {
   cities: CityData[];
@@ -18,14 +18,7 @@ const RoutingService: ServiceSchema<ServiceSettingSchema, Record<string, never>,
     /** → { decision, categoryCode, districtCode }: the owner (with the rule and a reason) or why none. */
     decide: {
       handler(this: This, ctx: Context<{ input: RoutingInput; exclude?: string[] }>) {
-        const { exclude } = ctx.params;
-        // a place without a district code gets one from its grid code, district or street name
-        const location = completeLocation(ctx.params.input.location, this.cities);
-        const input = { ...ctx.params.input, location };
-        const city = cityFor(input.location, this.cities);
-        const code = input.category.code ?? (city ? categoryCode(input.category.path, city) : null);
-        const decision = decide({ ...input, category: { ...input.category, code } }, this.cities, exclude ?? []);
-        return { decision, categoryCode: code, districtCode: location.districtCode ?? null };
+        return routeCase(ctx.params.input, this.cities, ctx.params.exclude ?? []);
       },
     },
 

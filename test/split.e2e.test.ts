@@ -133,8 +133,13 @@ describe("two hub processes over NATS", () => {
     await up("node A again", hub("/health"));
     // a message claimed by the dead node's relay is sent again when its lease (30 s) runs out
     await waitFor("case archived after node A restarts", async () => (await statusOf(r.body.caseId)) === "ARCHIVED", 90_000);
-    const c = (await http(hub(`/api/v1/cases/${r.body.caseId}`), { key: KEYS.agent })).body;
-    expect(c.outbound.every((o: { status: string }) => o.status === "sent")).toBe(true);
+    // a result lost with node A is recovered when its lease runs out (30 s): every message ends up sent
+    await waitFor(
+      "every outbound message of the case sent",
+      async () => ((await http(hub(`/api/v1/cases/${r.body.caseId}`), { key: KEYS.agent })).body.outbound as { status: string }[]).every((o) => o.status === "sent"),
+      60_000,
+      500,
+    );
     // the same order again is still a duplicate of the one case
     const again = await post(orders[2]);
     expect(again.status).toBe(200);
