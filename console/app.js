@@ -535,6 +535,17 @@
     reason.area.focus();
   }
 
+  /** The case a dialog acts on, in one line: title, category, address. */
+  function caseBrief(c) {
+    return h(
+      "p",
+      { class: "case-brief" },
+      h("strong", null, c.title),
+      h("br"),
+      h("span", { class: "muted" }, c.category && c.category.path ? c.category.path.join(" / ") : "", " · ", (c.location && c.location.address) || ""),
+    );
+  }
+
   async function assignDialog(c, label, after) {
     await loadUnits();
     const picker = unitPicker({ districtCode: c.location && c.location.districtCode });
@@ -542,17 +553,7 @@
     openDialog({
       title: `${label}：${c.origin.externalId}`,
       wide: true,
-      body: [
-        h(
-          "p",
-          { class: "case-brief" },
-          h("strong", null, c.title),
-          h("br"),
-          h("span", { class: "muted" }, c.category && c.category.path ? c.category.path.join(" / ") : "", " · ", (c.location && c.location.address) || ""),
-        ),
-        picker.node,
-        note.node,
-      ],
+      body: [caseBrief(c), picker.node, note.node],
       submitLabel: `确认${label}`,
       hint: "assign",
       values: () => ({ unitId: picker.value }),
@@ -578,13 +579,7 @@
       title: `${label}：${c.origin.externalId}`,
       wide: true,
       body: [
-        h(
-          "p",
-          { class: "case-brief" },
-          h("strong", null, c.title),
-          h("br"),
-          h("span", { class: "muted" }, c.category && c.category.path ? c.category.path.join(" / ") : "", " · ", (c.location && c.location.address) || ""),
-        ),
+        caseBrief(c),
         h("p", { class: "muted" }, "已退回的单位：", refused.length ? refused.join("、") : "—", "。审定后案件派给所选单位，审定依据和审定人记入流转记录。"),
         picker.node,
         basis.node,
