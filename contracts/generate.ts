@@ -20,6 +20,18 @@ function typeName(s: Record<string, unknown>, id: string): string {
     .replace(/(^|[-_.])(\w)/g, (_m, _p, c: string) => c.toUpperCase());
 }
 
+/** The type name of the schema a pure `$ref` points to ("tongguan:command#/$defs/HandlerTask" → HandlerTask), if it is one. */
+function aliasOf(schema: Record<string, unknown>, byId: Map<string, { id: string; schema: Record<string, unknown> }>): string | undefined {
+  const ref = schema.$ref;
+  if (typeof ref !== "string" || schema.properties || schema.type) return undefined;
+  const [id, pointer] = ref.split("#");
+  const target = byId.get(id);
+  if (!target) return undefined;
+  const m = /^\/\$defs\/([^/]+)$/.exec(pointer ?? "");
+  const def = m ? ((target.schema.$defs as Record<string, Record<string, unknown>> | undefined)?.[m[1]] ?? undefined) : pointer ? undefined : target.schema;
+  return def ? typeName(def, id) : undefined;
+}
+
 export async function generate(): Promise<string> {
   const schemas = allSchemas();
   const byId = new Map(schemas.map((s) => [s.id, s]));
@@ -28,6 +40,14 @@ export async function generate(): Promise<string> {
   for (const s of schemas) {
     // Inline cross-file $refs into `$defs` references the generator can resolve, by giving it a resolver.
     const name = typeName(s.schema, s.id);
+    // A contract that is another schema as it is (the generic unit interface speaks the canonical
+    // commands): an alias of that schema's type, not a second copy of it.
+    const alias = aliasOf(s.schema, byId);
+    if (alias) {
+      if (!emitted.has(name)) out += `/** ${String(s.schema.title ?? name)}: the same as ${alias} */\nexport type ${name} = ${alias};\n\n`;
+      emitted.add(name);
+      continue;
+    }
     // A file of $defs only (commands, common vocabularies): give the generator a root that refers to
     // each titled definition, so every one becomes a named type; the root itself is dropped below.
     const defsOnly = !s.schema.type && !s.schema.properties && !s.schema.$ref && typeof s.schema.$defs === "object";

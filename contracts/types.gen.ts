@@ -241,62 +241,11 @@ until: string
 reason: string
 }
 
-export interface UnitNotice {
-noticeId: string
-subject: SubjectRef
-/**
- * 行政处罚决定书文号
- */
-decisions?: string[]
-/**
- * 触发的联合惩戒规则
- */
-rule?: string
-/**
- * @minItems 1
- */
-measures: string[]
-/**
- * 签收时限
- */
-receiptDeadline: string
-/**
- * 反馈时限
- */
-feedbackDeadline: string
-/**
- * 抄告时间
- */
-sentAt: string
-}
-/**
- * What an outbound message is about: a case, a notice, a sanction, a credit subject …
- */
+/** UnitNotice 抄告单: the same as BureauNotice */
+export type UnitNotice = BureauNotice;
 
-export interface SubjectRef {
-type: string
-id: string
-name?: string
-}
-
-export interface UnitRecall {
-/**
- * 任务编号 task id
- */
-taskId: string
-/**
- * 案件编号 hub case id
- */
-caseId: string
-/**
- * 撤回原因 why the task was recalled
- */
-reason: string
-/**
- * 撤回时间 when
- */
-recalledAt: string
-}
+/** UnitRecall 任务撤回: the same as HandlerRecall */
+export type UnitRecall = HandlerRecall;
 
 export interface UnitRefuse {
 /**
@@ -325,133 +274,11 @@ finishedAt?: string
 handler?: string
 }
 
-export interface UnitTask {
-/**
- * 任务编号 task id, unique per case and unit; the unit quotes it in every answer
- */
-taskId: string
-/**
- * 案件编号 hub case id
- */
-caseId: string
-/**
- * 承办 owner (signs, handles and replies) / 协办 co-unit (assists the owner)
- */
-role: ("owner" | "co")
-/**
- * 重办次数 rework count: 0 the first time, n after the n-th 重办 (re-handling after review or an unsatisfied call-back)
- */
-rework: number
-/**
- * 标题 title
- */
-title: string
-/**
- * 诉求内容 appeal content
- */
-content: string
-appealType: AppealType
-/**
- * 诉求分类 category: the city taxonomy's path and its code
- */
-category: {
-/**
- * 分类路径 category path, top level first
- * 
- * @minItems 1
- * @maxItems 4
- */
-path: string[]
-/**
- * 分类代码 the taxonomy's code, null when the path is not in the taxonomy
- */
-code: (string | null)
-}
-/**
- * 事发地点 incident location
- */
-location: {
-/**
- * 事发地址 address
- */
-address: string
-districtCode?: DistrictCode
-/**
- * 街道 sub-district
- */
-street?: string
-/**
- * 社区 community
- */
-community?: string
-gridCode?: GridCode
-/**
- * 经度 longitude
- */
-lng?: number
-/**
- * 纬度 latitude
- */
-lat?: number
-}
-urgency: Urgency
-/**
- * 签收时限 sign-for deadline (null: none)
- */
-signDeadline: (string | null)
-/**
- * 办理时限 handling deadline (null: none)
- */
-handleDeadline: (string | null)
-/**
- * 来电人 reporter, masked by the hub (王** / 139****2716); name and phone are absent when confidential
- */
-reporter: {
-/**
- * 是否保密 the reporter asked for confidentiality: no name or phone is passed on
- */
-confidential: boolean
-/**
- * 姓名（已脱敏） masked name
- */
-name?: string
-/**
- * 联系电话（已脱敏） masked phone
- */
-phone?: string
-}
-/**
- * 附言 note, e.g. 重办原因 (why re-handled) or 回访意见 (call-back remarks)
- */
-note?: string
-/**
- * 派发时间 when the hub sent the task
- */
-sentAt: string
-}
+/** UnitTask 承办任务: the same as HandlerTask */
+export type UnitTask = HandlerTask;
 
-export interface UnitUrge {
-/**
- * 任务编号 task id
- */
-taskId: string
-/**
- * 案件编号 hub case id
- */
-caseId: string
-/**
- * 催办 reminder / 督办 supervision
- */
-level: ("催办" | "督办")
-/**
- * 催办/督办内容 the notice's text
- */
-text: string
-/**
- * 催办时间 when it was raised
- */
-urgedAt: string
-}
+/** UnitUrge 催办督办: the same as HandlerUrge */
+export type UnitUrge = HandlerUrge;
 
 export type CaseStatus = ("RECEIVED" | "TRIAGE" | "ADJUDICATION" | "DISPATCHED" | "IN_PROGRESS" | "REPLIED" | "ARCHIVED" | "RETURNED")
 
@@ -833,6 +660,15 @@ recalledAt: string
 }
 /**
  * What an outbound message is about: a case, a notice, a sanction, a credit subject …
+ */
+
+export interface SubjectRef {
+type: string
+id: string
+name?: string
+}
+/**
+ * 抄告单 hub → bureau: measures a bureau must take about a subject, with deadlines for receipt and feedback.
  */
 
 export interface BureauNotice {
