@@ -28,6 +28,13 @@
     inboundGet: "GET /api/v1/inbound/{id}",
     outbox: "GET /api/v1/outbox",
     outboxRetry: "POST /api/v1/outbox/{id}/retry",
+    catalogue: "GET /api/v1/routing/catalogue",
+    unmapped: "GET /api/v1/routing/unmapped",
+    examples: "GET /api/v1/routing/examples",
+    suggestions: "GET /api/v1/routing/suggestions",
+    suggestionFile: "GET /api/v1/routing/suggestions/{id}/file",
+    suggestionDryRun: "POST /api/v1/routing/suggestions/{id}/dry-run",
+    dryRun: "POST /api/v1/routing/dry-run",
   };
 
   // ---------------------------------------------------------------- vocabulary
@@ -546,6 +553,62 @@
     );
   }
 
+  // ---------------------------------------------------------------- 派单建议 (proposals)
+  /** May this user take a proposal of this case: an agent, on a case meta allows 人工派单 (assign) for. */
+  const canAssign = (c) => L.allowedActions(state.vocab, c.status, state.role).some((a) => a.action === "assign");
+
+  /**
+   * The units the hub proposes for a case (routing.proposals, or routing.alternatives), one row
+   * each: rank, unit, catalogue path, confidence, the reason (collapsible) and — for a case an
+   * agent may assign — ONE button "派至此单位" that posts the assignment with the unit and the
+   * catalogue item at once (recorded as a training example). No dialog; `after` on success,
+   * `onError` with the hub's answer.
+   */
+  function proposalTable(c, which, opts = {}) {
+    const rows = L.proposalRows(c.routing, which);
+    if (!rows.length) return null;
+    const buttons = which === "proposals" && canAssign(c);
+    const all = [];
+    const take = async (p, b) => {
+      for (const x of all) x.disabled = true;
+      b.textContent = "正在派单…";
+      try {
+        await call(API.assign, { params: { id: c.id }, body: L.proposalAssignBody(p) });
+        toast(`已派单至${p.unitName}（采纳派单建议 ${p.rank}）`);
+        if (opts.after) opts.after();
+      } catch (err) {
+        for (const x of all) x.disabled = false;
+        b.textContent = "派至此单位";
+        if (opts.onError) opts.onError(err);
+        else toastError(err);
+      }
+    };
+    const trs = rows.map((p) => {
+      let b = null;
+      if (buttons) {
+        b = h("button", { type: "button", class: "btn btn-primary btn-small", dataset: { unitId: p.unitId, categoryCode: p.categoryCode || "" } }, "派至此单位");
+        b.addEventListener("click", () => take(p, b));
+        all.push(b);
+      }
+      return h(
+        "tr",
+        { class: "proposal", dataset: { rank: String(p.rank) } },
+        h("td", { class: "num" }, String(p.rank)),
+        h("td", null, p.unitName, h("div", { class: "sub" }, p.unitId)),
+        h("td", null, p.path || dash, p.categoryCode ? h("code", { class: "code" }, p.categoryCode) : null),
+        h("td", { class: "num nowrap" }, h("span", { class: "confidence", title: "按诉求内容估计的把握" }, p.percent)),
+        h("td", { class: "reason-cell" }, p.reason ? h("details", null, h("summary", null, p.ruleId ? `依据（规则 ${p.ruleId}）` : "依据"), h("div", { class: "prose small" }, p.reason)) : dash),
+        buttons ? h("td", { class: "nowrap" }, b) : null,
+      );
+    });
+    return h(
+      "div",
+      { class: `proposals ${opts.compact ? "compact" : ""}` },
+      opts.title ? h("div", { class: "proposals-title" }, opts.title) : null,
+      table(["序号", "承办单位", "派单目录事项", "置信度", "依据"].concat(buttons ? ["操作"] : []), trs),
+    );
+  }
+
   async function assignDialog(c, label, after) {
     await loadUnits();
     const picker = unitPicker({ districtCode: c.location && c.location.districtCode });
@@ -553,7 +616,19 @@
     openDialog({
       title: `${label}：${c.origin.externalId}`,
       wide: true,
-      body: [caseBrief(c), picker.node, note.node],
+      body: [
+        caseBrief(c),
+        proposalTable(c, "proposals", {
+          title: "派单建议（点“派至此单位”直接派单，或在下面从全部单位中选择）",
+          after: () => {
+            dialog.close();
+            after();
+          },
+          onError: (e) => showError($("#dialog-msg"), e),
+        }),
+        picker.node,
+        note.node,
+      ],
       submitLabel: `确认${label}`,
       hint: "assign",
       values: () => ({ unitId: picker.value }),
@@ -725,7 +800,7 @@
   $("#logout").addEventListener("click", () => logout());
 
   // ---------------------------------------------------------------- navigation
-  const VIEWS = ["login", "cases", "case", "triage", "flow"];
+  const VIEWS = ["login", "cases", "case", "triage", "flow", "catalogue", "learning", "dryrun"];
 
   function stopTimers() {
     for (const t of state.timers) clearInterval(t);
@@ -738,7 +813,7 @@
     const loggedIn = !!state.role;
     $("#tabs").hidden = !loggedIn;
     $("#session").hidden = !loggedIn;
-    $("#tab-flow").hidden = state.role !== "engineer";
+    for (const a of document.querySelectorAll("#tabs a[data-engineer]")) a.hidden = state.role !== "engineer";
     if (loggedIn) $("#role-label").textContent = `当前角色：${L.roleName(state.role, state.roleLabel)}`;
     for (const a of document.querySelectorAll("#tabs a")) {
       if (a.dataset.tab === tab) a.setAttribute("aria-current", "page");
@@ -772,6 +847,9 @@
     if (r.view === "case") return viewCase(r.id);
     if (r.view === "triage") return viewTriage();
     if (r.view === "flow") return viewFlow();
+    if (r.view === "catalogue") return viewCatalogue();
+    if (r.view === "learning") return viewLearning();
+    if (r.view === "dryrun") return viewDryRun();
     return viewCases();
   }
 
@@ -1117,7 +1195,20 @@
       ),
     );
 
-    return [head, h("div", { class: "case-grid" }, basic, place), appeal, handling, timeline, tasks, outbound];
+    const proposals =
+      routing && L.proposalRows(routing, "proposals").length && c.status === "TRIAGE"
+        ? section(
+            "派单建议",
+            h("p", { class: "muted small" }, "枢纽按诉求内容给出的承办单位，置信度高者在前。点“派至此单位”即派单，并记为派单学习样例。"),
+            proposalTable(c, "proposals", { after: reload, onError: (e) => showError($("#case-msg"), e) }),
+          )
+        : null;
+    const alternatives =
+      routing && L.proposalRows(routing, "alternatives").length
+        ? section("其他可选单位", h("p", { class: "muted small" }, "按诉求内容，以下单位也可能承办本案件（供改派参考）。"), proposalTable(c, "alternatives"))
+        : null;
+
+    return [head, proposals, h("div", { class: "case-grid" }, basic, place), appeal, handling, alternatives, timeline, tasks, outbound];
   }
 
   function section(title, ...content) {
@@ -1185,10 +1276,10 @@
     try {
       const r = await call(API.triage);
       if (seq !== state.seq) return;
-      const rows = r.items.map((c) =>
+      const rows = r.items.flatMap((c) => [
         h(
           "tr",
-          null,
+          { class: "triage-case" },
           h("td", { class: "nowrap" }, h("a", { href: caseHref(c.id), title: `案件编号 ${c.id}` }, c.origin.externalId), h("div", { class: "sub" }, systemName(c.origin.system))),
           h("td", { class: "title-cell" }, c.title, h("div", { class: "sub" }, `${c.appealType} · ${c.urgency}`)),
           h("td", null, (c.category && c.category.path ? c.category.path.join(" / ") : "") || dash),
@@ -1203,7 +1294,17 @@
             h("a", { href: caseHref(c.id), class: "btn btn-small" }, "详情"),
           ),
         ),
-      );
+        h(
+          "tr",
+          { class: "proposals-row" },
+          h(
+            "td",
+            { colspan: 7 },
+            proposalTable(c, "proposals", { compact: true, title: "派单建议", after: loadTriage, onError: (e) => showError(msg, e) }) ||
+              h("span", { class: "muted small" }, "枢纽未能从诉求内容给出派单建议，请人工派单。"),
+          ),
+        ),
+      ]);
       fillBody($("#triage-table tbody"), rows, 7, "暂无待分拨案件");
       tickCountdowns();
       $("#triage-summary").textContent = `共 ${r.total} 件`;
@@ -1518,6 +1619,459 @@
       ],
     });
   }
+
+  // ---------------------------------------------------------------- cities (from the units)
+  /** The cities the hub serves, from API.units: [{ cityCode, cityName }] and a code → name map. */
+  async function loadCitiesList() {
+    const u = await loadUnits();
+    const names = {};
+    for (const x of u.items) if (x.cityCode && !names[x.cityCode]) names[x.cityCode] = x.cityName || x.cityCode;
+    return { names, items: Object.entries(names).map(([cityCode, cityName]) => ({ cityCode, cityName })) };
+  }
+
+  function fillCitySelect(sel, cities) {
+    const keep = sel.value;
+    clear(
+      sel,
+      h("option", { value: "" }, "全部城市"),
+      cities.items.map((c) => h("option", { value: c.cityCode }, `${c.cityName}（${c.cityCode}）`)),
+    );
+    sel.value = keep;
+  }
+
+  // ---------------------------------------------------------------- 试运行报告 (shared)
+  /** A dry-run report: counts, by unit (+gains / -losses), by rule (before → after), transitions and the changed cases. */
+  function renderReport(report) {
+    const v = L.reportView(report);
+    const figures = h(
+      "div",
+      { class: "report-counts" },
+      v.counts.map((c) =>
+        h(
+          "div",
+          { class: `figure ${c.value && (c.key === "changedOwner" || c.key === "toTriage") ? "alert" : ""}`, dataset: { count: c.key } },
+          h("div", { class: "big" }, String(c.value)),
+          h("div", { class: "muted small" }, c.label),
+        ),
+      ),
+    );
+    const units = table(
+      ["承办单位", "增加", "减少", "净变化"],
+      v.byUnit.map((u) =>
+        h(
+          "tr",
+          null,
+          h("td", null, u.unitName, h("div", { class: "sub" }, u.unitId)),
+          h("td", { class: "num gain" }, u.gains),
+          h("td", { class: "num loss" }, u.losses),
+          h("td", { class: "num" }, u.net > 0 ? `+${u.net}` : String(u.net)),
+        ),
+      ),
+      "没有单位的案件数变化",
+    );
+    const rules = table(
+      ["派单规则", "现行 → 候选（件）"],
+      v.byRule.map((r) => h("tr", null, h("td", null, h("code", null, r.ruleId)), h("td", { class: "num" }, r.text))),
+      "没有规则的案件数变化",
+    );
+    const moves = table(
+      ["从", "到", "件数"],
+      v.transitions.map((t) => h("tr", null, h("td", null, t.from), h("td", null, t.to), h("td", { class: "num" }, String(t.count)))),
+      "没有案件换规则",
+    );
+    const changes = table(
+      ["案件", "受理时间", "状态", "诉求分类", "变化", "现行规则", "候选规则"],
+      v.changes.map((x) =>
+        h(
+          "tr",
+          { dataset: { kind: x.kind } },
+          h("td", { class: "nowrap" }, h("a", { href: caseHref(x.id) }, x.id)),
+          h("td", { class: "nowrap" }, fmt(x.receivedAt)),
+          h("td", { class: "nowrap" }, x.status ? statusBadge(x.status) : dash),
+          h("td", null, x.path || dash),
+          h("td", { class: "nowrap" }, badge(x.kindLabel, `chg chg-${x.kind}`)),
+          h("td", null, x.before, x.beforeReason ? h("div", { class: "sub" }, x.beforeReason) : null),
+          h("td", null, x.after, x.afterReason ? h("div", { class: "sub" }, x.afterReason) : null),
+        ),
+      ),
+      "没有派单会变化的案件",
+    );
+    const persons = (report && Array.isArray(report.decidedByPerson) ? report.decidedByPerson : []).map((p) =>
+      h(
+        "tr",
+        { class: p.agrees ? null : "bad" },
+        h("td", { class: "nowrap" }, h("a", { href: caseHref(p.id) }, p.id)),
+        h("td", null, val(p.ownerUnitName || p.ownerUnitId)),
+        h("td", null, L.sideText(p.rulesWouldSay)),
+        h("td", { class: "nowrap" }, p.agrees ? "一致" : "不一致"),
+      ),
+    );
+    return h(
+      "div",
+      { class: "report" },
+      h("p", { class: "report-headline" }, h("strong", null, v.headline), h("span", { class: "muted small" }, " · 试运行不写入任何数据")),
+      figures,
+      h("div", { class: "report-grid" }, h("div", null, h("h3", null, "按承办单位"), units), h("div", null, h("h3", null, "按派单规则"), rules), h("div", null, h("h3", null, "规则间流转"), moves)),
+      h("h3", null, `派单会变化的案件（${v.changes.length}）`),
+      changes,
+      persons.length ? [h("h3", null, `人工决定的案件（${persons.length}）`), table(["案件", "人工决定的单位", "候选规则会派", "是否一致"], persons)] : null,
+    );
+  }
+
+  /** Saves `content` as a JSON file named after the last part of `file`. */
+  function downloadJson(file, content) {
+    const blob = new Blob([L.fileText(content)], { type: "application/json" });
+    const url = URL.createObjectURL(blob);
+    const a = h("a", { href: url, download: L.downloadName(file), hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  // ---------------------------------------------------------------- 派单目录 (agents and engineers)
+  const catalogueState = { city: "", q: "", dispatchable: false, answer: null, names: {} };
+
+  function viewCatalogue() {
+    const seq = show("catalogue", "catalogue");
+    document.title = "派单目录 · 统管控制台";
+    const msg = $("#catalogue-msg");
+    hideMsg(msg);
+    $("#catalogue-q").value = catalogueState.q;
+    $("#catalogue-dispatchable").checked = catalogueState.dispatchable;
+    loadCitiesList()
+      .then((cities) => {
+        catalogueState.names = cities.names;
+        fillCitySelect($("#catalogue-city"), cities);
+        $("#catalogue-city").value = catalogueState.city;
+      })
+      .catch(() => null)
+      .then(() => loadCatalogue(seq));
+  }
+
+  async function loadCatalogue(seq = state.seq) {
+    const msg = $("#catalogue-msg");
+    const body = $("#catalogue-body");
+    clear(body, h("p", { class: "muted" }, "正在加载…"));
+    try {
+      const r = await call(API.catalogue, { query: { city: catalogueState.city } });
+      if (seq !== state.seq) return;
+      catalogueState.answer = r;
+      hideMsg(msg);
+      renderCatalogue();
+    } catch (e) {
+      if (seq !== state.seq) return;
+      clear(body);
+      showError(msg, e);
+    }
+  }
+
+  function renderCatalogue() {
+    const a = catalogueState.answer || { items: [] };
+    const source = catalogueState.dispatchable ? { items: (a.items || []).filter((x) => x.dispatchable) } : a;
+    const v = L.catalogueView(source, catalogueState.q, catalogueState.names);
+    $("#catalogue-summary").textContent = catalogueState.q || catalogueState.dispatchable ? `显示 ${v.shown} / ${(a.items || []).length} 项` : `共 ${v.total} 项`;
+    clear(
+      $("#catalogue-body"),
+      v.groups.length
+        ? v.groups.map((g) =>
+            section(
+              `${g.cityName}（${g.items.length} 项）`,
+              table(
+                ["事项", "职责依据", "关键词", "承办链（派单规则）"],
+                g.items.map((e) =>
+                  h(
+                    "tr",
+                    { class: e.dispatchable ? "cat-item" : "cat-item cat-node", dataset: { code: e.code } },
+                    h(
+                      "td",
+                      { class: "cat-path" },
+                      h("strong", null, e.path || dash),
+                      h("code", { class: "code" }, e.code),
+                      e.dispatchable ? null : h("span", { class: "tag" }, "上级分类"),
+                      e.triage ? h("span", { class: "tag" }, "转人工分拨") : null,
+                      e.description ? h("div", { class: "sub" }, e.description) : null,
+                    ),
+                    h("td", null, e.basis || h("span", { class: "muted" }, "未写明")),
+                    h(
+                      "td",
+                      null,
+                      e.keywords.length
+                        ? h(
+                            "div",
+                            { class: "keywords" },
+                            e.keywords.map((k) => h("span", { class: "tag" }, k)),
+                          )
+                        : dash,
+                    ),
+                    h(
+                      "td",
+                      null,
+                      e.owners.length
+                        ? h(
+                            "ul",
+                            { class: "owners" },
+                            e.owners.map((o) => h("li", { title: o.why }, h("code", null, o.ruleId), " ", o.text, o.why ? h("div", { class: "sub" }, o.why) : null)),
+                          )
+                        : h("span", { class: "muted" }, "无规则承办（转人工分拨）"),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : h("p", { class: "panel muted" }, catalogueState.q ? `没有与“${catalogueState.q}”匹配的事项` : "派单目录为空"),
+    );
+  }
+
+  $("#catalogue-filter").addEventListener("submit", (e) => e.preventDefault());
+  $("#catalogue-q").addEventListener("input", () => {
+    catalogueState.q = $("#catalogue-q").value;
+    renderCatalogue();
+  });
+  $("#catalogue-dispatchable").addEventListener("change", () => {
+    catalogueState.dispatchable = $("#catalogue-dispatchable").checked;
+    renderCatalogue();
+  });
+  $("#catalogue-city").addEventListener("change", () => {
+    catalogueState.city = $("#catalogue-city").value;
+    loadCatalogue();
+  });
+
+  // ---------------------------------------------------------------- 派单学习 (engineers)
+  $("#learning-refresh").addEventListener("click", () => loadLearning());
+  $("#learning-city").addEventListener("change", () => loadLearning());
+
+  function viewLearning() {
+    show("learning", "learning");
+    document.title = "派单学习 · 统管控制台";
+    loadCitiesList()
+      .then((cities) => fillCitySelect($("#learning-city"), cities))
+      .catch(() => null);
+    loadLearning();
+  }
+
+  async function loadLearning() {
+    const seq = state.seq;
+    const msg = $("#learning-msg");
+    const city = $("#learning-city").value;
+    for (const id of ["#learning-suggestions", "#learning-examples", "#learning-unmapped"]) clear($(id), h("p", { class: "muted" }, "正在加载…"));
+    loadUnits().catch(() => null);
+    const [sugg, ex, un] = await Promise.allSettled([call(API.suggestions, { query: { city } }), call(API.examples, { query: { city, limit: 100 } }), call(API.unmapped, { query: { city } })]);
+    if (seq !== state.seq) return;
+    const failed = [sugg, ex, un].find((x) => x.status === "rejected");
+    if (failed) showError(msg, failed.reason);
+    else hideMsg(msg);
+    clear($("#learning-suggestions"), sugg.status === "fulfilled" ? renderSuggestions(sugg.value) : null);
+    clear($("#learning-examples"), ex.status === "fulfilled" ? renderExamples(ex.value) : null);
+    clear($("#learning-unmapped"), un.status === "fulfilled" ? renderUnmapped(un.value) : null);
+  }
+
+  function renderSuggestions(answer) {
+    const groups = L.suggestionGroups(answer);
+    if (!groups.length) return h("p", { class: "panel muted" }, "暂无修改建议：坐席人工派单、改派或派单审定后，枢纽会在这里提出建议。");
+    return groups.map((g) =>
+      h(
+        "section",
+        { class: "panel suggestion-group", dataset: { code: g.code } },
+        h("h3", null, g.heading, h("code", { class: "code" }, g.code), g.cityCode ? h("span", { class: "muted small" }, ` · ${g.cityCode}`) : null),
+        g.suggestions.map((s) => suggestionCard(s)),
+      ),
+    );
+  }
+
+  function suggestionCard(s) {
+    const out = h("div", { class: "suggestion-out" });
+    const runBtn = h("button", { type: "button", class: "btn btn-small" }, "试运行");
+    const fileBtn = h("button", { type: "button", class: "btn btn-small btn-primary" }, "下载修改后的文件");
+    runBtn.addEventListener("click", async () => {
+      runBtn.disabled = true;
+      clear(out, h("p", { class: "muted small" }, "正在试运行…"));
+      try {
+        const r = await call(API.suggestionDryRun, { params: { id: s.id }, body: {} });
+        clear(out, renderReport(r.report));
+      } catch (e) {
+        const box = h("div", { class: "msg" });
+        showError(box, e);
+        clear(out, box);
+      } finally {
+        runBtn.disabled = false;
+      }
+    });
+    fileBtn.addEventListener("click", async () => {
+      fileBtn.disabled = true;
+      try {
+        const r = await call(API.suggestionFile, { params: { id: s.id } });
+        downloadJson(r.file, r.content);
+        const box = h(
+          "div",
+          { class: "msg info" },
+          "已下载 ",
+          h("code", null, L.downloadName(r.file)),
+          "。请用它替换并提交 ",
+          h("code", { class: "target-path" }, r.file),
+          "（先试运行确认改派范围）。",
+        );
+        out.prepend(box);
+      } catch (e) {
+        toastError(e);
+      } finally {
+        fileBtn.disabled = false;
+      }
+    });
+    return h(
+      "div",
+      { class: "suggestion", dataset: { id: s.id, kind: s.kind } },
+      h("div", { class: "suggestion-head" }, badge(s.kindLabel, "principle"), " ", h("span", { class: "suggestion-summary" }, s.summary)),
+      h("div", { class: "muted small" }, s.figures, s.file ? [" · 修改文件 ", h("code", null, s.file)] : null),
+      s.caseIds.length
+        ? h(
+            "div",
+            { class: "small case-links" },
+            "样例案件：",
+            s.caseIds.map((id, i) => [i ? "、" : "", h("a", { href: caseHref(id) }, id)]),
+          )
+        : null,
+      h("div", { class: "form-actions" }, runBtn, fileBtn),
+      out,
+    );
+  }
+
+  function renderExamples(answer) {
+    const items = (answer && answer.items) || [];
+    return [
+      h("p", { class: "muted small" }, `共 ${answer && typeof answer.total === "number" ? answer.total : items.length} 条，显示最新 ${items.length} 条。`),
+      table(
+        ["时间", "类型", "案件", "诉求分类", "诉求内容", "单位", "标注", "目录事项", "来源", "原规则派往"],
+        items.map((x) =>
+          h(
+            "tr",
+            { class: x.positive ? null : "bad", dataset: { kind: x.kind } },
+            h("td", { class: "nowrap" }, fmt(x.at, true)),
+            h("td", { class: "nowrap" }, badge(L.exampleKindLabel(x.kind), `ex ex-${x.kind}`)),
+            h("td", { class: "nowrap" }, x.caseId ? h("a", { href: caseHref(x.caseId) }, x.caseId) : dash),
+            h("td", null, (x.categoryPath || []).join(" / ") || dash),
+            h("td", { class: "title-cell", title: x.text || "" }, x.text && x.text.length > 60 ? `${x.text.slice(0, 60)}…` : val(x.text)),
+            h("td", null, unitName(x.unitId) || dash, h("div", { class: "sub" }, x.unitId || "")),
+            h("td", { class: "nowrap" }, x.positive ? "应由该单位承办" : "不应由该单位承办"),
+            h("td", { class: "nowrap" }, x.categoryCode ? h("code", null, x.categoryCode) : dash),
+            h("td", { class: "nowrap" }, L.labelSourceLabel(x.labelSource) || dash),
+            h("td", null, x.hubUnitId ? unitName(x.hubUnitId) : dash),
+          ),
+        ),
+        "暂无学习样例",
+      ),
+    ];
+  }
+
+  function renderUnmapped(answer) {
+    const items = (answer && answer.items) || [];
+    return [
+      h("p", { class: "muted small" }, `共 ${items.length} 个分类，涉及 ${answer && typeof answer.total === "number" ? answer.total : 0} 件案件。`),
+      table(
+        ["来源系统", "城市", "平台诉求分类", "件数", "最近受理", "对应情况", "可对应到", "说明"],
+        items.map((x) =>
+          h(
+            "tr",
+            { dataset: { via: x.via } },
+            h("td", { class: "nowrap" }, systemName(x.system)),
+            h("td", { class: "nowrap" }, val(x.cityCode)),
+            h("td", null, (x.path || []).join(" / ") || dash),
+            h("td", { class: "num" }, String(x.count ?? 0)),
+            h("td", { class: "nowrap" }, fmt(x.lastAt)),
+            h("td", { class: "nowrap" }, badge(L.viaLabel(x.via), `via via-${x.via}`)),
+            h("td", null, x.mappedTo ? h("span", null, (x.mappedTo.path || []).join(" / "), h("code", { class: "code" }, x.mappedTo.code)) : dash),
+            h("td", { class: "err-cell" }, val(x.reason)),
+          ),
+        ),
+        "没有未映射的分类",
+      ),
+    ];
+  }
+
+  // ---------------------------------------------------------------- 规则试运行 (engineers)
+  const dryRunRows = [];
+
+  function addDryRunRow(name = "") {
+    const nameIn = h("input", { type: "text", class: "file-name", placeholder: "changzhou/rules.json", spellcheck: "false", value: name, "aria-label": "候选文件名" });
+    const text = h("textarea", { rows: 8, class: "file-text", spellcheck: "false", placeholder: "粘贴文件的 JSON 内容，或点“选择文件”", "aria-label": "候选文件内容" });
+    const pick = h("input", { type: "file", accept: ".json,application/json", "aria-label": "选择文件" });
+    const row = { nameIn, text, node: null };
+    pick.addEventListener("change", async () => {
+      const f = pick.files && pick.files[0];
+      if (!f) return;
+      text.value = await f.text();
+      if (!nameIn.value.trim()) nameIn.placeholder = `<城市目录>/${f.name}`;
+    });
+    const remove = h(
+      "button",
+      {
+        type: "button",
+        class: "btn btn-small",
+        onclick: () => {
+          dryRunRows.splice(dryRunRows.indexOf(row), 1);
+          row.node.remove();
+          if (!dryRunRows.length) addDryRunRow();
+        },
+      },
+      "移除",
+    );
+    row.node = h(
+      "div",
+      { class: "candidate-file" },
+      h("div", { class: "candidate-head" }, h("label", { class: "field" }, h("span", null, "文件名"), nameIn), h("label", { class: "field" }, h("span", null, "选择文件"), pick), remove),
+      h("label", { class: "field" }, h("span", null, "文件内容（JSON）"), text),
+    );
+    dryRunRows.push(row);
+    $("#dryrun-files").append(row.node);
+    return row;
+  }
+
+  addDryRunRow("changzhou/rules.json");
+  $("#dryrun-add").addEventListener("click", () => addDryRunRow().nameIn.focus());
+
+  function viewDryRun() {
+    show("dryrun", "dryrun");
+    document.title = "规则试运行 · 统管控制台";
+  }
+
+  $("#dryrun-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const msg = $("#dryrun-msg");
+    const btn = $("#dryrun-submit");
+    hideMsg(msg);
+    const period = L.periodOf($("#dryrun-from").value, $("#dryrun-to").value);
+    const cand = L.candidateFiles(dryRunRows.map((r) => ({ name: r.nameIn.value, text: r.text.value })));
+    const problems = (period.error ? [period.error] : []).concat(cand.errors);
+    if (problems.length) {
+      msg.hidden = false;
+      msg.className = "msg error";
+      clear(
+        msg,
+        h("strong", null, "请先改正："),
+        h(
+          "ul",
+          { class: "field-errors" },
+          problems.map((p) => h("li", null, p)),
+        ),
+      );
+      return;
+    }
+    btn.disabled = true;
+    btn.textContent = "正在试运行…";
+    const out = $("#dryrun-report");
+    clear(out, h("p", { class: "muted" }, "正在重放库中案件…"));
+    try {
+      const report = await call(API.dryRun, { body: { ...period.query, files: cand.files } });
+      clear(out, section("试运行报告", h("p", { class: "muted small" }, "候选文件：", Object.keys(cand.files).join("、")), renderReport(report)));
+    } catch (err) {
+      clear(out);
+      showError(msg, err);
+    } finally {
+      btn.disabled = false;
+      btn.textContent = "试运行";
+    }
+  });
 
   // ---------------------------------------------------------------- start
   async function start() {

@@ -329,6 +329,290 @@ describe("dialog hints (派单 / 改派 / 退单)", () => {
   });
 });
 
+describe("派单建议 (proposals) in triage and on the case", () => {
+  const routing = {
+    decidedBy: "rules",
+    reason: "诉求分类「其他/其他诉求」不说明诉求事项",
+    proposals: [
+      {
+        unitId: "CZ-ZL-CGJ",
+        unitName: "钟楼区城市管理局",
+        categoryCode: "030201",
+        categoryPath: ["城市管理", "市容环境", "占道经营"],
+        confidence: 0.8734,
+        ruleId: "cz-cg",
+        reason: "诉求内容中的「占道」「摆摊」",
+      },
+      { unitId: "CZ-ZL-NDJ-JD", unitName: "南大街街道", categoryCode: "030101", categoryPath: ["城市管理", "市容环境"], confidence: 0.1, reason: "" },
+      { unitName: "无编号", confidence: 0.01 },
+    ],
+    alternatives: [{ unitId: "CZ-ZL-SCJGJ", unitName: "钟楼区市场监督管理局", categoryCode: "050101", categoryPath: ["市场监管", "食品安全"], confidence: 0.004, reason: "x" }],
+  };
+
+  it("shows the confidence as a percentage", () => {
+    expect(L.percentText(0.8734)).toBe("87%");
+    expect(L.percentText(1)).toBe("100%");
+    expect(L.percentText(0)).toBe("0%");
+    expect(L.percentText(0.004)).toBe("<1%");
+    expect(L.percentText(1.7)).toBe("100%");
+    expect(L.percentText(null)).toBe("—");
+    expect(L.percentText(Number.NaN)).toBe("—");
+  });
+
+  it("lists the proposals best first with rank, unit, catalogue path, percentage and reason; skips one without a unit", () => {
+    const rows = L.proposalRows(routing, "proposals");
+    expect(rows.map((r: { rank: number; unitName: string; path: string; percent: string }) => [r.rank, r.unitName, r.path, r.percent])).toEqual([
+      [1, "钟楼区城市管理局", "城市管理 / 市容环境 / 占道经营", "87%"],
+      [2, "南大街街道", "城市管理 / 市容环境", "10%"],
+    ]);
+    expect(rows[0]).toMatchObject({ unitId: "CZ-ZL-CGJ", categoryCode: "030201", ruleId: "cz-cg", reason: "诉求内容中的「占道」「摆摊」" });
+    expect(rows[1].ruleId).toBeNull();
+    expect(L.proposalRows(routing, "alternatives")).toEqual([expect.objectContaining({ rank: 1, unitName: "钟楼区市场监督管理局", percent: "<1%" })]);
+    expect(L.proposalRows(routing)).toHaveLength(2); // proposals by default
+    expect(L.proposalRows(null, "proposals")).toEqual([]);
+    expect(L.proposalRows({ reason: "x" }, "alternatives")).toEqual([]);
+  });
+
+  it("taking a proposal sends its unit AND its catalogue item", () => {
+    const [first] = L.proposalRows(routing, "proposals");
+    expect(L.proposalAssignBody(first)).toEqual({ unitId: "CZ-ZL-CGJ", categoryCode: "030201" });
+    expect(L.proposalAssignBody({ unitId: "CZ-X", categoryCode: null })).toEqual({ unitId: "CZ-X" });
+  });
+});
+
+describe("派单学习: suggestions, examples, unmapped categories", () => {
+  const answer = {
+    items: [
+      {
+        cityCode: "3204",
+        code: "030201",
+        path: ["城市管理", "市容环境", "占道经营"],
+        suggestions: [
+          {
+            id: "s1",
+            kind: "mapping",
+            summary: "把 12345 分类「其他/流动摊贩」映射到「城市管理/市容环境/占道经营」",
+            change: {},
+            file: "cities/changzhou/mappings/hotline12345.json",
+            caseIds: ["C1", "C2"],
+            support: 2,
+            routedNow: 0,
+            routedWith: 2,
+          },
+          { id: "s2", kind: "keywords", summary: "加关键词", file: "cities/changzhou/categories.json", caseIds: [], support: 1, routedNow: 1, routedWith: 1 },
+        ],
+      },
+      { cityCode: "3204", code: "0999", path: [], suggestions: [] },
+    ],
+    total: 2,
+  };
+
+  it("groups suggestions by catalogue item with the path as heading and the figures", () => {
+    const groups = L.suggestionGroups(answer);
+    expect(groups).toHaveLength(1); // an item without suggestions is left out
+    expect(groups[0]).toMatchObject({ key: "3204:030201", heading: "城市管理 / 市容环境 / 占道经营", code: "030201" });
+    expect(groups[0].suggestions.map((s: { kindLabel: string }) => s.kindLabel)).toEqual(["分类映射", "关键词"]);
+    expect(groups[0].suggestions[0]).toMatchObject({ id: "s1", caseIds: ["C1", "C2"], support: 2, routedNow: 0, routedWith: 2, figures: "2 件样例 · 现规则派对 0 件 → 修改后 2 件" });
+    expect(L.suggestionGroups(null)).toEqual([]);
+    expect(L.suggestionGroups({ items: [{ code: "01", suggestions: [{ id: "x" }] }] })[0].heading).toBe("01");
+  });
+
+  it("names the downloaded file after the last part of its path", () => {
+    expect(L.downloadName("cities/changzhou/mappings/hotline12345.json")).toBe("hotline12345.json");
+    expect(L.downloadName("cities/suqian/rules.json")).toBe("rules.json");
+    expect(L.downloadName("cities\\suqian\\units")).toBe("units.json");
+    expect(L.downloadName("")).toBe("file.json");
+    expect(L.fileText({ a: [1] })).toBe('{\n  "a": [\n    1\n  ]\n}\n');
+  });
+
+  it("labels the examples' kinds and the unmapped categories' via in Chinese", () => {
+    expect(["assigned", "reassigned", "adjudicated", "refused"].map(L.exampleKindLabel)).toEqual(["人工派单", "改派", "派单审定", "退回"]);
+    expect(["prefix", "vague", "none"].map(L.viaLabel)).toEqual(["仅上级可对应", "分类不说明事项", "无对应"]);
+    expect(L.viaLabel("something")).toBe("something");
+    expect(L.exampleKindLabel(null)).toBe("");
+    expect(L.labelSourceLabel("proposal")).toBe("采纳派单建议");
+    expect(L.suggestionKindLabel("rule")).toBe("派单规则");
+    // the example kinds carry the names of the lifecycle's actions
+    expect(L.EXAMPLE_KIND.assigned).toBe(TRANSITIONS.assign.label);
+    expect(L.EXAMPLE_KIND.reassigned).toBe(TRANSITIONS.reassign.label);
+  });
+});
+
+describe("规则试运行: the period, the candidate files, the report", () => {
+  it("turns the period's dates into ISO times in Beijing time, and refuses a reversed one", () => {
+    expect(L.periodOf("2024-06-01", "2024-06-30")).toEqual({ query: { from: "2024-06-01T00:00:00+08:00", to: "2024-06-30T23:59:59.999+08:00" } });
+    expect(L.periodOf("", "")).toEqual({ query: {} });
+    expect(L.periodOf("2024-06-01", "")).toEqual({ query: { from: "2024-06-01T00:00:00+08:00" } });
+    expect(L.periodOf("2024-07-01", "2024-06-30")).toEqual({ error: "受理时间起不能晚于受理时间止" });
+    expect(L.periodOf("2024/06/01", "")).toEqual({ error: "日期格式应为 YYYY-MM-DD" });
+  });
+
+  it("builds the files object from the rows, skipping empty rows", () => {
+    const r = L.candidateFiles([
+      { name: " changzhou/rules.json ", text: '{"rules": []}' },
+      { name: "", text: "  " },
+      { name: "cities/suqian/mappings/hotline12345.json", text: '{"system":"hotline12345"}' },
+    ]);
+    expect(r.errors).toEqual([]);
+    expect(r.files).toEqual({ "changzhou/rules.json": { rules: [] }, "suqian/mappings/hotline12345.json": { system: "hotline12345" } });
+  });
+
+  it("names every problem with its row: no name, a bad name, a repeated file, no content, bad JSON, not an object, nothing at all", () => {
+    const r = L.candidateFiles([
+      { name: "", text: "{}" },
+      { name: "changzhou/rule.json", text: "{}" },
+      { name: "changzhou/rules.json", text: "{}" },
+      { name: "cities/changzhou/rules.json", text: "{}" },
+      { name: "changzhou/units.json", text: "" },
+      { name: "changzhou/categories.json", text: "{oops" },
+      { name: "suqian/rules.json", text: "[1]" },
+    ]);
+    expect(r.errors).toHaveLength(6);
+    expect(r.errors[0]).toBe("第 1 个文件：请填写文件名，如 changzhou/rules.json");
+    expect(r.errors[1]).toMatch(/^第 2 个文件：文件名「changzhou\/rule\.json」应为/);
+    expect(r.errors[2]).toBe("第 4 个文件：「changzhou/rules.json」已在前面给出");
+    expect(r.errors[3]).toBe("第 5 个文件（changzhou/units.json）：请粘贴或选择文件内容");
+    expect(r.errors[4]).toMatch(/^第 6 个文件（changzhou\/categories\.json）：不是合法的 JSON/);
+    expect(r.errors[5]).toBe("第 7 个文件（suqian/rules.json）：内容应为 JSON 对象");
+    expect(L.candidateFiles([{ name: "", text: "" }]).errors).toEqual(["请至少给出一个候选文件"]);
+  });
+
+  it("formats a report: counts, units (+gains / -losses), rules (before → after), transitions, changed cases", () => {
+    const report = {
+      total: 12,
+      counts: { changedOwner: 2, toTriage: 1, fromTriage: 0, unchanged: 9, decidedByPerson: 1, personAgreed: 1 },
+      changes: [
+        {
+          id: "C1",
+          receivedAt: "2024-06-11T08:00:00+08:00",
+          status: "DISPATCHED",
+          categoryPath: ["城市管理", "占道经营"],
+          kind: "owner",
+          storedOwnerUnitId: "A",
+          before: { triage: false, ownerUnitId: "A", ownerUnitName: "南大街街道", ruleId: "r-street", reason: "属地" },
+          after: { triage: false, ownerUnitId: "B", ownerUnitName: "钟楼区城市管理局", ruleId: "r-cg", reason: "条线" },
+        },
+        {
+          id: "C2",
+          receivedAt: "2024-06-11T09:00:00+08:00",
+          status: "DISPATCHED",
+          categoryPath: [],
+          kind: "to_triage",
+          storedOwnerUnitId: "A",
+          before: { triage: false, ownerUnitId: "A", ownerUnitName: "南大街街道", ruleId: "r-street", reason: "属地" },
+          after: { triage: true, reason: "没有规则" },
+        },
+      ],
+      decidedByPerson: [],
+      byUnit: [
+        { unitId: "A", unitName: "南大街街道", gains: 0, losses: 2 },
+        { unitId: "B", unitName: "钟楼区城市管理局", gains: 1, losses: 0 },
+      ],
+      byRule: [{ ruleId: "r-street", before: 5, after: 3 }],
+      transitions: [
+        { from: "r-street", to: "r-cg", count: 1 },
+        { from: "r-street", to: "triage", count: 1 },
+      ],
+    };
+    const v = L.reportView(report);
+    expect(v.headline).toBe("共重放 12 件案件，3 件派单会变化");
+    expect(v.counts.map((c: { label: string; value: number }) => `${c.label} ${c.value}`)).toEqual([
+      "换承办单位 2",
+      "转入人工分拨 1",
+      "不再人工分拨 0",
+      "不变 9",
+      "人工决定的案件 1",
+      "其中规则与人工一致 1",
+    ]);
+    expect(v.byUnit.map((u: { unitName: string; gains: string; losses: string; net: number }) => [u.unitName, u.gains, u.losses, u.net])).toEqual([
+      ["南大街街道", "+0", "-2", -2],
+      ["钟楼区城市管理局", "+1", "-0", 1],
+    ]);
+    expect(v.byRule).toEqual([{ ruleId: "r-street", before: 5, after: 3, text: "5 → 3" }]);
+    expect(v.transitions.map((t: { text: string; count: number }) => `${t.text} ×${t.count}`)).toEqual(["r-street → r-cg ×1", "r-street → 人工分拨 ×1"]);
+    expect(v.changes[0]).toMatchObject({
+      id: "C1",
+      kindLabel: "换承办单位",
+      path: "城市管理 / 占道经营",
+      before: "南大街街道（规则 r-street）",
+      after: "钟楼区城市管理局（规则 r-cg）",
+      beforeReason: "属地",
+      afterReason: "条线",
+    });
+    expect(v.changes[1]).toMatchObject({ kindLabel: "转入人工分拨", after: "人工分拨", afterReason: "没有规则" });
+    expect(L.changeKindLabel("from_triage")).toBe("不再人工分拨");
+    const empty = L.reportView({ total: 4, counts: { unchanged: 4 } });
+    expect(empty.headline).toBe("共重放 4 件案件，派单均无变化");
+    expect(empty.changes).toEqual([]);
+    expect(L.reportView(null).total).toBe(0);
+    expect(L.sideText(null)).toBe("—");
+  });
+});
+
+describe("派单目录: basis, keywords, owner chain, filter", () => {
+  const answer = {
+    items: [
+      { cityCode: "3204", code: "03", path: ["城市管理"], dispatchable: false, keywords: [], basis: null, owners: [] },
+      {
+        cityCode: "3204",
+        code: "030201",
+        path: ["城市管理", "市容环境", "占道经营"],
+        dispatchable: true,
+        triage: false,
+        description: "流动摊贩、店外经营",
+        keywords: ["占道", "摆摊"],
+        basis: { source: "《常州市城市管理领域职责清单》", item: "占道经营查处", ref: "第 12 项" },
+        owners: [{ ruleId: "cz-cg", ruleName: "城管条线", principle: "条线", chain: ["钟楼区城市管理局", "属地街道/镇"], why: "占道经营查处属城管" }],
+      },
+      { cityCode: "3213", code: "0101", path: ["住房", "物业"], dispatchable: true, keywords: ["物业"], basis: { source: "宿迁市权责清单", item: "物业监管" }, owners: [] },
+    ],
+  };
+
+  it("writes the basis and an owner rule in a line", () => {
+    expect(L.basisText(answer.items[1].basis)).toBe("《常州市城市管理领域职责清单》：占道经营查处（第 12 项）");
+    expect(L.basisText({ source: "宿迁市权责清单", item: "物业监管" })).toBe("宿迁市权责清单：物业监管");
+    expect(L.basisText(null)).toBe("");
+    expect(L.ownerText(answer.items[1].owners[0])).toBe("城管条线（条线）：钟楼区城市管理局 → 属地街道/镇");
+    expect(L.ownerText({ ruleId: "r1", chain: [] })).toBe("r1");
+  });
+
+  it("groups by city with the cities' names, and filters by every word of the box", () => {
+    const all = L.catalogueView(answer, "", { "3204": "常州市" });
+    expect(all.groups.map((g: { cityName: string; items: unknown[] }) => [g.cityName, g.items.length])).toEqual([
+      ["常州市", 2],
+      ["城市 3213", 1],
+    ]);
+    expect(all).toMatchObject({ shown: 3, total: 3 });
+    expect(all.groups[0].items[1]).toMatchObject({
+      code: "030201",
+      path: "城市管理 / 市容环境 / 占道经营",
+      dispatchable: true,
+      keywords: ["占道", "摆摊"],
+      basis: "《常州市城市管理领域职责清单》：占道经营查处（第 12 项）",
+    });
+    expect(all.groups[0].items[1].owners).toEqual([{ ruleId: "cz-cg", text: "城管条线（条线）：钟楼区城市管理局 → 属地街道/镇", why: "占道经营查处属城管" }]);
+    // by keyword, by owner, by code, by basis; every word must match
+    const codes = (q: string) => L.catalogueView(answer, q).groups.flatMap((g: { items: { code: string }[] }) => g.items.map((i) => i.code));
+    expect(codes("摆摊")).toEqual(["030201"]);
+    expect(codes("城市管理局")).toEqual(["030201"]);
+    expect(codes("0101")).toEqual(["0101"]);
+    expect(codes("权责清单 物业")).toEqual(["0101"]);
+    expect(codes("城市管理 物业")).toEqual([]);
+    expect(L.catalogueView(null, "x")).toEqual({ groups: [], shown: 0, total: 0 });
+  });
+});
+
+describe("navigation to the routing pages", () => {
+  it("opens 派单目录 for both roles and 派单学习 / 规则试运行 for engineers only", () => {
+    expect(L.routeFor("#/catalogue", "agent")).toEqual({ view: "catalogue" });
+    expect(L.routeFor("#/catalogue", "engineer")).toEqual({ view: "catalogue" });
+    expect(L.routeFor("#/learning", "engineer")).toEqual({ view: "learning" });
+    expect(L.routeFor("#/dry-run", "engineer")).toEqual({ view: "dryrun" });
+    expect(L.routeFor("#/learning", "agent")).toEqual({ view: "cases", redirect: "#/cases", notice: "派单学习仅对集成工程师开放，当前密钥角色为坐席" });
+    expect(L.routeFor("#/dry-run", "agent").notice).toBe("规则试运行仅对集成工程师开放，当前密钥角色为坐席");
+  });
+});
+
 describe("the page's files", () => {
   it("logic.js works as a plain browser script (window.TongguanLogic)", () => {
     const src = fs.readFileSync(path.join(__dirname, "logic.js"), "utf8");
