@@ -7,9 +7,9 @@
  * cityFor → categoryCode → decide), with the same input shape the cases service sends.
  *
  *   top-1  = decision.owner ∈ {expected} ∪ acceptable
- *   top-3  = expected/acceptable among the owner and the next two units the hub would choose after
- *            a 退单 (decide() exposes only the owner, so the next candidates are obtained by calling
- *            decide again with the earlier owners in `exclude`, as a re-dispatch does)
+ *   top-3  = expected/acceptable among the first three units the hub offers: the owner and the
+ *            alternatives the text suggests (then the units a re-dispatch after 退单 would choose);
+ *            for a case sent to triage, the three proposals shown to the agent
  *   triage = decision.matched === false (人工分拨)
  *
  * It reports and never asserts: the exit code is always 0.
@@ -63,7 +63,15 @@ function routingInputOf(order: Record<string, unknown>): RoutingInput {
   const v = validateTolerant<WorkOrder12345>(SCHEMA.workOrder, copy);
   if (!v.ok) throw new Error(`work order ${String(order.orderNo)} is refused by the contract: ${v.errors.map((e) => `${e.pointer} ${e.messageEn}`).join("; ")}`);
   const draft = toCaseDraft(v.value);
-  return { category: { path: draft.category.path, code: draft.category.code ?? null }, appealType: draft.appealType, urgency: draft.urgency, location: draft.location };
+  return {
+    category: { path: draft.category.path, code: draft.category.code ?? null },
+    appealType: draft.appealType,
+    urgency: draft.urgency,
+    location: draft.location,
+    system: draft.origin.system,
+    title: draft.title,
+    content: draft.content,
+  };
 }
 
 /** routing.service `decide` action: the same domain function. */
@@ -73,14 +81,15 @@ function routeLikeHub(raw: RoutingInput, cities: CityData[], exclude: string[]):
 
 export function evaluateItem(item: EvalItem, city: string, cities: CityData[]): ItemResult {
   const input = routingInputOf(item.order);
-  const candidates: string[] = [];
-  let first: RoutingDecision | undefined;
-  for (let k = 0; k < 3; k++) {
+  const first = routeLikeHub(input, cities, []);
+  const candidates: string[] = first.matched ? [first.owner.unitId, ...(first.alternatives ?? []).map((p) => p.unitId)] : (first.proposals ?? []).map((p) => p.unitId);
+  // fewer than three: the units a re-dispatch after 退单 would choose
+  while (first.matched && candidates.length < 3) {
     const d = routeLikeHub(input, cities, candidates);
-    first ??= d;
-    if (!d.matched) break;
+    if (!d.matched || candidates.includes(d.owner.unitId)) break;
     candidates.push(d.owner.unitId);
   }
+  candidates.splice(3);
   const good = new Set([item.expected, ...item.acceptable]);
   const owner = first?.matched ? first.owner.unitId : null;
   return {
@@ -118,7 +127,7 @@ const f2 = (x: number) => x.toFixed(2);
 export function report(split: Split | "all", out: (line: string) => void = console.log): Figures {
   const { results, byCity, overall } = evaluate(split);
   out(`routing eval — split: ${split}`);
-  out("top-1 = owner is expected or acceptable; top-3 = expected/acceptable among the owner and the next two units decide() picks after 退单 (exclude); triage = no rule matched");
+  out("top-1 = owner is expected or acceptable; top-3 = expected/acceptable among the owner and the alternatives offered (the three proposals when sent to triage); triage = no rule matched");
   out("");
   out(`${"city".padEnd(12)}${"n".padStart(5)}${"top-1".padStart(8)}${"top-3".padStart(8)}${"triage".padStart(8)}`);
   for (const [city, fg] of [...Object.entries(byCity), ["all", overall] as const])

@@ -28,11 +28,14 @@ import { loadConfig } from "../lib/config";
 import { loadCities, type CityData } from "../domain/routing";
 import { dryRun, formatReport, resultLine, type StoredCase } from "../domain/dry-run";
 
-const COLUMNS = "id, received_at, category_path, category_code, appeal_type, urgency, location, owner_unit_id, owner_unit_name, status, routing";
+const COLUMNS = "id, received_at, origin_system, title, content, category_path, category_code, appeal_type, urgency, location, owner_unit_id, owner_unit_name, status, routing";
 
 interface Row {
   id: string;
   received_at: Date | string;
+  origin_system: string;
+  title: string;
+  content: string;
   category_path: string[] | string;
   category_code: string | null;
   appeal_type: string;
@@ -50,6 +53,9 @@ function toCase(r: Row): StoredCase {
   return {
     id: r.id,
     receivedAt: r.received_at instanceof Date ? r.received_at : new Date(r.received_at),
+    originSystem: r.origin_system,
+    title: r.title,
+    content: r.content,
     categoryPath: json<string[]>(r.category_path),
     categoryCode: r.category_code,
     appealType: r.appeal_type,
@@ -155,7 +161,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     from = parseDate("--from", args.from, false);
     to = parseDate("--to", args.to, true);
     if (from && to && from.at > to.at) throw new UsageError("--from 晚于 --to / --from is after --to");
-    candidate = loadCities(path.resolve(args.rules));
+    candidate = loadCities(path.resolve(args.rules), { candidate: true });
     current = loadCities();
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);

@@ -402,6 +402,18 @@ decidedAt: string
  * units that refused the case earlier and were skipped
  */
 excluded?: string[]
+/**
+ * for a case in triage: the top three units the text suggests, best first
+ * 
+ * @maxItems 3
+ */
+proposals?: RoutingProposal[]
+/**
+ * for a dispatched case: other units the text suggests
+ * 
+ * @maxItems 3
+ */
+alternatives?: RoutingProposal[]
 })
 outcome?: (Outcome | null)
 replyText?: (string | null)
@@ -424,6 +436,22 @@ updatedAt: string
 export interface UnitRef {
 unitId: string
 unitName: string
+}
+/**
+ * a unit the hub proposes from the text (one click in the console)
+ */
+
+export interface RoutingProposal {
+unitId: string
+unitName: string
+/**
+ * the catalogue item proposed
+ */
+categoryCode: string
+categoryPath: string[]
+confidence: number
+ruleId?: string
+reason: string
 }
 
 export interface OriginSign {
@@ -753,6 +781,10 @@ unitId: string
  * 派单说明
  */
 note?: string
+/**
+ * 派单目录事项编码：坐席采纳某条派单建议时一并给出，记为训练样例 / the catalogue item (given when an agent takes a proposal)
+ */
+categoryCode?: string
 }
 /**
  * 改派 forward to another unit
@@ -793,6 +825,30 @@ export interface ReturnCommand {
  */
 reason: string
 }
+/**
+ * 规则试运行 replay the stored cases of a period against candidate city data; writes nothing
+ */
+
+export interface DryRunCommand {
+/**
+ * 受理时间起（含）
+ */
+from?: string
+/**
+ * 受理时间止（含）
+ */
+to?: string
+/**
+ * 候选数据文件：键为 <城市目录>/<文件>.json（categories、rules、units、examples、mappings/<系统>），值为文件内容；未给出的文件沿用现行数据
+ */
+files?: {
+
+}
+/**
+ * 本机上与 cities/ 同结构的候选目录（与 files 二选一）
+ */
+folder?: string
+}
 
 export interface FieldError {
 /**
@@ -828,7 +884,7 @@ inboundId?: string
 export type ComponentOrEvent = ("部件" | "事件")
 
 /**
- * cities/<city>/categories.json: the city's 12345 category tree. Codes are hierarchical, two digits per level (01 / 0102 / 010203, GB/T 39666 style); every entry below the top level needs its parent entry (checked when loading).
+ * cities/<city>/categories.json: the city's dispatch catalogue (派单目录) — its category tree of dispatchable items. Codes are hierarchical, two digits per level (01 / 0102 / 010203, GB/T 39666 style); every entry below the top level needs its parent entry (checked when loading). A leaf is a dispatchable item: it carries its basis (the 职责清单/权责清单 entry that makes its owner the owner), a description and keywords (the text classifier learns from them), and is covered by at least one routing rule unless it is marked `triage` (a vague item such as 其他/其他诉求 that only a person can place). The owner chain of an item is the rules that match it (GET /api/v1/routing/catalogue shows it).
  */
 
 export interface CategoriesFile {
@@ -850,6 +906,37 @@ code: string
  */
 path: string[]
 kind?: ComponentOrEvent
+/**
+ * what the item covers, in the words a 话务员 would use (used by the text classifier)
+ */
+description?: string
+/**
+ * words and phrases citizens and agents use for this item (synonyms, colloquial forms); the classifier weighs them above the description
+ * 
+ * @maxItems 60
+ */
+keywords?: string[]
+/**
+ * 依据: the responsibility list entry that assigns the item to its owner
+ */
+basis?: {
+/**
+ * the list or regulation, e.g. 常州市城市管理局权责清单
+ */
+source: string
+/**
+ * the entry, e.g. 对擅自占用城市道路摆摊设点的处罚
+ */
+item: string
+/**
+ * its number or article, e.g. 《江苏省城市市容和环境卫生管理条例》第十八条
+ */
+ref?: string
+}
+/**
+ * true for a vague item (其他/其他诉求, 咨询类) that rules do not own: the text classifier places such cases, or a person does
+ */
+triage?: boolean
 }
 
 export interface CityFile {
@@ -875,6 +962,81 @@ districtCodes: {
  * 说明，例如“示例数据，并非官方名录”
  */
 _note?: string
+/**
+ * the city's routing settings
+ */
+routing?: {
+/**
+ * below this confidence the text classifier's proposal is not dispatched: the case goes to triage with the top three proposals
+ */
+textConfidence?: number
+/**
+ * a mapped category whose own item scores low is replaced by the text's item only at or above this confidence (text that says more than the category)
+ */
+textOverride?: number
+}
+}
+
+export interface ExamplesFile {
+_note?: string
+examples: LabelledText[]
+}
+
+export interface LabelledText {
+/**
+ * 标题 + 诉求内容 as an agent types them
+ */
+text: string
+code: string
+note?: string
+}
+
+export interface MappingFile {
+_note?: string
+/**
+ * the source adapter's system (adapters/index.ts)
+ */
+system: string
+/**
+ * the platform this mapping is for
+ */
+platform: string
+/**
+ * the version of the platform's category tree this mapping was written against
+ */
+version: string
+paths: PathMapping[]
+/**
+ * level names that mean a catalogue item (违章搭建 = 违法建设 = 私搭乱建)
+ */
+aliases?: Alias[]
+/**
+ * category paths (or prefixes) that say nothing about the owner: the text classifier decides
+ */
+vague?: string[][]
+}
+
+export interface PathMapping {
+/**
+ * the platform's path or a prefix of it
+ * 
+ * @minItems 1
+ * @maxItems 4
+ */
+from: string[]
+/**
+ * catalogue code
+ */
+to: string
+note?: string
+}
+
+export interface Alias {
+/**
+ * @minItems 1
+ */
+terms: string[]
+to: string
 }
 
 export type UnitResolver = (FixedUnit | UnitByDistrict | LocalStreet)
@@ -982,6 +1144,14 @@ export type HandlingUnit1 = (StreetUnit | FunctionalUnit)
  */
 
 export type Bureau = ("cityManagement" | "housing" | "police" | "fire" | "transport" | "ecology" | "water" | "utility" | "marketRegulation")
+/**
+ * [longitude, latitude] in degrees, within China
+ * 
+ * @minItems 2
+ * @maxItems 2
+ */
+
+export type LngLat = unknown[]
 
 /**
  * cities/<city>/units.json: every unit a case can be dispatched to. Street offices (街道办事处/镇乡人民政府, kind street) carry their 9-digit street code (district code + 3-digit GB/T 10114 street number) so the street can be found from a CJ/T 213 grid code; functional units (条线单位, kind functional) carry a districtCode when they are district-level and none when they are city-level.
@@ -1017,6 +1187,34 @@ url?: string
  * the handler adapter that serves this unit (adapters/index.ts `system`); default: the generic unit adapter
  */
 adapter?: string
+/**
+ * 社区/村 names of the street (a community named by the order or found in its address places it here)
+ * 
+ * @maxItems 200
+ */
+communities?: string[]
+/**
+ * roads, 小区, markets and landmarks found in address texts that lie within the street (sample data: a real deployment takes them from the 地名地址库)
+ * 
+ * @maxItems 300
+ */
+places?: string[]
+centre?: Point
+/**
+ * the street's boundary as a closed ring of [lng, lat] (GCJ-02/WGS-84 as the city's platform sends them); coordinates inside it place a case here
+ * 
+ * @minItems 3
+ * @maxItems 2000
+ */
+boundary?: LngLat[]
+}
+/**
+ * a representative point of the street (its office); the nearest centre places coordinates when no boundary contains them
+ */
+
+export interface Point {
+lng: number
+lat: number
 }
 /**
  * 条线单位: a district-level (with districtCode) or city-level (without) bureau or utility company

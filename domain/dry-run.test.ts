@@ -56,7 +56,7 @@ describe("dryRun", () => {
     });
 
   it("reports owner changes, cases going to and leaving triage, by unit and by rule", () => {
-    const candidate = loadCities(folder());
+    const candidate = loadCities(folder(), { candidate: true });
     const cases = [
       stored("TG-1", BRIDGE, { ownerUnitId: "CZ-CGJ", routing: { decidedBy: "rules", ruleId: "CZ-R042" } }),
       stored("TG-2", GAS, { ownerUnitId: "CZ-RQ", routing: { decidedBy: "rules", ruleId: "CZ-R002" } }),
@@ -70,7 +70,7 @@ describe("dryRun", () => {
     const r = dryRun(cases, current, candidate);
 
     expect(r.total).toBe(6);
-    expect(r.counts).toEqual({ changedOwner: 2, toTriage: 1, fromTriage: 1, unchanged: 1, decidedByPerson: 1 });
+    expect(r.counts).toEqual({ changedOwner: 2, toTriage: 1, fromTriage: 1, unchanged: 1, decidedByPerson: 1, personAgreed: 0 });
 
     const byId = Object.fromEntries(r.changes.map((c) => [c.id, c]));
     expect(Object.keys(byId).sort()).toEqual(["TG-1", "TG-2", "TG-3", "TG-5"]);
@@ -112,7 +112,7 @@ describe("dryRun", () => {
   it("the same data changes nothing", () => {
     const cases = [stored("TG-1", BRIDGE), stored("TG-2", GAS), stored("TG-3", OTHER)];
     const r = dryRun(cases, current, loadCities());
-    expect(r.counts).toEqual({ changedOwner: 0, toTriage: 0, fromTriage: 0, unchanged: 3, decidedByPerson: 0 });
+    expect(r.counts).toEqual({ changedOwner: 0, toTriage: 0, fromTriage: 0, unchanged: 3, decidedByPerson: 0, personAgreed: 0 });
     expect(r.changes).toEqual([]);
     expect(r.byUnit).toEqual([]);
     expect(r.byRule).toEqual([]);

@@ -16,6 +16,10 @@ import { routeCase, type CityData, type RoutingDecision, type RoutingInput, type
 export interface StoredCase {
   id: string;
   receivedAt: Date | string;
+  /** the source system (its platform mapping applies), 标题 and 诉求内容 (the classifier reads them) */
+  originSystem?: string;
+  title?: string;
+  content?: string;
   categoryPath: string[];
   /** the code stored with the case (derived under the catalogue live at intake) */
   categoryCode?: string | null;
@@ -53,6 +57,8 @@ export interface PersonDecided {
   ownerUnitName: string | null;
   /** what the candidate rules would say */
   rulesWouldSay: Outcome;
+  /** the candidate would have chosen the unit the person chose */
+  agrees: boolean;
 }
 
 export interface UnitCount {
@@ -79,7 +85,7 @@ export interface Transition {
 
 export interface DryRunReport {
   total: number;
-  counts: { changedOwner: number; toTriage: number; fromTriage: number; unchanged: number; decidedByPerson: number };
+  counts: { changedOwner: number; toTriage: number; fromTriage: number; unchanged: number; decidedByPerson: number; personAgreed: number };
   changes: CaseChange[];
   decidedByPerson: PersonDecided[];
   /** units that gain or lose cases, most affected first */
@@ -94,7 +100,15 @@ const TRIAGE = "triage";
 
 /** The case's routing input; its category is mapped afresh under each catalogue (a candidate may renumber it). */
 function inputOf(c: StoredCase): RoutingInput {
-  return { category: { path: c.categoryPath, code: null }, appealType: c.appealType, urgency: c.urgency, location: c.location as RoutingLocation };
+  return {
+    category: { path: c.categoryPath, code: null },
+    appealType: c.appealType,
+    urgency: c.urgency,
+    location: c.location as RoutingLocation,
+    system: c.originSystem,
+    title: c.title,
+    content: c.content,
+  };
 }
 
 function outcome(d: RoutingDecision): Outcome {
@@ -132,7 +146,8 @@ export function dryRun(cases: StoredCase[], current: CityData[], candidate: City
   for (const c of cases) {
     const after = decideStored(c, candidate);
     if (c.routing?.decidedBy === "agent") {
-      byPerson.push({ id: c.id, receivedAt: iso(c.receivedAt), status: c.status, ownerUnitId: c.ownerUnitId, ownerUnitName: c.ownerUnitName ?? null, rulesWouldSay: after });
+      const agrees = !after.triage && after.ownerUnitId === c.ownerUnitId;
+      byPerson.push({ id: c.id, receivedAt: iso(c.receivedAt), status: c.status, ownerUnitId: c.ownerUnitId, ownerUnitName: c.ownerUnitName ?? null, rulesWouldSay: after, agrees });
       continue;
     }
     const before = decideStored(c, current);
@@ -159,7 +174,14 @@ export function dryRun(cases: StoredCase[], current: CityData[], candidate: City
   const count = (k: ChangeKind) => changes.filter((x) => x.kind === k).length;
   return {
     total: cases.length,
-    counts: { changedOwner: count("owner"), toTriage: count("to_triage"), fromTriage: count("from_triage"), unchanged, decidedByPerson: byPerson.length },
+    counts: {
+      changedOwner: count("owner"),
+      toTriage: count("to_triage"),
+      fromTriage: count("from_triage"),
+      unchanged,
+      decidedByPerson: byPerson.length,
+      personAgreed: byPerson.filter((p) => p.agrees).length,
+    },
     changes,
     decidedByPerson: byPerson,
     byUnit: [...units.values()].sort((a, b) => b.gains + b.losses - (a.gains + a.losses) || a.unitId.localeCompare(b.unitId)),
@@ -181,7 +203,7 @@ export function formatReport(r: DryRunReport, heading?: string): string {
   out.push(`  转人工分拨 newly to triage: ${n.toTriage}`);
   out.push(`  离开人工分拨 leaving triage: ${n.fromTriage}`);
   out.push(`  不变 unchanged: ${n.unchanged}`);
-  out.push(`  人工派单（不计入变化）decided by a person (not counted): ${n.decidedByPerson}`);
+  out.push(`  人工派单（不计入变化）decided by a person (not counted): ${n.decidedByPerson}，其中候选规则与人工一致 the candidate agrees with the person: ${n.personAgreed}`);
   out.push("");
   out.push("按单位 / by unit（增加 gains / 减少 losses）:");
   if (r.byUnit.length === 0) out.push("  （无 none）");

@@ -11,10 +11,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { assertValid, ROOT } from "../contracts";
+import { isLeaf, mapCategory, proposeFromText, type MappedCategory, type TextProposal } from "./catalogue";
+import { conflictText, locate } from "./location";
+import { rarity } from "./text";
+
+export { mapCategory } from "./catalogue";
 
 // Data-file types come from contracts/data/*.schema.json (generated, never written twice).
-import type { Bureau, CategoryEntry, CityFile, ComponentOrEvent, FunctionalUnit, RoutingRule, RuleMatch, StreetUnit, UnitResolver } from "../contracts/types";
-export type { Bureau, CategoryEntry, CityFile, ComponentOrEvent, FunctionalUnit, RoutingRule, RuleMatch, StreetUnit, UnitResolver };
+import type { Bureau, CategoryEntry, CityFile, ComponentOrEvent, FunctionalUnit, LabelledText, MappingFile, RoutingRule, RuleMatch, StreetUnit, UnitResolver } from "../contracts/types";
+export type { Bureau, CategoryEntry, CityFile, ComponentOrEvent, FunctionalUnit, LabelledText, MappingFile, RoutingRule, RuleMatch, StreetUnit, UnitResolver };
 export type Principle = RoutingRule["principle"];
 export type HandlingUnit = StreetUnit | FunctionalUnit;
 
@@ -26,8 +31,15 @@ export interface CityData {
   name: string;
   city: CityFile;
   units: HandlingUnit[];
+  /** the dispatch catalogue 派单目录 (categories.json) */
   categories: CategoryEntry[];
   rules: RoutingRule[];
+  /** per source platform (mappings/<system>.json): its category paths onto the catalogue */
+  mappings: Record<string, MappingFile>;
+  /** labelled texts the classifier trains on (examples.json; optional) */
+  examples: LabelledText[];
+  /** districts, streets, communities and places of the city (not evidence of what a case is about) */
+  placeNames: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -40,8 +52,11 @@ export interface RoutingLocation {
   district?: string;
   gridCode?: string;
   street?: string;
+  community?: string;
   city?: string;
   address: string;
+  lng?: number;
+  lat?: number;
 }
 
 export interface RoutingInput {
@@ -49,6 +64,22 @@ export interface RoutingInput {
   appealType: string;
   urgency: string;
   location: RoutingLocation;
+  /** the source system (its platform's category mapping applies) */
+  system?: string;
+  /** 标题 and 诉求内容: the text classifier reads them */
+  title?: string;
+  content?: string;
+}
+
+/** A unit the hub proposes for a case it could not dispatch itself (one click in the console). */
+export interface Proposal {
+  unitId: string;
+  unitName: string;
+  categoryCode: string;
+  categoryPath: string[];
+  confidence: number;
+  ruleId: string;
+  reason: string;
 }
 
 export interface RoutedUnit {
@@ -67,14 +98,18 @@ export type RoutingDecision =
       owner: RoutedUnit;
       coUnits: RoutedUnit[];
       reason: string;
+      /** the catalogue item dispatched */
+      categoryCode?: string;
+      /** other units the text suggests, best first */
+      alternatives?: Proposal[];
     }
-  | { matched: false; cityCode: string | null; reason: string };
+  | { matched: false; cityCode: string | null; reason: string; proposals?: Proposal[] };
 
 // ---------------------------------------------------------------------------------------------
 // Loading and cross-checking.
 // ---------------------------------------------------------------------------------------------
 
-const FILES = ["city", "units", "categories", "rules"] as const;
+const FILES = ["city", "units", "categories", "rules", "mapping", "examples"] as const;
 
 /** A path for messages: relative to the project root when inside it, else absolute. */
 function shown(file: string): string {
@@ -121,7 +156,7 @@ function resolverUnitIds(r: UnitResolver): string[] {
 }
 
 /** Cross-file checks of one city; returns every problem found (empty when consistent). */
-function crossCheck(c: CityData): string[] {
+export function cityProblems(c: CityData, opts: LoadOptions = {}): string[] {
   const problems: string[] = [];
   const f = (name: string) => `${c.dir}/${name}.json`;
   const districts = c.city.districtCodes;
@@ -212,6 +247,34 @@ function crossCheck(c: CityData): string[] {
       if (!c.categories.some((e) => e.code.startsWith(code))) problems.push(`${at}: match.categoryCodes 中的 ${code} 不在 categories.json 中 / category code not in the taxonomy`);
     }
   }
+
+  // every dispatchable item (a leaf not marked triage) has its basis and a rule that can own it
+  const leaves = c.categories.filter((e) => !c.categories.some((o) => o.path.length > e.path.length && startsWith(o.path, e.path)));
+  for (const e of leaves) {
+    if (e.triage) continue;
+    const label = `分类 ${e.code}「${e.path.join("/")}」`;
+    if (!e.basis) problems.push(`${f("categories")}: ${label}: 缺少依据 basis（职责清单/权责清单条目）/ a dispatchable item needs its basis`);
+    if (opts.candidate) continue; // a dry-run candidate may leave items ownerless: the report shows them going to triage
+    const covered = c.rules.some(
+      (r) =>
+        (r.match.categoryPrefixes ?? []).some((p) => startsWith(e.path, p)) || (r.match.categoryCodes ?? []).some((k) => e.code.startsWith(k)) || (!r.match.categoryPrefixes && !r.match.categoryCodes),
+    );
+    if (!covered) problems.push(`${f("categories")}: ${label}: 没有派单规则覆盖该事项（可派单事项须有承办链，模糊事项请标 triage）/ no rule owns this item`);
+  }
+
+  for (const [system, m] of Object.entries(c.mappings)) {
+    const at = `${c.dir}/mappings/${system}.json`;
+    if (m.system !== system) problems.push(`${at}: system「${m.system}」应与文件名 ${system} 一致 / system must match the file name`);
+    m.paths.forEach((p, i) => {
+      if (!codes.has(p.to)) problems.push(`${at}: paths[${i}]「${p.from.join("/")}」→ ${p.to}: 派单目录中没有该编码 / code not in the catalogue`);
+    });
+    (m.aliases ?? []).forEach((a, i) => {
+      if (!codes.has(a.to)) problems.push(`${at}: aliases[${i}]「${a.terms.join("、")}」→ ${a.to}: 派单目录中没有该编码 / code not in the catalogue`);
+    });
+  }
+  c.examples.forEach((x, i) => {
+    if (!codes.has(x.code)) problems.push(`${f("examples")}: examples[${i}] → ${x.code}: 派单目录中没有该编码 / code not in the catalogue`);
+  });
   return problems;
 }
 
@@ -220,7 +283,18 @@ function crossCheck(c: CityData): string[] {
  * rules.json), validates each file against its schema and cross-checks the references. Throws an
  * Error naming the file, the rule or unit and the reason; a bad data file must stop start-up.
  */
-export function loadCities(dir: string = path.join(ROOT, "cities")): CityData[] {
+function placeNamesOf(c: Pick<CityData, "city" | "units">): string[] {
+  const names = new Set<string>([c.city.name, ...Object.values(c.city.districtCodes).filter((n): n is string => !!n)]);
+  for (const u of c.units) if (u.kind === "street") for (const n of [u.streetName, ...(u.communities ?? []), ...(u.places ?? [])]) names.add(n);
+  return [...names];
+}
+
+export interface LoadOptions {
+  /** a candidate for the dry-run: items no rule owns are allowed (they would go to triage) */
+  candidate?: boolean;
+}
+
+export function loadCities(dir: string = path.join(ROOT, "cities"), opts: LoadOptions = {}): CityData[] {
   if (!fs.existsSync(dir)) throw new Error(`城市数据目录不存在 / cities folder missing: ${dir}`);
   const cities: CityData[] = [];
   const folders = fs
@@ -235,6 +309,18 @@ export function loadCities(dir: string = path.join(ROOT, "cities")): CityData[] 
       const file = path.join(abs, `${kind}.json`);
       return validated<T>(kind, readJson(file), shown(file));
     };
+    const mappingsDir = path.join(abs, "mappings");
+    const mappings: Record<string, MappingFile> = {};
+    if (fs.existsSync(mappingsDir)) {
+      for (const name of fs
+        .readdirSync(mappingsDir)
+        .filter((n) => n.endsWith(".json"))
+        .sort()) {
+        const file = path.join(mappingsDir, name);
+        mappings[name.replace(/\.json$/, "")] = validated<MappingFile>("mapping", readJson(file), shown(file));
+      }
+    }
+    const examplesFile = path.join(abs, "examples.json");
     const city = load<CityFile>("city");
     const c: CityData = {
       dir: rel,
@@ -244,8 +330,12 @@ export function loadCities(dir: string = path.join(ROOT, "cities")): CityData[] 
       units: load<{ units: HandlingUnit[] }>("units").units,
       categories: load<{ categories: CategoryEntry[] }>("categories").categories,
       rules: load<{ rules: RoutingRule[] }>("rules").rules,
+      mappings,
+      placeNames: [],
+      examples: fs.existsSync(examplesFile) ? load<{ examples: LabelledText[] }>("examples").examples : [],
     };
-    const problems = crossCheck(c);
+    c.placeNames = placeNamesOf(c);
+    const problems = cityProblems(c, opts);
     if (problems.length) throw new Error(`城市数据交叉校验失败 / city data is inconsistent (${rel}):\n  ${problems.join("\n  ")}`);
     cities.push(c);
   }
@@ -317,6 +407,15 @@ export function completeLocation<L extends Pick<RoutingLocation, "districtCode" 
     const want = stripDistrictSuffix(location.district);
     for (const c of scope) for (const [code, name] of Object.entries(c.city.districtCodes)) if (want && stripDistrictSuffix(name ?? "") === want) return { ...location, districtCode: code };
   }
+  const address = (location as { address?: string }).address;
+  if (address) {
+    const hits = scope.flatMap((c) =>
+      Object.entries(c.city.districtCodes)
+        .filter(([, name]) => name && name.length >= 2 && address.includes(name))
+        .map(([code]) => code),
+    );
+    if (new Set(hits).size === 1) return { ...location, districtCode: hits[0] };
+  }
   if (location.street) {
     const want = location.street.trim();
     const hits = scope.flatMap((c) => c.units.filter((u) => u.kind === "street" && (u.streetName === want || u.streetName.replace(/(街道|镇|乡)$/, "") === want.replace(/(街道|镇|乡)$/, ""))));
@@ -350,42 +449,138 @@ export function categoryCode(categoryPath: string[], city: CityData): string | n
   return null;
 }
 
-/**
- * A platform's category path onto the city's taxonomy: the exact entry; else the entry whose last
- * level is the platform's deepest level that names exactly one entry of the taxonomy (platforms
- * file the same leaf under other parents: 城市管理/市容环境/占道经营 = 城乡建设/市容管理/占道经营);
- * else the longest known prefix; else nothing. `via` says which level decided when it was not exact.
- */
-export function mapCategory(path: string[], city: CityData): { path: string[]; code: string | null; via?: string } {
-  const ix = indexOf(city);
-  const exact = ix.categories.get(pathKey(path));
-  if (exact) return { path, code: exact.code };
-  for (let i = path.length - 1; i >= 0; i--) {
-    const leaf = path[i].trim();
-    const hits = city.categories.filter((e) => e.path.length >= 2 && e.path[e.path.length - 1] === leaf);
-    if (hits.length === 1) return { path: hits[0].path, code: hits[0].code, via: `「${leaf}」` };
-  }
-  return { path, code: categoryCode(path, city) };
+export interface RoutingSettings {
+  /** below it the text's proposal is not dispatched: triage with proposals */
+  textConfidence: number;
+  /** a mapped category is overruled by the text only at or above it */
+  textOverride: number;
 }
+
+export const routingSettings = (city: CityData): RoutingSettings => ({
+  textConfidence: city.city.routing?.textConfidence ?? 0.6,
+  textOverride: city.city.routing?.textOverride ?? 0.9,
+});
+
+const f2 = (x: number) => x.toFixed(2);
+const quoted = (ws: string[]) => ws.map((w) => `「${w}」`).join("");
+
+/** 「按诉求内容中的「摆摊」「菜场」判定为「城乡建设/市容管理/占道经营」（置信度 0.83）」 */
+function textPhrase(p: TextProposal): string {
+  const by = p.words.length ? `诉求内容中的${quoted(p.words)}` : "诉求内容";
+  return `按${by}判定为「${p.entry.path.join("/")}」（置信度 ${f2(p.confidence)}）`;
+}
+
+export type RouteResult = { decision: RoutingDecision; categoryCode: string | null; districtCode: string | null };
 
 /**
  * How the hub decides a case's owner, whole: the place completed (district code), the city found,
- * the platform's category mapped onto the taxonomy (a code kept from an earlier decision wins),
- * then the rules. The routing service, the evaluation and the rules dry-run all call this.
+ * the catalogue item chosen, then the rules. The item is, in order: a code kept from an earlier
+ * decision; the platform's category through its mapping when that reaches a dispatchable item
+ * (unless the text says, with at least `textOverride` confidence, that it is about something the
+ * category does not name); else the text classifier's item when its confidence reaches the city's
+ * `textConfidence`; else the category's known prefix when a rule owns it; else triage, with the
+ * top three proposals (unit + reason). The routing service, the evaluation and the rules dry-run
+ * all call this.
  */
-export function routeCase(raw: RoutingInput, cities: CityData[], exclude: string[] = []): { decision: RoutingDecision; categoryCode: string | null; districtCode: string | null } {
+export function routeCase(raw: RoutingInput, cities: CityData[], exclude: string[] = []): RouteResult {
   const location = completeLocation(raw.location, cities);
-  const input = { ...raw, location };
+  const input: RoutingInput = { ...raw, location };
   const city = cityFor(location, cities);
-  const known = input.category.code && city ? categoryEntry(input.category.code, city) : undefined;
-  const mapped: { path: string[]; code: string | null; via?: string } = known
-    ? { path: known.path, code: known.code }
-    : city
-      ? mapCategory(input.category.path, city)
-      : { path: input.category.path, code: input.category.code ?? null };
-  const decision = decide({ ...input, category: { path: mapped.path, code: mapped.code } }, cities, exclude);
-  if (mapped.via) decision.reason = `诉求分类「${input.category.path.join("/")}」按${mapped.via}一级对应派单目录「${mapped.path.join("/")}」；${decision.reason}`;
-  return { decision, categoryCode: mapped.code, districtCode: location.districtCode ?? null };
+  if (!city) return { decision: decide(input, cities, exclude), categoryCode: input.category.code ?? null, districtCode: location.districtCode ?? null };
+  const districtCode = location.districtCode ?? districtFromStreets(location, city);
+  const placed = districtCode && !location.districtCode ? { ...location, districtCode } : location;
+  const at = { ...input, location: placed };
+  const settings = routingSettings(city);
+
+  const kept = input.category.code ? categoryEntry(input.category.code, city) : undefined;
+  const mapped: MappedCategory = kept ? { entry: kept, via: "exact", how: "" } : mapCategory(input.category.path, city, input.system);
+  const dispatchable = mapped.entry && isLeaf(city, mapped.entry) && !mapped.entry.triage ? mapped.entry : null;
+  const text = [input.title, input.content].filter(Boolean).join("。");
+  const proposals = text ? proposeFromText(city, text, dispatchable ? null : mapped.entry, 6) : [];
+  const top = proposals[0];
+  if (!mapped.how && mapped.entry?.triage) mapped.how = `诉求分类「${mapped.entry.path.join("/")}」为模糊事项，不说明诉求事项`;
+
+  const run = (entry: CategoryEntry, lead: string): RouteResult => {
+    const d = decide({ ...at, category: { path: entry.path, code: entry.code } }, cities, exclude);
+    if (lead) d.reason = `${lead}；${d.reason}`;
+    return { decision: withAlternatives(d, proposals, entry, at, cities, exclude), categoryCode: entry.code, districtCode: districtCode ?? null };
+  };
+
+  if (dispatchable) {
+    // the text overrules a category only when it is sure, names the matter in at least two telling words, and the category's item is not even among its five best
+    const overrule =
+      !kept &&
+      top &&
+      top.entry !== dispatchable &&
+      top.confidence >= settings.textOverride &&
+      top.words.filter((w) => rarity(w) >= 0.8).length >= 2 &&
+      !proposals.slice(0, 5).some((p) => p.entry === dispatchable);
+    if (overrule) return run(top.entry, `${mapped.how || `诉求分类「${input.category.path.join("/")}」`}，但${textPhrase(top)}，以诉求内容为准`);
+    return run(dispatchable, mapped.how);
+  }
+  if (top && top.confidence >= settings.textConfidence) return run(top.entry, `${mapped.how}，${textPhrase(top)}`);
+  if (mapped.entry) {
+    const d = decide({ ...at, category: { path: mapped.entry.path, code: mapped.entry.code } }, cities, exclude);
+    if (d.matched) {
+      if (mapped.how) d.reason = `${mapped.how}；${d.reason}`;
+      return { decision: withAlternatives(d, proposals, mapped.entry, at, cities, exclude), categoryCode: mapped.entry.code, districtCode: districtCode ?? null };
+    }
+  }
+  // nothing decides: triage, with what the text suggests
+  const why = top
+    ? `${mapped.how}；诉求内容判定的置信度不足（最高为「${top.entry.path.join("/")}」${f2(top.confidence)}，低于 ${f2(settings.textConfidence)}）`
+    : `${mapped.how}；诉求内容中没有可判定事项的词语`;
+  const proposed = proposalsFor(proposals, at, cities, exclude);
+  const offer = proposed.length ? `建议：${proposed.map((p, i) => `${i + 1}. ${p.unitName}（${p.categoryPath.join("/")}，${f2(p.confidence)}）`).join("；")}` : "";
+  return {
+    decision: { matched: false, cityCode: city.code, reason: `${why}，转人工分拨。${offer}`, proposals: proposed },
+    categoryCode: mapped.entry?.code ?? null,
+    districtCode: districtCode ?? null,
+  };
+}
+
+/** The owner each proposed item would get, distinct units, best first (at most 3). */
+function proposalsFor(proposals: TextProposal[], input: RoutingInput, cities: CityData[], exclude: string[], skip?: string): Proposal[] {
+  const out: Proposal[] = [];
+  const seen = new Set(skip ? [skip] : []);
+  for (const p of proposals) {
+    if (out.length >= 3) break;
+    const d = decide({ ...input, category: { path: p.entry.path, code: p.entry.code } }, cities, exclude);
+    if (!d.matched || seen.has(d.owner.unitId)) continue;
+    seen.add(d.owner.unitId);
+    out.push({
+      unitId: d.owner.unitId,
+      unitName: d.owner.unitName,
+      categoryCode: p.entry.code,
+      categoryPath: p.entry.path,
+      confidence: Number(p.confidence.toFixed(3)),
+      ruleId: d.ruleId,
+      reason: `${textPhrase(p)}；${d.reason}`,
+    });
+  }
+  return out;
+}
+
+/** A matched decision with the other units the text suggests (for the console and top-3). */
+function withAlternatives(d: RoutingDecision, proposals: TextProposal[], chosen: CategoryEntry, input: RoutingInput, cities: CityData[], exclude: string[]): RoutingDecision {
+  if (!d.matched) {
+    const proposed = proposalsFor(proposals, input, cities, exclude);
+    return { ...d, proposals: proposed };
+  }
+  const others = proposalsFor(
+    proposals.filter((p) => p.entry !== chosen),
+    input,
+    cities,
+    exclude,
+    d.owner.unitId,
+  );
+  return { ...d, categoryCode: chosen.code, alternatives: others.slice(0, 2) };
+}
+
+/** The district of a place that names only a street, community, address or point of this city. */
+function districtFromStreets(location: RoutingLocation, city: CityData): string | undefined {
+  const found = locate(location, streetsOf(city));
+  return found.street?.districtCode;
 }
 
 /** The taxonomy entry of a code. */
@@ -414,9 +609,14 @@ interface Place {
   streetVia?: string;
 }
 
-const normStreet = (s: string) => s.replace(/\s+/g, "").replace(/[（(]示例[)）]/g, "");
+const streetsCache = new WeakMap<CityData, StreetUnit[]>();
+function streetsOf(city: CityData): StreetUnit[] {
+  let s = streetsCache.get(city);
+  if (!s) streetsCache.set(city, (s = city.units.filter((u): u is StreetUnit => u.kind === "street")));
+  return s;
+}
 
-/** District and street office of the case's place, as far as the data allows. */
+/** District and street office of the case's place, as far as the data allows (domain/location). */
 function placeOf(loc: RoutingLocation, city: CityData): Place {
   const districts = city.city.districtCodes;
   let districtCode = loc.districtCode;
@@ -426,24 +626,10 @@ function placeOf(loc: RoutingLocation, city: CityData): Place {
     districtCode = Object.keys(districts).find((d) => districts[d] === name);
   }
   const place: Place = { districtCode, districtName: districtCode ? districts[districtCode] : undefined };
-
-  const ix = indexOf(city);
-  if (loc.gridCode && /^[0-9]{9}/.test(loc.gridCode)) {
-    const s = ix.streets.get(loc.gridCode.slice(0, 9));
-    if (s && (!districtCode || s.districtCode === districtCode)) {
-      place.street = s;
-      place.streetVia = `网格 ${loc.gridCode} 属${s.streetName}`;
-    }
-  }
-  if (!place.street && loc.street) {
-    const name = normStreet(loc.street);
-    const candidates = city.units.filter(
-      (u): u is StreetUnit => u.kind === "street" && (!districtCode || u.districtCode === districtCode) && (u.streetName === name || u.name === name || u.streetName === `${name}街道`),
-    );
-    if (candidates.length === 1) {
-      place.street = candidates[0];
-      place.streetVia = `事发街道为${districts[candidates[0].districtCode] ?? ""}${candidates[0].streetName}`;
-    }
+  const found = locate({ ...loc, districtCode }, streetsOf(city));
+  if (found.street) {
+    place.street = found.street;
+    place.streetVia = `${found.why}${conflictText(found)}`;
   }
   if (place.street && !place.districtCode) {
     place.districtCode = place.street.districtCode;

@@ -69,6 +69,8 @@ export interface Config {
   triageTimeoutMs: number;
   /** REFUSALS_BEFORE_ADJUDICATION: a case refused by this many units goes to 派单审定 instead of being re-routed */
   refusalsBeforeAdjudication: number;
+  /** ROUTING_LEARN_MS: how often routing reads people's routing decisions (triage assignments, 改派, 派单审定, refusals) into its examples */
+  routingLearnMs: number;
   triageSweepCron: string;
   deadlineSweepCron: string;
   relayIntervalMs: number;
@@ -247,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hubUrl,
     triageTimeoutMs: dur("TRIAGE_TIMEOUT", "2h"),
     refusalsBeforeAdjudication: int("REFUSALS_BEFORE_ADJUDICATION", 2, 1, 1000),
+    routingLearnMs: int("ROUTING_LEARN_MS", 15_000, 100, 3_600_000),
     triageSweepCron: str("TRIAGE_SWEEP_CRON") ?? "*/30 * * * * *",
     deadlineSweepCron: str("DEADLINE_SWEEP_CRON") ?? "0 * * * * *",
     relayIntervalMs: int("RELAY_INTERVAL_MS", 500, 20, 60_000),

@@ -3,8 +3,8 @@
  * messages each change causes in the shared outbox, in the same statement.
  *
  * One service, one file per job: commands (every lifecycle step, services/cases/commands.ts),
- * queries (services/cases/queries.ts), sweeps for the schedule (services/cases/sweeps.ts) and
- * Prometheus gauges (services/cases/metrics.ts). What happens to a message after commit belongs
+ * queries (services/cases/queries.ts), sweeps for the schedule (services/cases/sweeps.ts),
+ * Prometheus gauges (services/cases/metrics.ts) and what routing learns from (services/cases/learning.ts). What happens to a message after commit belongs
  * to the `outbox` and `delivery` services.
  */
 import type { Context, Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
@@ -18,6 +18,7 @@ import { CaseCommands } from "./cases/commands";
 import { CaseQueries } from "./cases/queries";
 import { CaseSweeps } from "./cases/sweeps";
 import { CaseMetrics } from "./cases/metrics";
+import { CaseLearning } from "./cases/learning";
 
 export interface CasesVars {
   db: Db;
@@ -29,7 +30,7 @@ export interface CasesMethods {
   step(ref: CaseRef, actor: Actor, choose: (w: CaseWriter) => CaseAction | null, plan: (w: CaseWriter) => Promise<void> | void): Promise<{ caseId: string; status: string }>;
   decide(
     ctx: Context,
-    c: Pick<CaseRow, "categoryPath" | "categoryCode" | "appealType" | "urgency" | "location">,
+    c: Pick<CaseRow, "categoryPath" | "categoryCode" | "appealType" | "urgency" | "location" | "originSystem" | "title" | "content">,
     exclude: string[],
   ): Promise<{ decision: RoutingDecision; categoryCode: string | null; districtCode: string | null }>;
 }
@@ -41,7 +42,7 @@ export type CasesMixin = Partial<ServiceSchema<ServiceSettingSchema, CasesMethod
 const CasesService: CasesMixin & { name: string } = {
   name: "cases",
   dependencies: ["routing"],
-  mixins: [CaseCommands, CaseQueries, CaseSweeps, CaseMetrics] as Partial<ServiceSchema>[],
+  mixins: [CaseCommands, CaseQueries, CaseSweeps, CaseMetrics, CaseLearning] as Partial<ServiceSchema>[],
 
   async started(this: CasesThis) {
     this.db = (await openDb(config())).db;

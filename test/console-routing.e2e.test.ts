@@ -153,8 +153,8 @@ describe("派单建议 → 派单学习 → 规则试运行 on a live hub", () =
     caseId = await post(
       order({
         category: ["其他", "其他诉求"],
-        title: "门口的事",
-        content: "来电人反映家门口的事情一直没人管，希望有关部门过来看看。门口有狗，路灯，还有垃圾。",
+        title: "",
+        content: "来电人反映楼下晚上经常很吵，影响休息。",
         address: "常州市天宁区局前街",
         region: { city: "常州市", district: "天宁区", street: "天宁街道" },
       }),
@@ -219,8 +219,8 @@ describe("派单建议 → 派单学习 → 规则试运行 on a live hub", () =
     const second = await post(
       order({
         category: ["其他", "其他诉求"],
-        title: "门口的事",
-        content: "来电人反映家门口的事情一直没人管，希望有关部门过来看看。门口有狗，路灯，还有垃圾。",
+        title: "",
+        content: "来电人反映家门口的事情一直没人管，希望有关部门过来看看。",
         address: "常州市天宁区局前街",
         region: { city: "常州市", district: "天宁区", street: "天宁街道" },
       }),

@@ -161,7 +161,7 @@ describe("5. query parameters of the case list", () => {
   beforeAll(async () => {
     // one case dispatched by the rules, one no rule owns (left in triage)
     expect((await call(hub.url + WO, { key: KEYS.hotline12345, body: order(0, "CZQRY0000000001") })).status).toBe(202);
-    const unowned = { ...order(1, "CZQRY0000000002"), category: ["未知大类", "未知小类"] };
+    const unowned = { ...order(1, "CZQRY0000000002"), category: ["未知大类", "未知小类"], title: "咨询", content: "来电人咨询相关政策，希望有人回电说明。" };
     expect((await call(hub.url + WO, { key: KEYS.hotline12345, body: unowned })).status).toBe(202);
   });
 

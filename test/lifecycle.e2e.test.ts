@@ -123,7 +123,7 @@ describe("回访不满意 → 重办", () => {
 describe("triage (待人工分拨)", () => {
   it("puts a case no rule owns in the queue unsigned, and an agent's assignment dispatches and signs it", async () => {
     const no = "CZ2611000000201";
-    const id = await post(order(0, no, { category: ["其他", "其他诉求"], title: "咨询老旧小区加装电梯补贴政策" }));
+    const id = await post(order(0, no, { category: ["其他", "其他诉求"], title: "咨询老旧小区加装电梯补贴政策", content: "来电人咨询相关政策，希望有人回电说明。" }));
     const c = await getCase(id);
     expect(c.status).toBe("TRIAGE");
     expect(c.statusLabel).toBe("待人工分拨");
@@ -159,7 +159,7 @@ describe("triage (待人工分拨)", () => {
 
   it("returns a case left unassigned past TRIAGE_TIMEOUT to 12345 with the reason (退单)", async () => {
     const no = "CZ2611000000202";
-    const id = await post(order(1, no, { category: ["其他", "其他诉求"], title: "反映小区周边问题（待核实）" }));
+    const id = await post(order(1, no, { category: ["其他", "其他诉求"], title: "反映小区周边问题（待核实）", content: "来电人咨询相关政策，希望有人回电说明。" }));
     expect((await getCase(id)).status).toBe("TRIAGE");
     const returned = await waitStatus(id, "RETURNED", 10_000);
     expect(returned.statusLabel).toBe("已退单");

@@ -25,15 +25,33 @@ const outcomeLabel = labels("Outcome");
 const satisfactionLabel = labels("Satisfaction");
 const ROUTER: Actor = { kind: "hub", id: "routing" };
 
-const routingInput = (c: Pick<CaseRow, "categoryPath" | "categoryCode" | "appealType" | "urgency" | "location">) => ({
+export type RoutedFields = Pick<CaseRow, "categoryPath" | "categoryCode" | "appealType" | "urgency" | "location" | "originSystem" | "title" | "content">;
+
+const routingInput = (c: RoutedFields) => ({
   category: { path: c.categoryPath, code: c.categoryCode },
   appealType: c.appealType,
   urgency: c.urgency,
   location: c.location,
+  system: c.originSystem,
+  title: c.title,
+  content: c.content,
 });
 
 function routingOf(d: Extract<RoutingDecision, { matched: true }>, now: Date): Record<string, unknown> {
-  return { decidedBy: "rules", ruleId: d.ruleId, ruleName: d.ruleName, principle: d.principle, reason: d.reason, decidedAt: now.toISOString() };
+  return {
+    decidedBy: "rules",
+    ruleId: d.ruleId,
+    ruleName: d.ruleName,
+    principle: d.principle,
+    reason: d.reason,
+    decidedAt: now.toISOString(),
+    ...(d.alternatives?.length ? { alternatives: d.alternatives } : {}),
+  };
+}
+
+/** A triage decision as kept on the case: the reason and the proposals the agent sees. */
+function triageOf(d: Extract<RoutingDecision, { matched: false }>, now: Date): Record<string, unknown> {
+  return { decidedBy: "rules", ruleId: null, ruleName: null, principle: null, reason: d.reason, decidedAt: now.toISOString(), ...(d.proposals?.length ? { proposals: d.proposals } : {}) };
 }
 
 /** The owner's open task named in a unit's message; 404/409 when it is not (or no longer) theirs. */
@@ -72,12 +90,15 @@ export const CaseCommands: CasesMixin = {
     open: {
       async handler(this: CasesThis, ctx: Context<{ draft: CaseDraft }>) {
         const d = ctx.params.draft;
-        const base = {
+        const base: RoutedFields = {
           categoryPath: d.category.path as string[],
           categoryCode: d.category.code ?? null,
           appealType: d.appealType,
           urgency: d.urgency,
           location: d.location as Record<string, unknown>,
+          originSystem: d.origin.system,
+          title: d.title,
+          content: d.content,
         };
         const { decision, categoryCode, districtCode } = await this.decide(ctx, base, []);
         const now = new Date();
@@ -129,8 +150,15 @@ export const CaseCommands: CasesMixin = {
         } else {
           w.patch.status = "TRIAGE";
           w.patch.triageSince = w.now;
-          w.patch.routing = { decidedBy: "rules", ruleId: null, ruleName: null, principle: null, reason: decision.reason, decidedAt: w.now.toISOString() };
-          w.event("TRIAGED", `未匹配到派单规则，转人工分拨：${decision.reason}`, {}, "RECEIVED", "TRIAGE", ROUTER);
+          w.patch.routing = triageOf(decision, w.now);
+          w.event(
+            "TRIAGED",
+            `未能自动派单，转人工分拨：${decision.reason}`,
+            { proposals: (decision.proposals ?? []).map((p) => ({ unitId: p.unitId, categoryCode: p.categoryCode, confidence: p.confidence })) },
+            "RECEIVED",
+            "TRIAGE",
+            ROUTER,
+          );
         }
         const claimed = await w.insert(this.sql);
         if (!claimed) {
@@ -143,16 +171,22 @@ export const CaseCommands: CasesMixin = {
     },
 
     /** An agent assigns a triage case to a unit: dispatched and signed for at the origin. */
+    /** An agent assigns a triage case to a unit (one of the proposals, or any unit): dispatched and signed for at the origin. */
     assign: {
-      params: { id: "string", unitId: "string", note: { type: "string", optional: true, max: 500 } },
-      async handler(this: CasesThis, ctx: Context<{ id: string; unitId: string; note?: string }, { user?: { role: string } }>) {
+      params: { id: "string", unitId: "string", categoryCode: { type: "string", optional: true, pattern: /^([0-9]{2}){1,4}$/ }, note: { type: "string", optional: true, max: 500 } },
+      async handler(this: CasesThis, ctx: Context<{ id: string; unitId: string; categoryCode?: string; note?: string }, { user?: { role: string } }>) {
         const unit = await ctx.call<UnitRef | null, { unitId: string }>("routing.unit", { unitId: ctx.params.unitId });
         if (!unit) throw notFound("承办单位", "handling unit", ctx.params.unitId);
         return this.change({ id: ctx.params.id }, "assign", { kind: "agent", id: ctx.meta.user?.role ?? "agent" }, (w) => {
-          const reason = `人工派单至${unit.unitName}${ctx.params.note ? `：${ctx.params.note}` : ""}`;
+          const proposals = ((w.c.routing as { proposals?: { unitId: string; categoryCode: string }[] } | null)?.proposals ?? []) as { unitId: string; categoryCode: string }[];
+          const rank = proposals.findIndex((p) => p.unitId === unit.unitId && (!ctx.params.categoryCode || p.categoryCode === ctx.params.categoryCode));
+          const categoryCode = ctx.params.categoryCode ?? (rank >= 0 ? proposals[rank].categoryCode : null);
+          const taken = rank >= 0 ? `（采纳派单建议 ${rank + 1}）` : "";
+          const reason = `人工派单至${unit.unitName}${taken}${ctx.params.note ? `：${ctx.params.note}` : ""}`;
           dispatch(w, unit, [], { decidedBy: "agent", ruleId: null, ruleName: null, principle: "人工", reason, decidedAt: w.now.toISOString() }, { signOrigin: true, round: w.c.reworkCount });
+          if (categoryCode) w.patch.categoryCode = categoryCode;
           w.patch.triageSince = null;
-          w.event("ASSIGNED", reason, { unitId: unit.unitId }, "TRIAGE", w.status);
+          w.event("ASSIGNED", reason, { unitId: unit.unitId, categoryCode, proposal: rank >= 0 ? rank + 1 : null }, "TRIAGE", w.status);
         });
       },
     },
@@ -280,7 +314,7 @@ export const CaseCommands: CasesMixin = {
             w.setTask(t.id, "refused");
             const from = w.c.status as CaseStatus;
             const why = `${t.unitName}退回：${reason}${legalBasis ? `（依据：${legalBasis}）` : ""}`;
-            w.event("REFUSED", why, { taskId, reason, legalBasis }, from, from);
+            w.event("REFUSED", why, { taskId, unitId: t.unitId, reason, legalBasis }, from, from);
             if (w.status === "ADJUDICATION") {
               earlier.set(t.id, { reason, legalBasis });
               const refusals = refusedUnits(w, taskId).map((u) => ({ ...u, ...(earlier.get(u.taskId) ?? { reason: null, legalBasis: null }) }));
@@ -417,7 +451,7 @@ export const CaseCommands: CasesMixin = {
       throw new HubError(409, "CASE_BUSY", "案件正被同时修改，请稍后重试", "the case is being changed concurrently; try again");
     },
 
-    async decide(this: CasesThis, ctx: Context, c: Pick<CaseRow, "categoryPath" | "categoryCode" | "appealType" | "urgency" | "location">, exclude: string[]): Promise<Decided> {
+    async decide(this: CasesThis, ctx: Context, c: RoutedFields, exclude: string[]): Promise<Decided> {
       return (await ctx.call("routing.decide", { input: routingInput(c), exclude })) as Decided;
     },
   },
