@@ -41,6 +41,9 @@ interface Index {
   dispatchable: CategoryEntry[];
   /** a leaf name that names exactly one leaf */
   uniqueLeaf: Map<string, CategoryEntry>;
+  /** per platform: its alias terms and exact paths */
+  aliases: Map<string, Map<string, string>>;
+  paths: Map<string, Map<string, string>>;
   model?: Model;
 }
 
@@ -63,6 +66,8 @@ function indexOf(c: CatalogueData): Index {
     leaves,
     dispatchable: leaves.filter((e) => !e.triage),
     uniqueLeaf: new Map([...names].filter(([n, es]) => es.length === 1 && !VAGUE_LEVELS.has(n)).map(([n, es]) => [n, es[0]])),
+    aliases: new Map(Object.entries(c.mappings).map(([sys, m]) => [sys, new Map((m.aliases ?? []).flatMap((a) => a.terms.map((t) => [norm(t), a.to] as [string, string])).reverse())])),
+    paths: new Map(Object.entries(c.mappings).map(([sys, m]) => [sys, new Map(m.paths.map((pm) => [key(pm.from.map(norm)), pm.to] as [string, string]).reverse())])),
   };
   indexes.set(c, ix);
   return ix;
@@ -88,17 +93,17 @@ export function mapCategory(path: string[], c: CatalogueData, system?: string): 
 
   const mapping = system ? c.mappings[system] : undefined;
   const label = mapping ? `${mapping.platform}分类映射（${mapping.version}）` : "分类映射";
-  const direct = mapping?.paths.find((m) => key(m.from.map(norm)) === key(p));
+  const direct = system ? ix.paths.get(system)?.get(key(p)) : undefined;
   if (direct) {
-    const e = ix.byCode.get(direct.to);
+    const e = ix.byCode.get(direct);
     if (e) return { entry: e, via: "mapping", how: `诉求分类${shown}按${label}对应派单目录「${e.path.join("/")}」` };
   }
 
   for (let i = p.length - 1; i >= 0; i--) {
     const level = p[i];
     if (VAGUE_LEVELS.has(level)) continue;
-    const alias = mapping?.aliases?.find((a) => a.terms.some((t) => norm(t) === level));
-    const e = alias ? ix.byCode.get(alias.to) : undefined;
+    const alias = system ? ix.aliases.get(system)?.get(level) : undefined;
+    const e = alias ? ix.byCode.get(alias) : undefined;
     if (e) return { entry: e, via: "alias", how: `诉求分类${shown}中的「${level}」按${label}的同义词对应派单目录「${e.path.join("/")}」` };
     const leaf = ix.uniqueLeaf.get(level);
     if (leaf) return { entry: leaf, via: "leaf", how: `诉求分类${shown}按「${level}」一级对应派单目录「${leaf.path.join("/")}」` };
@@ -159,7 +164,7 @@ export function proposeFromText(c: CatalogueData, text: string, under?: Category
   const model = modelOf(c);
   const ix = indexOf(c);
   const prior = under ? (code: string) => (code.startsWith(under.code) ? 4 : 1) : undefined;
-  const cls: Classification = classify(model, text, prior);
+  const cls: Classification = classify(model, text, prior, Math.max(limit, 2));
   return cls.ranked.slice(0, limit).map((r, i) => ({
     entry: ix.byCode.get(r.code)!,
     confidence: r.p,

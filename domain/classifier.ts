@@ -119,7 +119,7 @@ export function train(items: CategoryEntry[], texts: TrainingText[], ignore: Set
  * Ranks the items for a text. `prior` (optional) multiplies an item's posterior, e.g. to favour
  * the items under the category prefix the platform gave. An empty ranking means no known word.
  */
-export function classify(model: Model, text: string, prior?: (code: string) => number): Classification {
+export function classify(model: Model, text: string, prior?: (code: string) => number, limit = 10): Classification {
   const known = words(text).filter((w) => model.logp.has(w));
   if (known.length === 0) return { ranked: [], words: [] };
   const n = model.codes.length;
@@ -139,10 +139,16 @@ export function classify(model: Model, text: string, prior?: (code: string) => n
   let sum = 0;
   const e = new Float64Array(n);
   for (let i = 0; i < n; i++) sum += e[i] = Math.exp((score[i] - max) / TEMPERATURE);
-  const ranked: Ranked[] = [];
-  for (let i = 0; i < n; i++) ranked.push({ code: model.codes[i], p: e[i] / sum, score: score[i] });
-  ranked.sort((a, b) => b.score - a.score);
-  return { ranked, words: [...tf.keys()] };
+  // the best `limit` only (a catalogue has ~200 items; sorting them all per case is waste)
+  const best: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (best.length === limit && score[i] <= score[best[limit - 1]]) continue;
+    let at = best.length;
+    while (at > 0 && score[best[at - 1]] < score[i]) at--;
+    best.splice(at, 0, i);
+    if (best.length > limit) best.pop();
+  }
+  return { ranked: best.map((i) => ({ code: model.codes[i], p: e[i] / sum, score: score[i] })), words: [...tf.keys()] };
 }
 
 /** The words that speak most for item `code` over item `against` (or over the average item). */

@@ -226,7 +226,13 @@ describe("the console's names and buttons come from GET /api/v1/meta", () => {
     const meta = (await http(`${hub.url}/api/v1/meta`, { key: KEYS.agent })).body;
     const v = L.vocabulary(meta);
     // a work order no rule owns: 待人工分拨
-    const order = { ...fromSample(loadSamples()[0], new Date()), orderNo: "CZ2611000000901", category: ["其他", "其他诉求"], title: "咨询老旧小区加装电梯补贴政策", content: "来电人咨询相关政策，希望有人回电说明。" };
+    const order = {
+      ...fromSample(loadSamples()[0], new Date()),
+      orderNo: "CZ2611000000901",
+      category: ["其他", "其他诉求"],
+      title: "咨询老旧小区加装电梯补贴政策",
+      content: "来电人咨询相关政策，希望有人回电说明。",
+    };
     const posted = await http(hub.url + WO, { key: KEYS.hotline12345, body: order });
     expect(posted.status).toBe(202);
     const id = posted.body.caseId as string;
@@ -305,7 +311,13 @@ describe("流转健康 as an engineer reads it", () => {
   it("shows the same 待分拨 figure on the tab badge and in the 案件状态 card", async () => {
     const L = await servedLogic();
     const v = L.vocabulary((await http(`${hub.url}/api/v1/meta`, { key: KEYS.engineer })).body);
-    const order = { ...fromSample(loadSamples()[0], new Date()), orderNo: "CZ2611000000902", category: ["其他", "其他诉求"], title: "咨询公积金提取政策", content: "来电人咨询相关政策，希望有人回电说明。" };
+    const order = {
+      ...fromSample(loadSamples()[0], new Date()),
+      orderNo: "CZ2611000000902",
+      category: ["其他", "其他诉求"],
+      title: "咨询公积金提取政策",
+      content: "来电人咨询相关政策，希望有人回电说明。",
+    };
     expect((await http(hub.url + WO, { key: KEYS.hotline12345, body: order })).status).toBe(202);
     // what the console loads together for 流转健康: the flow and the triage queue
     const [flow, triage] = await Promise.all([http(`${hub.url}/api/v1/flow`, { key: KEYS.engineer }), http(`${hub.url}/api/v1/triage`, { key: KEYS.engineer })]);
