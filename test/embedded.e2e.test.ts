@@ -47,4 +47,43 @@ describe("embedded profile (PGlite, no transporter)", () => {
       await hub.stop();
     }
   });
+
+  it("routes by text, proposes in triage and learns from the agent on PGlite too, and keeps what it learned across a restart", async () => {
+    const vague = (orderNo: string) => ({
+      orderNo,
+      receivedAt: new Date().toISOString(),
+      appealType: "投诉",
+      category: ["其他", "其他诉求"],
+      content: "来电人反映楼下晚上经常很吵，影响休息。",
+      address: "常州市天宁区局前街",
+      region: { city: "常州市", district: "天宁区", street: "天宁街道" },
+    });
+    let hub = await startTestHub(testEnv({ DATA_DIR: dataDir, ROUTING_LEARN_MS: "300" }));
+    let taken: { unitId: string; categoryCode: string };
+    try {
+      const r = await http(`${hub.url}/api/v1/hotline12345/work-orders`, { key: DEMO.hotline12345, body: vague("CZ2612019900001") });
+      expect(r.status).toBe(202);
+      const c = (await http(`${hub.url}/api/v1/cases/${r.body.caseId}`, { key: DEMO.agent })).body;
+      expect(c.status).toBe("TRIAGE");
+      expect(c.routing.proposals).toHaveLength(3);
+      taken = c.routing.proposals[0];
+      expect((await http(`${hub.url}/api/v1/triage/${c.id}/assign`, { key: DEMO.agent, body: { unitId: taken.unitId, categoryCode: taken.categoryCode } })).status).toBe(200);
+      await waitFor("the assignment is learned", async () =>
+        ((await http(`${hub.url}/api/v1/routing/examples`, { key: DEMO.engineer })).body.items as { caseId: string }[]).some((x) => x.caseId === c.id),
+      );
+    } finally {
+      await hub.stop();
+    }
+    hub = await startTestHub(testEnv({ DATA_DIR: dataDir, ROUTING_LEARN_MS: "300" }));
+    try {
+      expect((await http(`${hub.url}/api/v1/routing/examples`, { key: DEMO.engineer })).body.total).toBe(1);
+      // the same words again: the classifier learned them from the agent, and dispatches
+      const r = await http(`${hub.url}/api/v1/hotline12345/work-orders`, { key: DEMO.hotline12345, body: vague("CZ2612019900002") });
+      const c = (await http(`${hub.url}/api/v1/cases/${r.body.caseId}`, { key: DEMO.agent })).body;
+      expect(c.status).toBe("DISPATCHED");
+      expect(c.owner.unitId).toBe(taken.unitId);
+    } finally {
+      await hub.stop();
+    }
+  });
 });
