@@ -30,7 +30,7 @@ describe("locate: the owner street from the most trusted source, conflicts named
   it("takes the grid code first and names every other source that points elsewhere", () => {
     const l = locate({ gridCode: "32040200100301", street: "红梅街道", address: "焦溪古镇东街" }, STREETS);
     expect(l.street?.id).toBe("X-A-JD");
-    expect(l.source).toBe("grid");
+    expect(l.source).toBe("gridCode");
     expect(l.conflicts.map((c) => [c.source, c.street.id])).toEqual([
       ["street", "X-B-JD"],
       ["address", "X-C-Z"],

@@ -10,10 +10,10 @@
  */
 import type { StreetUnit } from "../contracts/types";
 
-export type LocationSource = "grid" | "street" | "community" | "address" | "coordinates";
+export type LocationSource = "gridCode" | "street" | "community" | "address" | "coordinates";
 
 export const SOURCE_LABEL: Record<LocationSource, string> = {
-  grid: "网格编码",
+  gridCode: "网格编码",
   street: "街道名称",
   community: "社区名称",
   address: "地址文本",
@@ -168,7 +168,7 @@ export function locate(loc: PlaceInput, streets: StreetUnit[]): Located {
   const d = loc.districtCode;
   if (loc.gridCode && /^[0-9]{9}/.test(loc.gridCode)) {
     const s = ix.byCode.get(loc.gridCode.slice(0, 9));
-    if (s && inDistrict(d)(s)) found.push({ street: s, source: "grid", why: `网格 ${loc.gridCode} 属${s.streetName}` });
+    if (s && inDistrict(d)(s)) found.push({ street: s, source: "gridCode", why: `网格 ${loc.gridCode} 属${s.streetName}` });
   }
   if (loc.street) {
     const s = byStreetName(ix, loc.street, d);

@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
-import { startProductionHub, type TestHub, http, waitFor, KEYS } from "./harness";
+import { startProductionHub, type TestHub, http, waitFor, KEYS, workOrder, postWorkOrder } from "./harness";
 
 jest.setTimeout(120_000);
 
@@ -75,20 +75,8 @@ async function apiTable(): Promise<Record<string, string>> {
 /** The URL of an endpoint of the table, its {params} filled. */
 const url = (endpoint: string, params: Record<string, string> = {}, query = "") => `${hub.url}${endpoint.split(" ")[1].replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(params[k]))}${query}`;
 
-let n = 0;
-const order = (fields: Record<string, unknown>) => ({
-  orderNo: `CZ26130100${String(700 + ++n).padStart(5, "0")}`,
-  receivedAt: new Date().toISOString(),
-  channel: "电话",
-  appealType: "投诉",
-  urgency: "一般",
-  ...fields,
-});
-const post = async (body: unknown): Promise<string> => {
-  const r = await http(`${hub.url}/api/v1/hotline12345/work-orders`, { key: KEYS.hotline12345, body });
-  expect(r.status).toBe(202);
-  return r.body.caseId as string;
-};
+const order = workOrder;
+const post = (body: unknown) => postWorkOrder(hub, body);
 const routed = (id: string) =>
   waitFor(`case ${id} routed`, async () => {
     const c = (await http(`${hub.url}/api/v1/cases/${id}`, { key: KEYS.agent })).body;

@@ -188,3 +188,24 @@ export async function startProductionHub(extra: Record<string, string> = {}): Pr
     throw e;
   }
 }
+
+let orderSeq = 0;
+/** A 12345 work order as platforms send it, with a number unique in this process; `fields` override. */
+export function workOrder(fields: Record<string, unknown> = {}): Record<string, unknown> {
+  orderSeq++;
+  return {
+    orderNo: `CZ${Date.now().toString().slice(-8)}${String(process.pid % 1000).padStart(3, "0")}${String(orderSeq).padStart(4, "0")}`,
+    receivedAt: new Date().toISOString(),
+    channel: "电话",
+    appealType: "投诉",
+    urgency: "一般",
+    ...fields,
+  };
+}
+
+/** Posts a work order as 12345 does (expects 202) and answers the case id. */
+export async function postWorkOrder(hub: { url: string }, body: unknown): Promise<string> {
+  const r = await http(`${hub.url}/api/v1/hotline12345/work-orders`, { key: KEYS.hotline12345, body });
+  if (r.status !== 202) throw new Error(`work order refused: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.caseId as string;
+}

@@ -4,7 +4,7 @@
  * cannot settle waits in triage with three proposals, one click each; the agent's choice becomes a
  * labelled example and a suggestion; the dry-run shows, on stored cases, the effect of a changed rule.
  */
-import { startProductionHub, type TestHub, http, waitFor, KEYS } from "./harness";
+import { startProductionHub, type TestHub, http, waitFor, KEYS, workOrder, postWorkOrder } from "./harness";
 
 jest.setTimeout(90_000);
 
@@ -14,20 +14,8 @@ beforeAll(async () => {
 });
 afterAll(async () => hub?.stop());
 
-let n = 0;
-const order = (fields: Record<string, unknown>) => ({
-  orderNo: `CZ26120100${String(900 + ++n).padStart(5, "0")}`,
-  receivedAt: new Date().toISOString(),
-  channel: "电话",
-  appealType: "投诉",
-  urgency: "一般",
-  ...fields,
-});
-const post = async (body: unknown) => {
-  const r = await http(`${hub.url}/api/v1/hotline12345/work-orders`, { key: KEYS.hotline12345, body });
-  expect(r.status).toBe(202);
-  return (await http(`${hub.url}/api/v1/cases/${r.body.caseId}`, { key: KEYS.agent })).body;
-};
+const order = workOrder;
+const post = async (body: unknown) => (await http(`${hub.url}/api/v1/cases/${await postWorkOrder(hub, body)}`, { key: KEYS.agent })).body;
 
 describe("text-aware dispatch and learning from agents", () => {
   it("routes an order whose category path the catalogue has never seen by its text, naming the words", async () => {

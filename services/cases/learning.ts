@@ -5,27 +5,11 @@
  * the rules dry-run; and the category paths platforms sent, with counts, for the unmapped list.
  */
 import type { Context } from "moleculer";
+import type { FeedbackEntry } from "../../domain/learning";
 import type { CasesMixin, CasesThis } from "../cases.service";
 
 /** Timeline entries that are a person's (or a unit's) routing judgement. */
-export const FEEDBACK_EVENTS = ["ASSIGNED", "REASSIGNED", "ADJUDICATED", "REFUSED"] as const;
-
-export interface FeedbackRow {
-  eventId: number;
-  type: (typeof FEEDBACK_EVENTS)[number];
-  at: string;
-  caseId: string;
-  cityCode: string | null;
-  originSystem: string;
-  categoryPath: string[];
-  categoryCode: string | null;
-  title: string;
-  content: string;
-  location: Record<string, unknown>;
-  data: Record<string, unknown> | null;
-  /** the decision the hub made when the case came in (its routing), for "what would have routed it" */
-  routing: Record<string, unknown> | null;
-}
+export const FEEDBACK_EVENTS: FeedbackEntry["type"][] = ["ASSIGNED", "REASSIGNED", "ADJUDICATED", "REFUSED"];
 
 const json = <T>(v: unknown): T => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
 
@@ -34,7 +18,7 @@ export const CaseLearning: CasesMixin = {
     /** Feedback entries after `after` (an event id), oldest first, at most `limit`. */
     feedback: {
       params: { after: { type: "number", integer: true, min: 0, default: 0 }, limit: { type: "number", integer: true, min: 1, max: 2000, default: 500 } },
-      async handler(this: CasesThis, ctx: Context<{ after: number; limit: number }>): Promise<{ items: FeedbackRow[] }> {
+      async handler(this: CasesThis, ctx: Context<{ after: number; limit: number }>): Promise<{ items: FeedbackEntry[] }> {
         const rows = await this.sql.query<Record<string, unknown>>(
           `SELECT e.id, e.type, e.at, e.data, c.id AS case_id, c.city_code, c.origin_system, c.category_path, c.category_code, c.title, c.content, c.location, c.routing
              FROM case_events e JOIN cases c ON c.id = e.case_id
@@ -45,7 +29,7 @@ export const CaseLearning: CasesMixin = {
         return {
           items: rows.map((r) => ({
             eventId: Number(r.id),
-            type: r.type as FeedbackRow["type"],
+            type: r.type as FeedbackEntry["type"],
             at: new Date(r.at as string).toISOString(),
             caseId: r.case_id as string,
             cityCode: (r.city_code as string | null) ?? null,
