@@ -428,6 +428,7 @@ reworkCount?: number
 urgeCount?: number
 createdAt: string
 updatedAt: string
+cityManagement?: CityManagement
 }
 /**
  * 承办单位 unit reference
@@ -452,6 +453,40 @@ categoryPath: string[]
 confidence: number
 ruleId?: string
 reason: string
+}
+/**
+ * What the grid system (网格化/数字城管) says of a case it reported, or what the hub derived for a case that entered the 7-step loop: the 部件/事件 class (CJ/T 214 大类/小类 codes), the component's object code, the reporter (网格员/监督员), photos, and whether the inspector fixed it on the spot (即时处理: recorded, not opened as a case).
+ */
+
+export interface CityManagement {
+kind: ("部件" | "事件")
+/**
+ * 大类编码
+ */
+majorCode: string
+/**
+ * 小类编码
+ */
+minorCode: string
+majorName?: string
+minorName?: string
+/**
+ * 部件标识码: 6-digit district + 2 大类 + 2 小类 + 6 serial
+ */
+objectCode?: string
+/**
+ * 网格员/监督员编号
+ */
+reporterId?: string
+reporterRole?: ("网格员" | "监督员" | "公众")
+/**
+ * @maxItems 20
+ */
+photos?: string[]
+/**
+ * 即时处理：监督员现场已处理，低于立案标准，只记录不立案
+ */
+fixedOnSite?: boolean
 }
 
 export interface OriginSign {
@@ -771,6 +806,43 @@ record: {
  */
 sentAt: string
 }
+/**
+ * 核查任务 hub → the grid system (its supervisors 监督员): the owner reported the case handled (反馈); a supervisor is asked to confirm on site (核查结案). The grid system answers with a verification result (passed → 结案; failed → 返工).
+ */
+
+export interface Verification {
+/**
+ * 核查编号; the result quotes it
+ */
+verificationId: string
+caseId: string
+/**
+ * the grid system's own event id when it reported the case
+ */
+externalId?: (string | null)
+title: string
+/**
+ * the case's place (address, grid code, coordinates)
+ */
+location: {
+
+}
+cityManagement?: CityManagement
+ownerUnitId?: (string | null)
+ownerUnitName?: (string | null)
+/**
+ * the owner's feedback (处置反馈)
+ */
+reply: string
+/**
+ * 核查时限 on the working calendar
+ */
+dueAt: string
+sentAt: string
+}
+/**
+ * What the grid system (网格化/数字城管) says of a case it reported, or what the hub derived for a case that entered the 7-step loop: the 部件/事件 class (CJ/T 214 大类/小类 codes), the component's object code, the reporter (网格员/监督员), photos, and whether the inspector fixed it on the spot (即时处理: recorded, not opened as a case).
+ */
 
 export interface AssignCommand {
 /**

@@ -44,6 +44,7 @@ export const COMMANDS = {
   notice: "tongguan:command/notice",
   receiptRequest: "tongguan:command/receipt-request",
   publication: "tongguan:command/publication",
+  verification: "tongguan:command/verification",
 } as const;
 export type CommandName = keyof typeof COMMANDS;
 
