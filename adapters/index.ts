@@ -50,6 +50,12 @@ export function deliverer(command: CommandName, to: Destination): { system: stri
   return spec.commands[command] ? { system: spec.system, target: to.target } : null;
 }
 
+/** The system that verifies city-management cases on site (核查结案): the adapter that takes `verification`, if any. */
+export function verifier(): string | null {
+  const found = ADAPTERS.filter((a) => a.commands.verification);
+  return found.length === 1 ? found[0].system : null;
+}
+
 /** How a source is named in timeline texts; a system without `origin` is named by its title. */
 export function originOf(system: string): OriginBehaviour {
   const spec = bySystem.get(system);

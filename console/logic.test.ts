@@ -86,7 +86,7 @@ describe("names come from the hub's vocabulary (meta)", () => {
   it("builds the status and origin filters in meta's order", () => {
     expect(L.statusOptions(v).map((o: { value: string }) => o.value)).toEqual(STATUSES);
     expect(L.statusOptions(v)[0]).toEqual({ value: "RECEIVED", label: "已受理" });
-    expect(L.openFilterLabel(v, L.overdueStatuses(v))).toBe("在办（待人工分拨、待派单审定、已派单待签收、办理中）");
+    expect(L.openFilterLabel(v, L.overdueStatuses(v))).toBe("在办（待人工分拨、待派单审定、已派单待签收、办理中、待核查结案）");
     // 来源: only the systems meta says raise cases
     expect(L.originOptions(v)).toEqual([{ value: "hotline12345", label: "12345政务服务便民热线" }]);
     expect(

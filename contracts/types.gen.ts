@@ -280,7 +280,7 @@ export type UnitTask = HandlerTask;
 /** UnitUrge 催办督办: the same as HandlerUrge */
 export type UnitUrge = HandlerUrge;
 
-export type CaseStatus = ("RECEIVED" | "TRIAGE" | "ADJUDICATION" | "DISPATCHED" | "IN_PROGRESS" | "REPLIED" | "ARCHIVED" | "RETURNED")
+export type CaseStatus = ("RECEIVED" | "TRIAGE" | "ADJUDICATION" | "DISPATCHED" | "IN_PROGRESS" | "REPLIED" | "ARCHIVED" | "RETURNED" | "VERIFYING" | "RECORDED")
 
 /**
  * One append-only entry of a case's timeline. Events are never updated or deleted.
@@ -292,7 +292,7 @@ export interface CaseEvent {
  */
 id: number
 caseId: string
-type: ("RECEIVED" | "ROUTED" | "TRIAGED" | "ASSIGNED" | "ACCEPTED" | "REFUSED" | "REASSIGNED" | "ADJUDICATION_REQUESTED" | "ADJUDICATED" | "RETURNED" | "TRIAGE_EXPIRED" | "EXTENSION_REQUESTED" | "REPLIED" | "CALLBACK" | "REOPENED" | "ARCHIVED" | "URGED" | "CO_UNIT_RESULT" | "OUTBOUND_DELIVERED" | "OUTBOUND_FAILED")
+type: ("RECEIVED" | "ROUTED" | "TRIAGED" | "ASSIGNED" | "ACCEPTED" | "REFUSED" | "REASSIGNED" | "ADJUDICATION_REQUESTED" | "ADJUDICATED" | "RETURNED" | "TRIAGE_EXPIRED" | "EXTENSION_REQUESTED" | "REPLIED" | "CALLBACK" | "REOPENED" | "ARCHIVED" | "URGED" | "CO_UNIT_RESULT" | "OUTBOUND_DELIVERED" | "OUTBOUND_FAILED" | "RECORDED" | "VERIFICATION_REQUESTED" | "VERIFIED" | "REWORK")
 at: string
 actor: {
 /**
@@ -951,6 +951,69 @@ errors?: FieldError[]
  */
 inboundId?: string
 }
+}
+
+export interface CalendarFile {
+/**
+ * 说明，例如“示例数据，并非官方作息时间”
+ */
+_note?: string
+/**
+ * 工作时间 (local time, Asia/Shanghai), in order and not overlapping (checked when loading); 工作时 count only these periods of working days
+ * 
+ * @minItems 1
+ * @maxItems 4
+ */
+officeHours: {
+/**
+ * 开始时间 HH:MM
+ */
+from: string
+/**
+ * 结束时间 HH:MM, later than from
+ */
+to: string
+}[]
+/**
+ * 年份 → 该年全部放假与调休上班日期, for a year the chinese-days package does not cover yet (copied from the State Council's yearly notice 国务院办公厅关于<年>部分节假日安排的通知). Ignored, with a warning, once the package covers the year.
+ */
+extraYears?: {
+[k: string]: {
+/**
+ * 出处：通知文号与标题
+ */
+source: string
+/**
+ * 放假日期 (YYYY-MM-DD, every day off, weekends inside the holiday included) → 节日名称
+ */
+holidays: {
+[k: string]: string | undefined
+}
+/**
+ * 调休上班日期 (a weekend day that is a working day; YYYY-MM-DD) → 节日名称
+ */
+workdays: {
+[k: string]: string | undefined
+}
+} | undefined
+}
+/**
+ * 本地调整: a date made working or non-working locally; wins over the national calendar. Does not make an uncovered year covered.
+ */
+overrides: {
+/**
+ * 日期 YYYY-MM-DD (local)
+ */
+date: string
+/**
+ * true: 上班; false: 不上班
+ */
+working: boolean
+/**
+ * 原因（依据的文件或事由）
+ */
+reason: string
+}[]
 }
 
 export type ComponentOrEvent = ("部件" | "事件")

@@ -1,7 +1,7 @@
 import { transition, TRANSITIONS, TERMINAL, type CaseAction } from "./lifecycle";
 import type { CaseStatus } from "../contracts/types";
 
-const ALL: CaseStatus[] = ["RECEIVED", "TRIAGE", "ADJUDICATION", "DISPATCHED", "IN_PROGRESS", "REPLIED", "ARCHIVED", "RETURNED"];
+const ALL: CaseStatus[] = ["RECEIVED", "TRIAGE", "ADJUDICATION", "DISPATCHED", "IN_PROGRESS", "REPLIED", "ARCHIVED", "RETURNED", "VERIFYING", "RECORDED"];
 
 // The expected machine, written out independently of TRANSITIONS: status → action → next status.
 const LEGAL: Record<string, CaseStatus> = {
@@ -29,6 +29,13 @@ const LEGAL: Record<string, CaseStatus> = {
   "IN_PROGRESS urge": "IN_PROGRESS",
   "REPLIED callbackSatisfied": "ARCHIVED",
   "REPLIED callbackDissatisfied": "DISPATCHED",
+  // the 7-step loop
+  "RECEIVED record": "RECORDED",
+  "IN_PROGRESS replyForVerification": "VERIFYING",
+  "VERIFYING verifyClose": "ARCHIVED",
+  "VERIFYING verifyReply": "REPLIED",
+  "VERIFYING verifyRework": "DISPATCHED",
+  "VERIFYING urge": "VERIFYING",
 };
 
 describe("case lifecycle", () => {

@@ -31,7 +31,12 @@ export type CaseAction =
   | "reply"
   | "callbackSatisfied"
   | "callbackDissatisfied"
-  | "urge";
+  | "urge"
+  | "record"
+  | "replyForVerification"
+  | "verifyClose"
+  | "verifyReply"
+  | "verifyRework";
 
 /** 已受理, 待人工分拨 … — defined once, in contracts/canonical/common (x-labels). */
 export const STATUS_LABEL = labels("CaseStatus") as Record<CaseStatus, string>;
@@ -59,7 +64,13 @@ export const TRANSITIONS: Record<CaseAction, Rule> = {
   reply: { from: ["IN_PROGRESS"], to: "REPLIED", label: "回复办理结果", labelEn: "reply with the outcome" },
   callbackSatisfied: { from: ["REPLIED"], to: "ARCHIVED", label: "回访并办结归档", labelEn: "call-back; archive" },
   callbackDissatisfied: { from: ["REPLIED"], to: "DISPATCHED", label: "回访不满意重办", labelEn: "call-back dissatisfied; reopen" },
-  urge: { from: ["TRIAGE", "ADJUDICATION", "DISPATCHED", "IN_PROGRESS"], to: "same", label: "催办/督办", labelEn: "urge / supervise" },
+  urge: { from: ["TRIAGE", "ADJUDICATION", "DISPATCHED", "IN_PROGRESS", "VERIFYING"], to: "same", label: "催办/督办", labelEn: "urge / supervise" },
+  // the 7-step city-management loop (采集→立案→派遣→处置→反馈→核查结案→评价)
+  record: { from: ["RECEIVED"], to: "RECORDED", label: "即时处理记录（不立案）", labelEn: "record an on-the-spot fix (no case opened)" },
+  replyForVerification: { from: ["IN_PROGRESS"], to: "VERIFYING", label: "处置反馈，提请核查", labelEn: "feedback; ask a supervisor to verify" },
+  verifyClose: { from: ["VERIFYING"], to: "ARCHIVED", label: "核查通过，结案", labelEn: "verified; close" },
+  verifyReply: { from: ["VERIFYING"], to: "REPLIED", label: "核查通过，回复来源平台", labelEn: "verified; reply to the origin" },
+  verifyRework: { from: ["VERIFYING"], to: "DISPATCHED", label: "核查未通过，返工", labelEn: "verification failed; rework" },
 };
 
 export type TransitionResult = { ok: true; to: CaseStatus } | { ok: false; message: string; messageEn: string; allowedFrom: CaseStatus[] };
@@ -76,7 +87,7 @@ export function transition(status: CaseStatus, action: CaseAction): TransitionRe
   };
 }
 
-export const TERMINAL: CaseStatus[] = ["ARCHIVED", "RETURNED"];
+export const TERMINAL: CaseStatus[] = ["ARCHIVED", "RETURNED", "RECORDED"];
 
 /** 超期 counts a case in these statuses (still with a unit, in triage or awaiting 派单审定) once its handling deadline has passed. */
-export const OVERDUE_STATUSES: CaseStatus[] = ["TRIAGE", "ADJUDICATION", "DISPATCHED", "IN_PROGRESS"];
+export const OVERDUE_STATUSES: CaseStatus[] = ["TRIAGE", "ADJUDICATION", "DISPATCHED", "IN_PROGRESS", "VERIFYING"];

@@ -57,7 +57,7 @@ describe("vocabulary() for the console", () => {
 
   it("lists the statuses 超期 counts, from the lifecycle", () => {
     expect(v.overdueStatuses).toEqual(OVERDUE_STATUSES);
-    expect(v.overdueStatuses).toEqual(["TRIAGE", "ADJUDICATION", "DISPATCHED", "IN_PROGRESS"]);
+    expect(v.overdueStatuses).toEqual(["TRIAGE", "ADJUDICATION", "DISPATCHED", "IN_PROGRESS", "VERIFYING"]);
     for (const s of v.overdueStatuses) expect(v.statuses.map((x) => x.value)).toContain(s);
   });
 });

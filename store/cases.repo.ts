@@ -46,6 +46,7 @@ export function caseView(r: CaseRow): Case {
     owner: r.ownerUnitId ? { unitId: r.ownerUnitId, unitName: r.ownerUnitName ?? r.ownerUnitId } : null,
     coUnits: r.coUnits,
     routing: (r.routing as Case["routing"]) ?? null,
+    ...(r.cityManagement ? { cityManagement: r.cityManagement as unknown as NonNullable<Case["cityManagement"]> } : {}),
     outcome: (r.outcome as Case["outcome"]) ?? null,
     replyText: r.replyText,
     satisfaction: (r.satisfaction as Case["satisfaction"]) ?? null,
@@ -271,6 +272,11 @@ export class CaseWriter {
   /** A message to whoever raised the case, if that system takes the command (its adapter decides the wire format). */
   toOrigin(command: CommandName, payload: Record<string, unknown>): string | null {
     return this.out.send(command, { origin: this.c.originSystem }, { externalId: this.c.externalId, ...payload });
+  }
+
+  /** A message to a system in its source role that is not this case's origin (e.g. 核查 to the grid system). */
+  toSystem(system: string, command: CommandName, payload: Record<string, unknown>): string | null {
+    return this.out.send(command, { origin: system }, payload);
   }
 
   /** A message to a handling unit, through the adapter that serves it. */

@@ -32,6 +32,8 @@ export const cases = pgTable(
     ownerUnitName: text("owner_unit_name"),
     coUnits: jsonb("co_units").$type<{ unitId: string; unitName: string }[]>().notNull().default([]),
     routing: jsonb("routing").$type<Record<string, unknown> | null>(),
+    /** 数字城管: the 部件/事件 class of a case in the 7-step loop (grid events, and 12345/12319 cases that belong to city management) */
+    cityManagement: jsonb("city_management").$type<Record<string, unknown> | null>(),
     outcome: integer("outcome"),
     replyText: text("reply_text"),
     satisfaction: integer("satisfaction"),

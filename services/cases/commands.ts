@@ -8,7 +8,7 @@
 import type { Context } from "moleculer";
 import type { CaseDraft, CaseStatus } from "../../contracts/types";
 import { labels } from "../../contracts";
-import { originOf } from "../../adapters";
+import { deliverer, originOf, verifier } from "../../adapters";
 import { transition, type CaseAction } from "../../domain/lifecycle";
 import type { RoutingDecision } from "../../domain/routing";
 import { config } from "../../lib/config";
@@ -24,6 +24,16 @@ type Plan = (w: CaseWriter) => Promise<void> | void;
 const outcomeLabel = labels("Outcome");
 const satisfactionLabel = labels("Satisfaction");
 const ROUTER: Actor = { kind: "hub", id: "routing" };
+/** 核查时限: a supervisor confirms the owner's feedback within this long (a working-calendar limit comes with the deadline jobs) */
+const VERIFY_WITHIN_MS = 4 * 3600_000;
+/** One verification per round of a case: its id names both, so the result finds its case. */
+export const verificationIdOf = (caseId: string, round: number) => `VF${caseId}R${round}`;
+/** whether the case's origin system takes a reply (12345, 12319: yes; the grid system, as reporter: no) */
+const deliversReply = (system: string) => deliverer("reply", { origin: system }) !== null;
+const caseOfVerification = (id: string): { caseId: string; round: number } | null => {
+  const m = /^VF(.+)R(\d+)$/.exec(id);
+  return m ? { caseId: m[1], round: Number(m[2]) } : null;
+};
 
 export type RoutedFields = Pick<CaseRow, "categoryPath" | "categoryCode" | "appealType" | "urgency" | "location" | "originSystem" | "title" | "content">;
 
@@ -126,6 +136,7 @@ export const CaseCommands: CasesMixin = {
           ownerUnitName: null,
           coUnits: [],
           routing: null,
+          cityManagement: (d.cityManagement as Record<string, unknown> | undefined) ?? null,
           outcome: null,
           replyText: null,
           satisfaction: null,
@@ -141,7 +152,19 @@ export const CaseCommands: CasesMixin = {
         const w = new CaseWriter(row, [], { kind: "system", id: d.origin.system });
         const via = originOf(d.origin.system);
         w.event("RECEIVED", `收到${via.label}${via.noun} ${d.origin.externalId}：${d.title}`, { channel: d.origin.channel }, null, "RECEIVED");
-        if (decision.matched) {
+        if (d.cityManagement?.fixedOnSite) {
+          // 即时处理: the inspector fixed it on the spot, below the 立案 standard — recorded, not opened
+          const to = transition("RECEIVED", "record");
+          if (!to.ok) throw new Error(to.messageEn);
+          w.patch.status = to.to;
+          w.event(
+            "RECORDED",
+            `即时处理：${d.cityManagement.minorName ?? d.title}已由${d.cityManagement.reporterRole ?? "监督员"}现场处理，记录备查，不立案`,
+            { reporterId: d.cityManagement.reporterId ?? null },
+            "RECEIVED",
+            to.to,
+          );
+        } else if (decision.matched) {
           const to = transition("RECEIVED", "route");
           if (!to.ok) throw new Error(to.messageEn);
           w.patch.status = to.to;
@@ -249,13 +272,33 @@ export const CaseCommands: CasesMixin = {
           (w) => {
             const t = w.tasks.find((x) => x.id === taskId);
             if (t?.role === "co") return coUnitStep(w, t, unitId, "done", `协办单位${t.unitName}反馈：${text}`, { outcome, text });
-            return "reply";
+            return w.c.cityManagement && verifier() && outcome !== 3 ? "replyForVerification" : "reply";
           },
           (w) => {
             const t = ownerTask(w, unitId, taskId);
             w.setTask(t.id, "done");
             w.patch.outcome = outcome;
             w.patch.replyText = text;
+            if (w.status === "VERIFYING") {
+              // 7-step loop: 反馈 → 核查结案 — the origin hears the outcome only once a supervisor has confirmed it
+              const verificationId = verificationIdOf(w.c.id, w.c.reworkCount);
+              w.toSystem(verifier()!, "verification", {
+                verificationId,
+                caseId: w.c.id,
+                externalId: w.c.originSystem === verifier() ? w.c.externalId : null,
+                title: w.c.title,
+                location: w.c.location,
+                ...(w.c.cityManagement ? { cityManagement: w.c.cityManagement } : {}),
+                ownerUnitId: w.c.ownerUnitId,
+                ownerUnitName: w.c.ownerUnitName,
+                reply: text,
+                dueAt: new Date(w.now.getTime() + VERIFY_WITHIN_MS).toISOString(),
+                sentAt: w.now.toISOString(),
+              });
+              w.event("REPLIED", `${t.unitName}处置反馈「${outcomeLabel[outcome]}」：${text}`, { outcome }, "IN_PROGRESS", "VERIFYING");
+              w.event("VERIFICATION_REQUESTED", `提请监督员核查（核查编号 ${verificationId}）`, { verificationId }, "VERIFYING", "VERIFYING");
+              return;
+            }
             w.toOrigin("reply", { outcome, text, unitName: t.unitName, repliedAt: w.now.toISOString() });
             w.event("REPLIED", `${t.unitName}回复办理结果「${outcomeLabel[outcome]}」：${text}`, { outcome }, "IN_PROGRESS", "REPLIED");
           },
@@ -340,6 +383,58 @@ export const CaseCommands: CasesMixin = {
               const text = `${why}；无其他派单规则适用`;
               w.toOrigin("return", { reason: text, returnedAt: w.now.toISOString() });
               w.event("RETURNED", `退单：${text}`, { excluded }, from, "RETURNED");
+            }
+          },
+        );
+      },
+    },
+
+    /**
+     * 核查结案: a supervisor's verification of the owner's feedback. Passed → 结案: the origin is
+     * answered now in its own format (a 12345/12319 case then waits for its 回访), or the case is
+     * archived when the origin takes no reply (a grid event). Failed → 返工: the owner gets the case
+     * again, a new round, with the supervisor's note.
+     */
+    verification: {
+      params: {
+        system: "string",
+        verificationId: "string",
+        passed: "boolean",
+        note: { type: "string", optional: true, max: 2000 },
+        inspectorId: { type: "string", optional: true, max: 64 },
+        at: { type: "string", optional: true },
+      },
+      async handler(this: CasesThis, ctx: Context<{ system: string; verificationId: string; passed: boolean; note?: string; inspectorId?: string }>) {
+        const { verificationId, passed, note, inspectorId } = ctx.params;
+        const ref = caseOfVerification(verificationId);
+        if (!ref) throw notFound("核查任务", "verification", verificationId);
+        const actor: Actor = { kind: "system", id: ctx.params.system };
+        return this.step(
+          { id: ref.caseId },
+          actor,
+          (w) => {
+            if (w.c.reworkCount !== ref.round) throw conflict("VERIFICATION_STALE", "该核查任务已过期（案件已返工或已结案）", "this verification belongs to an earlier round");
+            if (!passed) return "verifyRework";
+            return w.c.originSystem !== ctx.params.system && originOf(w.c.originSystem) && deliversReply(w.c.originSystem) ? "verifyReply" : "verifyClose";
+          },
+          (w) => {
+            const by = inspectorId ? `监督员 ${inspectorId}` : "监督员";
+            if (!passed) {
+              const round = w.c.reworkCount + 1;
+              w.patch.reworkCount = round;
+              w.patch.outcome = null;
+              w.patch.replyText = null;
+              const reason = `核查未通过，返工：${note ?? "现场未整改到位"}`;
+              w.event("REWORK", `${by}${reason}（第${round}次返工）`, { verificationId, inspectorId: inspectorId ?? null, note: note ?? null, round }, "VERIFYING", "DISPATCHED");
+              const owner = { unitId: w.c.ownerUnitId!, unitName: w.c.ownerUnitName ?? w.c.ownerUnitId! };
+              w.newTask(owner, "owner", round, reason);
+              return;
+            }
+            w.event("VERIFIED", `${by}核查通过${note ? `：${note}` : ""}，结案`, { verificationId, inspectorId: inspectorId ?? null }, "VERIFYING", w.status);
+            if (w.status === "REPLIED") {
+              w.toOrigin("reply", { outcome: w.c.outcome ?? 0, text: w.c.replyText ?? "", unitName: w.c.ownerUnitName ?? "", repliedAt: w.now.toISOString() });
+            } else {
+              w.event("ARCHIVED", "核查结案，办结归档", {}, "VERIFYING", "ARCHIVED");
             }
           },
         );
