@@ -219,6 +219,189 @@ signDeadline?: string
 handleDeadline?: string
 }
 
+export interface Accept12319 {
+/**
+ * 签收单位 the unit that signed
+ */
+signDept: string
+/**
+ * 签收时间
+ */
+signTime: string
+}
+
+export interface Back12319 {
+/**
+ * 退单原因 (with the legal basis where there is one)
+ */
+backReason: string
+/**
+ * 退单时间
+ */
+backTime: string
+}
+
+export interface Delay12319 {
+/**
+ * 申请延期至
+ */
+delayTo: string
+/**
+ * 延期原因
+ */
+delayReason: string
+/**
+ * 申请单位
+ */
+applyDept: string
+/**
+ * 申请时间
+ */
+applyTime: string
+}
+
+export interface Feedback12319 {
+/**
+ * 处理结果
+ */
+handleResult: ("已解决" | "未解决" | "部分解决" | "不予办理")
+/**
+ * 反馈内容 what is told to the caller
+ */
+feedbackContent: string
+/**
+ * 处理单位
+ */
+handleDept: string
+/**
+ * 反馈时间
+ */
+feedbackTime: string
+}
+
+export interface Supervise12319 {
+/**
+ * 催办 reminder or 督办 formal supervision
+ */
+superviseType: ("催办" | "督办")
+/**
+ * 催办/督办内容
+ */
+superviseContent?: string
+/**
+ * 催办/督办时间; the hub uses the arrival time when absent
+ */
+superviseTime?: string
+/**
+ * 督办部门 (kept in the raw message only)
+ */
+superviseDept?: string
+}
+
+export interface Ticket12319 {
+/**
+ * 工单号 ticket number, unique on the 12319 platform (letters, digits, hyphens)
+ */
+ticketNo: string
+/**
+ * 受理时间 time the line took the call (ISO 8601 with offset)
+ */
+acceptTime: string
+/**
+ * 来源 intake channel: 热线电话 / 监督员上报 / 网站 / 微信 / 媒体曝光 …
+ */
+source?: string
+ticketType?: AppealType
+/**
+ * 问题类别 the line's own category path, top level first: ["市政设施","窨井盖"], ["市容环境","占道经营"]; a city mapping (cities/<city>/mappings/line12319.json) maps it to the catalogue
+ * 
+ * @minItems 1
+ * @maxItems 4
+ */
+problemType?: string[]
+/**
+ * 摘要 a one-line summary, when the agent wrote one
+ */
+subject?: string
+/**
+ * 问题描述 the problem as recorded by the agent
+ */
+problemDesc?: string
+/**
+ * 事发地址 incident address
+ */
+eventAddress?: string
+/**
+ * 市 city name
+ */
+cityName?: string
+/**
+ * 区县 district name
+ */
+districtName?: string
+areaCode?: DistrictCode
+/**
+ * 街道(乡镇) name
+ */
+streetName?: string
+/**
+ * 社区(村) name
+ */
+communityName?: string
+gridCode?: GridCode
+/**
+ * 经度 longitude (GCJ-02 as sent); with lat
+ */
+lng?: number
+/**
+ * 纬度 latitude; with lng
+ */
+lat?: number
+/**
+ * 来电人 as given (李先生, 匿名 …)
+ */
+callerName?: string
+/**
+ * 来电号码, often masked by the line
+ */
+callerPhone?: string
+/**
+ * 是否保密 the caller's identity must not reach the handling unit
+ */
+keepSecret?: boolean
+/**
+ * 紧急程度 the line's own words: 普通 → 一般, 加急 → 较急, 特急 → 紧急; absent: 普通
+ */
+urgentLevel?: ("普通" | "加急" | "特急")
+/**
+ * 签收时限（小时）sign-for limit in hours from acceptTime
+ */
+signLimit?: number
+/**
+ * 处理时限（小时）handling limit in hours from acceptTime
+ */
+timeLimit?: number
+}
+
+export interface Visit12319 {
+/**
+ * 回访结果
+ */
+visitResult: ("不满意" | "基本满意" | "满意" | "非常满意")
+/**
+ * 回访意见 what the caller said
+ */
+visitOpinion?: string
+/**
+ * 回访时间; the hub uses the arrival time when absent
+ */
+visitTime?: string
+/**
+ * 回访员 (kept in the raw message only)
+ */
+visitor?: string
+}
+
 export interface UnitAccept {
 /**
  * 签收时间 when the unit signed (default: when the hub received it)
@@ -921,6 +1104,16 @@ files?: {
  */
 folder?: string
 }
+/**
+ * 立即执行定时任务 run a scheduled job now; `now` runs it as if the clock said so (补跑 a missed run, or a test clock)
+ */
+
+export interface JobRunCommand {
+/**
+ * 执行时刻（默认当前时间）
+ */
+now?: string
+}
 
 export interface FieldError {
 /**
@@ -1124,6 +1317,141 @@ export interface LabelledText {
 text: string
 code: string
 note?: string
+}
+
+export interface GridFile {
+/**
+ * 说明，例如“示例数据，并非官方分类”
+ */
+_note?: string
+/**
+ * the grid system this file describes
+ */
+platform: string
+/**
+ * the version of the platform's taxonomy this file was written against
+ */
+version: string
+gridCode: CodeStructure
+objectCode: CodeStructure1
+bounds: Bounds
+/**
+ * 部件 and 事件 大类, each with its 小类
+ * 
+ * @minItems 1
+ */
+taxonomy: MajorClass[]
+}
+/**
+ * 单元网格标识码 structure: segments in order; roles district and street are required, community and grid usual
+ */
+
+export interface CodeStructure {
+/**
+ * @minItems 2
+ * @maxItems 8
+ */
+segments: CodeSegment[]
+}
+
+export interface CodeSegment {
+/**
+ * the segment's name in messages: 区县, 街道, 社区, 网格, 大类, 小类, 流水号
+ */
+name: string
+/**
+ * digits
+ */
+length: number
+/**
+ * what the segment is: district 区县 (GB/T 2260, checked against city.json), street 街道/乡镇 (checked against the street units of units.json), community 社区, grid 网格序号, major 大类, minor 小类, serial 流水号
+ */
+role: ("district" | "street" | "community" | "grid" | "major" | "minor" | "serial")
+}
+/**
+ * 部件标识码 structure: segments in order; roles district, major and minor are required
+ */
+
+export interface CodeStructure1 {
+/**
+ * @minItems 2
+ * @maxItems 8
+ */
+segments: CodeSegment[]
+}
+/**
+ * the city's bounding box (GCJ-02 as the grid system sends coordinates); an event outside it is refused
+ */
+
+export interface Bounds {
+/**
+ * 最小经度
+ */
+west: number
+/**
+ * 最大经度
+ */
+east: number
+/**
+ * 最小纬度
+ */
+south: number
+/**
+ * 最大纬度
+ */
+north: number
+}
+
+export interface MajorClass {
+kind: ComponentOrEvent
+/**
+ * 大类编码 (unique per kind)
+ */
+code: string
+name: string
+urgency?: Urgency
+/**
+ * @minItems 1
+ */
+minors: MinorClass[]
+}
+
+export interface MinorClass {
+/**
+ * 小类编码 (unique in its 大类)
+ */
+code: string
+name: string
+/**
+ * case-opening criterion: what makes a finding a case (below it, 即时处理 or no case)
+ */
+"立案标准": string
+/**
+ * closure criterion: what the supervisor checks on site (核查结案)
+ */
+"结案标准": string
+/**
+ * disposal limits, one per action (私搭乱建: 制止 4 工作时, 处罚 7 工作日, 拆除 20 工作日)
+ * 
+ * @minItems 1
+ */
+"处置时限": DisposalLimit[]
+/**
+ * the responsible party as the city's table names it (the dispatch itself follows the routing rules)
+ */
+"责任单位"?: string
+}
+
+export interface DisposalLimit {
+/**
+ * 处置动作: 处置, 制止, 处罚, 拆除, 设置警示, 修复 …
+ */
+action: string
+amount: number
+/**
+ * working hours or working days on the city's working calendar
+ */
+unit: ("工作时" | "工作日")
 }
 
 export interface MappingFile {

@@ -4,6 +4,7 @@
  * (handling), once each. Each case moves through the same one-statement change as any command.
  */
 
+import type { Context } from "moleculer";
 import { and, eq, inArray, isNull, lt } from "drizzle-orm";
 import type { CaseStatus } from "../../contracts/types";
 import { originOf } from "../../adapters";
@@ -19,8 +20,10 @@ export const CaseSweeps: CasesMixin = {
   actions: {
     /** Cases left in triage past TRIAGE_TIMEOUT are returned to their origin. */
     sweepTriage: {
-      async handler(this: CasesThis) {
-        const limit = new Date(Date.now() - config().triageTimeoutMs);
+      params: { now: { type: "string", optional: true } },
+      async handler(this: CasesThis, ctx: Context<{ now?: string }>) {
+        const now = ctx.params.now ? new Date(ctx.params.now) : new Date();
+        const limit = new Date(now.getTime() - config().triageTimeoutMs);
         const due = await this.db
           .select({ id: cases.id })
           .from(cases)
@@ -49,8 +52,9 @@ export const CaseSweeps: CasesMixin = {
      * (督办) once. Both land on the timeline and reach the owner as an urge.
      */
     sweepDeadlines: {
-      async handler(this: CasesThis) {
-        const now = new Date();
+      params: { now: { type: "string", optional: true } },
+      async handler(this: CasesThis, ctx: Context<{ now?: string }>) {
+        const now = ctx.params.now ? new Date(ctx.params.now) : new Date();
         const signLate = await this.db
           .select({ id: cases.id })
           .from(cases)
