@@ -18,8 +18,8 @@ import { rarity } from "./text";
 export { mapCategory } from "./catalogue";
 
 // Data-file types come from contracts/data/*.schema.json (generated, never written twice).
-import type { Bureau, CategoryEntry, CityFile, ComponentOrEvent, FunctionalUnit, LabelledText, MappingFile, RoutingRule, RuleMatch, StreetUnit, UnitResolver } from "../contracts/types";
-export type { Bureau, CategoryEntry, CityFile, ComponentOrEvent, FunctionalUnit, LabelledText, MappingFile, RoutingRule, RuleMatch, StreetUnit, UnitResolver };
+import type { Bureau, CategoryEntry, CityFile, ComponentOrEvent, FunctionalUnit, GridFile, LabelledText, MappingFile, RoutingRule, RuleMatch, StreetUnit, UnitResolver } from "../contracts/types";
+export type { Bureau, CategoryEntry, CityFile, ComponentOrEvent, FunctionalUnit, GridFile, LabelledText, MappingFile, RoutingRule, RuleMatch, StreetUnit, UnitResolver };
 export type Principle = RoutingRule["principle"];
 export type HandlingUnit = StreetUnit | FunctionalUnit;
 
@@ -40,6 +40,8 @@ export interface CityData {
   examples: LabelledText[];
   /** districts, streets, communities and places of the city (not evidence of what a case is about) */
   placeNames: string[];
+  /** the grid system's data (grid.json: code structures, bounds, 部件/事件 taxonomy with 立案/结案 standards and disposal limits), when the city has one */
+  grid?: GridFile;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -109,7 +111,7 @@ export type RoutingDecision =
 // Loading and cross-checking.
 // ---------------------------------------------------------------------------------------------
 
-const FILES = ["city", "units", "categories", "rules", "mapping", "examples"] as const;
+const FILES = ["city", "units", "categories", "rules", "mapping", "examples", "grid"] as const;
 
 /** A path for messages: relative to the project root when inside it, else absolute. */
 function shown(file: string): string {
@@ -332,6 +334,7 @@ export function loadCities(dir: string = path.join(ROOT, "cities"), opts: LoadOp
       rules: load<{ rules: RoutingRule[] }>("rules").rules,
       mappings,
       placeNames: [],
+      ...(fs.existsSync(path.join(abs, "grid.json")) ? { grid: load<GridFile>("grid") } : {}),
       examples: fs.existsSync(examplesFile) ? load<{ examples: LabelledText[] }>("examples").examples : [],
     };
     c.placeNames = placeNamesOf(c);

@@ -19,6 +19,7 @@ import { CaseQueries } from "./cases/queries";
 import { CaseSweeps } from "./cases/sweeps";
 import { CaseMetrics } from "./cases/metrics";
 import { CaseLearning } from "./cases/learning";
+import { CaseAssessment } from "./cases/assessment";
 
 export interface CasesVars {
   db: Db;
@@ -28,6 +29,7 @@ export interface CasesVars {
 export interface CasesMethods {
   change(ref: CaseRef, action: CaseAction, actor: Actor, plan: (w: CaseWriter) => Promise<void> | void): Promise<{ caseId: string; status: string }>;
   step(ref: CaseRef, actor: Actor, choose: (w: CaseWriter) => CaseAction | null, plan: (w: CaseWriter) => Promise<void> | void): Promise<{ caseId: string; status: string }>;
+  loopDeadlines(now: Date): Promise<{ warned: number; urged: number; supervised: number; gaps: { caseId: string; year: number; message: string }[] }>;
   decide(
     ctx: Context,
     c: Pick<CaseRow, "categoryPath" | "categoryCode" | "appealType" | "urgency" | "location" | "originSystem" | "title" | "content">,
@@ -42,7 +44,7 @@ export type CasesMixin = Partial<ServiceSchema<ServiceSettingSchema, CasesMethod
 const CasesService: CasesMixin & { name: string } = {
   name: "cases",
   dependencies: ["routing"],
-  mixins: [CaseCommands, CaseQueries, CaseSweeps, CaseMetrics, CaseLearning] as Partial<ServiceSchema>[],
+  mixins: [CaseCommands, CaseQueries, CaseSweeps, CaseMetrics, CaseLearning, CaseAssessment] as Partial<ServiceSchema>[],
 
   async started(this: CasesThis) {
     this.db = (await openDb(config())).db;

@@ -20,6 +20,8 @@ import { dispatchableItems, mapCategory } from "../domain/catalogue";
 import { dryRun, type StoredCase } from "../domain/dry-run";
 import { applyChange, changedFile, exampleOf, suggest, withLearned, type Example, type FeedbackEntry, type Suggestion } from "../domain/learning";
 import { cityProblems, findUnit, loadCities, routeCase, type CityData, type HandlingUnit, type RoutingInput } from "../domain/routing";
+import { calendarOf } from "../lib/calendars";
+import { loopDeadline, type LoopClass } from "../domain/loop";
 import { config } from "../lib/config";
 import { openDb } from "../lib/db";
 import { HubError, notFound } from "../kit/errors";
@@ -119,6 +121,16 @@ const RoutingService: ServiceSchema<ServiceSettingSchema, Methods & Record<strin
     decide: {
       handler(this: This, ctx: Context<{ input: RoutingInput; exclude?: string[] }>) {
         return routeCase(ctx.params.input, this.cities, ctx.params.exclude ?? []);
+      },
+    },
+
+    /** 7-step loop: the handling deadline of a case of this 部件/事件 class dispatched at `from` (処置时限 on the working calendar), a calendar gap, or none. */
+    loopDeadline: {
+      params: { cityCode: "string", cityManagement: "object", from: "string" },
+      handler(this: This, ctx: Context<{ cityCode: string; cityManagement: LoopClass; from: string }>) {
+        const city = this.cities.find((c) => c.code === ctx.params.cityCode);
+        if (!city) return { none: `城市 ${ctx.params.cityCode} 不在城市数据中` };
+        return loopDeadline(city, calendarOf(city.code), ctx.params.cityManagement, new Date(ctx.params.from));
       },
     },
 

@@ -43,6 +43,9 @@ export const cases = pgTable(
     /** when the hub urged the owner for a missed sign-for deadline / a missed handling deadline (once each) */
     signUrgedAt: ts("sign_urged_at"),
     overdueUrgedAt: ts("overdue_urged_at"),
+    /** 7-step loop: when the owner was warned the deadline is near (预警), and when the case was escalated to the owner's supervisor (督办) */
+    deadlineWarnedAt: ts("deadline_warned_at"),
+    supervisedAt: ts("supervised_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
     /** optimistic concurrency: every change is one statement guarded by the version it read */

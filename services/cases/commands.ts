@@ -11,6 +11,7 @@ import { labels } from "../../contracts";
 import { deliverer, originOf, verifier } from "../../adapters";
 import { transition, type CaseAction } from "../../domain/lifecycle";
 import type { RoutingDecision } from "../../domain/routing";
+import type { LoopDeadline } from "../../domain/loop";
 import { config } from "../../lib/config";
 import { handOff } from "../../lib/handoff";
 import { newId } from "../../lib/ids";
@@ -24,6 +25,7 @@ type Plan = (w: CaseWriter) => Promise<void> | void;
 const outcomeLabel = labels("Outcome");
 const satisfactionLabel = labels("Satisfaction");
 const ROUTER: Actor = { kind: "hub", id: "routing" };
+const localTime = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace("T", " ");
 /** 核查时限: a supervisor confirms the owner's feedback within this long (a working-calendar limit comes with the deadline jobs) */
 const VERIFY_WITHIN_MS = 4 * 3600_000;
 /** One verification per round of a case: its id names both, so the result finds its case. */
@@ -112,6 +114,15 @@ export const CaseCommands: CasesMixin = {
         };
         const { decision, categoryCode, districtCode } = await this.decide(ctx, base, []);
         const now = new Date();
+        // 7-step loop: without a deadline from the platform, the 小类's disposal limit on the working calendar
+        const loop =
+          d.cityManagement && !d.cityManagement.fixedOnSite && !d.handleDeadline && decision.cityCode
+            ? await ctx.call<LoopDeadline, { cityCode: string; cityManagement: unknown; from: string }>("routing.loopDeadline", {
+                cityCode: decision.cityCode,
+                cityManagement: d.cityManagement,
+                from: d.receivedAt,
+              })
+            : null;
         // the district code routing derived (grid code, district or street name) is kept with the place
         const location = (districtCode && !d.location.districtCode ? { ...d.location, districtCode } : d.location) as Record<string, unknown>;
         const row: CaseRow = {
@@ -131,7 +142,7 @@ export const CaseCommands: CasesMixin = {
           urgency: d.urgency,
           receivedAt: new Date(d.receivedAt),
           signDeadline: d.signDeadline ? new Date(d.signDeadline) : null,
-          handleDeadline: d.handleDeadline ? new Date(d.handleDeadline) : null,
+          handleDeadline: d.handleDeadline ? new Date(d.handleDeadline) : loop && "at" in loop ? new Date(loop.at) : null,
           ownerUnitId: null,
           ownerUnitName: null,
           coUnits: [],
@@ -145,6 +156,8 @@ export const CaseCommands: CasesMixin = {
           triageSince: null,
           signUrgedAt: null,
           overdueUrgedAt: null,
+          deadlineWarnedAt: null,
+          supervisedAt: null,
           createdAt: now,
           updatedAt: now,
           version: 0,
@@ -165,6 +178,11 @@ export const CaseCommands: CasesMixin = {
             to.to,
           );
         } else if (decision.matched) {
+          if (loop && "at" in loop) w.event("DEADLINE_SET", `${loop.text}，处置时限至 ${localTime(new Date(loop.at))}`, { deadline: loop.at, limit: loop.limit }, "RECEIVED", "RECEIVED", ROUTER);
+          if (loop && "gap" in loop) {
+            this.logger.warn(loop.gap.message);
+            w.event("DEADLINE_SET", `处置时限无法计算：${loop.gap.message}`, { gap: loop.gap }, "RECEIVED", "RECEIVED", ROUTER);
+          }
           const to = transition("RECEIVED", "route");
           if (!to.ok) throw new Error(to.messageEn);
           w.patch.status = to.to;

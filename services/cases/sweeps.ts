@@ -5,7 +5,10 @@
  */
 
 import type { Context } from "moleculer";
-import { and, eq, inArray, isNull, lt } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lt } from "drizzle-orm";
+import { CalendarGapError } from "../../domain/calendar";
+import { loadCities } from "../../domain/routing";
+import { calendarOf } from "../../lib/calendars";
 import type { CaseStatus } from "../../contracts/types";
 import { originOf } from "../../adapters";
 import { config } from "../../lib/config";
@@ -62,7 +65,7 @@ export const CaseSweeps: CasesMixin = {
         const handleLate = await this.db
           .select({ id: cases.id })
           .from(cases)
-          .where(and(inArray(cases.status, ["DISPATCHED", "IN_PROGRESS"]), lt(cases.handleDeadline, now), isNull(cases.overdueUrgedAt)));
+          .where(and(inArray(cases.status, ["DISPATCHED", "IN_PROGRESS"]), lt(cases.handleDeadline, now), isNull(cases.overdueUrgedAt), isNull(cases.cityManagement)));
         // a case late on both counts is supervised for the handling deadline first, urged to sign next time
         const late = [...handleLate.map((c) => ({ id: c.id, handle: true })), ...signLate.filter((c) => !handleLate.some((h) => h.id === c.id)).map((c) => ({ id: c.id, handle: false }))];
         let urged = 0;
@@ -89,8 +92,104 @@ export const CaseSweeps: CasesMixin = {
             if (!(e instanceof HubError)) throw e; // moved on meanwhile
           }
         }
-        return { urged };
+        const loop = await this.loopDeadlines(now);
+        return { urged: urged + loop.urged + loop.supervised, warned: loop.warned, supervised: loop.supervised, gaps: loop.gaps };
       },
     },
   },
+
+  methods: {
+    /**
+     * 7-step loop cases (处置时限 on the city's working calendar): 预警 to the owner when at most
+     * WARN_WORKING_HOURS of office time are left, 催办 to the owner once the deadline has passed,
+     * 督办 to the owner's supervisor (units.json `supervisor`) once SUPERVISE_AFTER_WORKING_HOURS
+     * more have passed. Each once, on the timeline, sent as an urge. A city whose calendar lacks
+     * the year is an alarm (`gaps`), never a guess.
+     */
+    async loopDeadlines(this: CasesThis, now: Date) {
+      const open = await this.db
+        .select({ id: cases.id, cityCode: cases.cityCode, deadline: cases.handleDeadline, warned: cases.deadlineWarnedAt, urged: cases.overdueUrgedAt })
+        .from(cases)
+        .where(and(inArray(cases.status, ["DISPATCHED", "IN_PROGRESS"]), isNotNull(cases.cityManagement), isNotNull(cases.handleDeadline), isNull(cases.supervisedAt)));
+      const out = { warned: 0, urged: 0, supervised: 0, gaps: [] as { caseId: string; year: number; message: string }[] };
+      for (const c of open) {
+        const cal = calendarOf(c.cityCode);
+        if (!cal || !c.deadline) continue;
+        let level: "预警" | "催办" | "督办" | null = null;
+        try {
+          if (now >= c.deadline) level = !c.urged ? "催办" : cal.workingHoursBetween(c.deadline, now) >= SUPERVISE_AFTER_WORKING_HOURS ? "督办" : null;
+          else if (!c.warned && cal.workingHoursBetween(now, c.deadline) <= WARN_WORKING_HOURS) level = "预警";
+        } catch (e) {
+          if (!(e instanceof CalendarGapError)) throw e;
+          out.gaps.push({ caseId: c.id, year: e.year, message: e.messageZh });
+          continue;
+        }
+        if (!level) continue;
+        const chosen = level;
+        try {
+          await this.change({ id: c.id }, "urge", SCHEDULE, (w) => {
+            const deadline = w.c.handleDeadline!;
+            const owner = w.openTasks().find((t) => t.role === "owner");
+            const due = localTime(deadline);
+            const text =
+              chosen === "预警"
+                ? `距处置时限（${due}）不足 ${WARN_WORKING_HOURS} 个工作时，请抓紧处置并反馈`
+                : chosen === "催办"
+                  ? `已超过处置时限（${due}），请立即处置并反馈`
+                  : `超过处置时限（${due}）已满 ${SUPERVISE_AFTER_WORKING_HOURS} 个工作时仍未处置反馈，督办`;
+            if (chosen === "预警") w.patch.deadlineWarnedAt = now;
+            if (chosen === "催办") w.patch.overdueUrgedAt = now;
+            if (chosen === "督办") w.patch.supervisedAt = now;
+            let to = owner?.unitId;
+            let toName = owner?.unitName;
+            if (chosen === "督办" && w.c.ownerUnitId) {
+              const sup = supervisorOf(w.c.ownerUnitId);
+              if (sup) {
+                to = sup.id;
+                toName = sup.name;
+              }
+            }
+            if (owner && to)
+              w.toUnit("urge", to, { taskId: owner.id, caseId: w.c.id, level: chosen, text: chosen === "督办" ? `${owner.unitName}承办的案件${text}` : text, urgedAt: now.toISOString() });
+            w.event(
+              "URGED",
+              `系统自动${chosen}：${text}${toName ? `，已发${toName}` : ""}`,
+              { level: chosen, auto: true, deadline: deadline.toISOString(), to: to ?? null, at: now.toISOString() },
+              w.c.status as CaseStatus,
+              w.c.status as CaseStatus,
+            );
+          });
+          if (chosen === "预警") out.warned++;
+          else if (chosen === "催办") out.urged++;
+          else out.supervised++;
+        } catch (e) {
+          if (!(e instanceof HubError)) throw e;
+        }
+      }
+      if (out.gaps.length) this.logger.warn(`工作日历缺少年度数据，${out.gaps.length} 件案件的处置时限无法判断：${out.gaps[0].message}`);
+      return out;
+    },
+  },
 };
+
+/** 预警 when at most this many office hours are left */
+const WARN_WORKING_HOURS = 1;
+/** 督办 this many office hours (one working day) after the deadline */
+const SUPERVISE_AFTER_WORKING_HOURS = 8;
+
+const localTime = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace("T", " ");
+
+let supervisors: Map<string, { id: string; name: string }> | undefined;
+/** The unit 督办 goes to for an owner: its `supervisor` in the city data. */
+function supervisorOf(unitId: string): { id: string; name: string } | undefined {
+  if (!supervisors) {
+    supervisors = new Map();
+    const cities = loadCities();
+    const byId = new Map(cities.flatMap((c) => c.units.map((u) => [u.id, u] as const)));
+    for (const u of byId.values()) {
+      const sup = u.supervisor ? byId.get(u.supervisor) : undefined;
+      if (sup) supervisors.set(u.id, { id: sup.id, name: sup.name });
+    }
+  }
+  return supervisors.get(unitId);
+}

@@ -1,0 +1,41 @@
+/**
+ * The 7-step city-management loop's data look-ups (pure): the 小类 of a case in the city's grid
+ * taxonomy (grid.json), its 立案/结案 standards and its disposal limits (处置时限), and the deadline
+ * those limits give on the working calendar.
+ */
+import type { DisposalLimit, MajorClass, MinorClass } from "../contracts/types";
+import type { WorkingCalendar, CalendarGap } from "./calendar";
+import type { CityData } from "./routing";
+
+export interface LoopClass {
+  kind: "部件" | "事件";
+  majorCode: string;
+  minorCode: string;
+}
+
+export function minorOf(city: CityData, c: LoopClass): { major: MajorClass; minor: MinorClass } | undefined {
+  const major = city.grid?.taxonomy.find((m) => m.kind === c.kind && m.code === c.majorCode);
+  const minor = major?.minors.find((m) => m.code === c.minorCode);
+  return major && minor ? { major, minor } : undefined;
+}
+
+const limitText = (l: DisposalLimit) => `${l.action} ${l.amount} ${l.unit}`;
+
+export type LoopDeadline = { at: string; limit: DisposalLimit; text: string } | { gap: CalendarGap; text: string } | { none: string };
+
+/**
+ * The handling deadline of a loop case dispatched at `from`: the last of its 小类's disposal limits
+ * (the one whose completion meets the 结案标准; earlier ones — 设置警示, 制止 — are named in the
+ * text), on the city's working calendar. A year the calendar lacks is a gap, never a guess.
+ */
+export function loopDeadline(city: CityData, calendar: WorkingCalendar | undefined, c: LoopClass, from: Date): LoopDeadline {
+  const found = minorOf(city, c);
+  if (!found) return { none: `${city.name}网格分类中没有${c.kind} ${c.majorCode}${c.minorCode}` };
+  const limits = found.minor.处置时限 ?? [];
+  const last = limits[limits.length - 1];
+  if (!last) return { none: `${found.minor.name}没有处置时限` };
+  if (!calendar) return { none: `${city.name}没有工作日历（calendar.json）` };
+  const text = `处置时限按「${found.minor.name}」${limits.map(limitText).join("、")}（${city.grid?.platform ?? "网格化城市管理"}）`;
+  const r = calendar.deadline(from, { amount: last.amount, unit: last.unit });
+  return "gap" in r ? { gap: r.gap, text } : { at: r.at.toISOString(), limit: last, text };
+}
