@@ -11,6 +11,7 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020"
 import addFormats from "ajv-formats";
 import { ADAPTERS } from "../adapters";
 import { getSchema, labels, type FieldError } from "../contracts";
+import { ASSESSMENT_ROUTES } from "./api/assessment";
 
 type Json = Record<string, unknown>;
 
@@ -608,6 +609,7 @@ export const API: ApiRoute[] = [
       },
     },
   },
+  ...ASSESSMENT_ROUTES,
 ];
 
 // ---------------------------------------------------------------------------------------------
