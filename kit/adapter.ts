@@ -101,9 +101,11 @@ export interface AdapterSetting {
   /** the variable; a per-target pattern carries `<ID>`: "EXT_UNIT_<ID>_URL" */
   env: string;
   /** what the hub uses it for */
-  purpose: "url" | "targetUrl" | "apiKey" | "simPort";
+  purpose: "url" | "targetUrl" | "apiKey" | "simPort" | "via";
   description: string;
   example: string;
+  /** the values it may take (a `via` setting: the systems that may carry this one's traffic) */
+  values?: string[];
 }
 
 /** An API-key role external callers of this adapter use. */
@@ -188,6 +190,29 @@ export function systemSettings(system: string, title: string, urlExample: string
     { env: `EXT_${up}_API_KEY`, purpose: "apiKey", description: `调用${title}时发送的 X-Api-Key（仅来自环境变量） / sent as X-Api-Key to ${system}`, example: "（密钥 secret）" },
     { env: `SIM_${up}_PORT`, purpose: "simPort", description: `${title}模拟器的固定端口（默认随机） / fixed port of its simulator`, example: "4100" },
   ];
+}
+
+/**
+ * The setting that folds a system into another (many cities folded 12319 into 12345):
+ * `<SYSTEM>_VIA=<other system>` leaves this adapter out of the registry — its routes are not
+ * mounted, its simulator does not start, it needs no URL — and its traffic arrives through the
+ * other system's adapter. Unset: the system is its own.
+ */
+export function viaSetting(system: string, title: string, into: string[]): AdapterSetting {
+  return {
+    env: `${system.toUpperCase()}_VIA`,
+    purpose: "via",
+    description: `${title}并入其他热线时设置（可选 ${into.join("、")}）：不挂载${title}接口、不启动其模拟器，其工单经该系统的适配器到达；未设置时独立接入 / set when ${system} is folded into another line: its routes are not mounted and its traffic arrives through that system's adapter`,
+    example: into[0],
+    values: into,
+  };
+}
+
+/** The system a spec's traffic is folded into by its `via` setting in `env`, or undefined (its own). */
+export function foldedInto(spec: Pick<AdapterSpec, "settings">, env: Record<string, string | undefined>): string | undefined {
+  const st = spec.settings.find((s) => s.purpose === "via");
+  const v = st ? (env[st.env] ?? "").trim() : "";
+  return st && v && (st.values ?? []).includes(v) ? v : undefined;
 }
 
 /** What the hub's case actions answer for a step on an existing case. */

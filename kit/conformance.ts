@@ -34,7 +34,7 @@ export const PATH_PARAMS: Record<string, string> = { orderNo: "X1", unitId: "CZ-
 export const DEFAULT_SIM_SETTINGS: SimSettings = { ordersPerMinute: 6, dispatchSamples: true, unitWorkMs: 3000, unitAcceptMs: 500, callbackDelayMs: 3000 };
 
 const ROLES = ["source", "handler", "bureau", "registry"];
-const PURPOSES = ["url", "targetUrl", "apiKey", "simPort"];
+const PURPOSES = ["url", "targetUrl", "apiKey", "simPort", "via"];
 
 // ---------------------------------------------------------------------------------------------
 // The fake hub
@@ -209,6 +209,12 @@ export function checkSpec(spec: AdapterSpec): string[] {
   const targetUrl = (spec.settings ?? []).filter((s) => s.purpose === "targetUrl");
   if (spec.perTarget && !targetUrl.some((s) => s.env?.includes("<ID>"))) bad('perTarget: settings need a "targetUrl" setting whose env carries <ID>');
   if (!spec.perTarget && targetUrl.length) bad('a "targetUrl" setting but perTarget is not set');
+  const via = (spec.settings ?? []).filter((s) => s.purpose === "via");
+  if (via.length > 1) bad(`at most one "via" setting (found ${via.length})`);
+  for (const s of via) {
+    if (!spec.roles?.includes("source")) bad(`setting ${s.env}: only a source can be folded into another system ("via")`);
+    if (!s.values?.length || s.values.some((v) => !/^[a-z][a-z0-9]{1,31}$/.test(v) || v === spec.system)) bad(`setting ${s.env}: a "via" setting needs values, each another system's name`);
+  }
 
   const source = spec.roles?.includes("source");
   if (source && !(spec.origin && nonEmpty(spec.origin.label) && nonEmpty(spec.origin.noun))) bad("role source: origin needs a label and a noun");

@@ -218,6 +218,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       if (st.purpose === "url") ep.url = url(st.env, ["http:", "https:"]);
       else if (st.purpose === "apiKey") ep.apiKey = str(st.env);
       else if (st.purpose === "simPort") ep.simPort = str(st.env) ? int(st.env, 0, 1, 65535) : undefined;
+      else if (st.purpose === "via" && str(st.env) && !st.values?.includes(str(st.env)!))
+        problems.push(`${st.env}=${str(st.env)}: 应为 ${st.values?.join("、")} 或不设置 / must be ${st.values?.join("|")} or unset`);
       else if (st.purpose === "targetUrl") {
         const [pre, post] = st.env.split("<ID>");
         for (const k of Object.keys(env)) {

@@ -5,7 +5,7 @@
  * requests to the 12345 platform (sign 签收, return 退单, extension 延期, reply 回复/办结).
  */
 import { labels } from "../../contracts";
-import type { OutboundRequest } from "../../kit/adapter";
+import { addressOf, NO_CATEGORY, titleFrom, wireRequest, type Post } from "../../kit/hotline";
 import type {
   AppealType,
   CaseDraft,
@@ -38,8 +38,8 @@ export const SYSTEM = "hotline12345" as const;
 // ---------------------------------------------------------------------------------------------
 // Inbound: work order → case draft
 
-/** What an order without a category is filed under until routing (or a person) decides. */
-export const NO_CATEGORY = ["其他"];
+/** What an order without a category is filed under until routing (or a person) decides (kit/hotline). */
+export { NO_CATEGORY };
 
 /**
  * 12345 派单工单 → the canonical case draft (the hub fills category.code from its taxonomy).
@@ -50,8 +50,13 @@ export const NO_CATEGORY = ["其他"];
  */
 export function toCaseDraft(order: WorkOrder12345): CaseDraft {
   const region = order.region ?? {};
-  const named = [region.city, region.district, region.street, region.community].filter(Boolean).join("");
-  const address = order.address ?? (named || (order.gridCode ? `网格 ${order.gridCode}` : order.location ? `坐标 ${order.location.lng},${order.location.lat}` : "（未提供地址）"));
+  const address = addressOf({
+    address: order.address,
+    names: [region.city, region.district, region.street, region.community],
+    gridCode: order.gridCode,
+    lng: order.location?.lng,
+    lat: order.location?.lat,
+  });
   const location: CaseDraft["location"] = { address };
   if (region.city) location.city = region.city;
   if (region.district) location.district = region.district;
@@ -68,7 +73,7 @@ export function toCaseDraft(order: WorkOrder12345): CaseDraft {
   if (caller.name) reporter.name = caller.name;
   if (caller.phone) reporter.phone = caller.phone;
   const content = order.content ?? order.title!;
-  const title = order.title ?? firstLine(content);
+  const title = order.title ?? titleFrom(content);
   return {
     origin: { system: SYSTEM, externalId: order.orderNo, ...(order.channel ? { channel: order.channel } : {}) },
     appealType: order.appealType,
@@ -82,12 +87,6 @@ export function toCaseDraft(order: WorkOrder12345): CaseDraft {
     signDeadline: order.signDeadline ?? null,
     handleDeadline: order.handleDeadline ?? null,
   };
-}
-
-/** A title from the content: its first line, at most 40 characters. */
-function firstLine(text: string): string {
-  const line = text.split(/[\n。！？!?]/)[0].trim() || text.trim();
-  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -517,41 +516,37 @@ export type ReturnCommand = OriginReturn;
 export type ExtensionCommand = OriginExtension;
 export type ReplyCommand = OriginReply;
 
-/** An outbound request with its body's type. */
-export interface Post<T> extends OutboundRequest {
-  method: "POST";
-  path: string;
-  body: T;
-}
+export type { Post } from "../../kit/hotline";
 
-const orderPath = (orderNo: string, action: string) => `/work-orders/${encodeURIComponent(orderNo)}/${action}`;
+/** Where the 12345 platform takes its orders' steps: /work-orders/{orderNo}/<action>. */
+export const ORDER_PATH = "/work-orders";
+
+/** The 12345 wire of each origin command: its path action and its field names (the canonical ones). */
+export const WIRE = {
+  sign: { action: "sign", fields: { unitName: "unitName", signedAt: "signedAt" } },
+  return: { action: "return", fields: { reason: "reason", returnedAt: "returnedAt" } },
+  extension: { action: "extension", fields: { until: "until", reason: "reason", unitName: "unitName", requestedAt: "requestedAt" } },
+  reply: { action: "reply", fields: { outcome: "outcome", text: "text", unitName: "unitName", repliedAt: "repliedAt" } },
+} as const;
 
 /** 签收 → POST /work-orders/{orderNo}/sign */
 export function toSign(p: SignCommand): Post<Sign12345> {
-  return { method: "POST", path: orderPath(p.externalId, "sign"), body: { unitName: p.unitName, signedAt: p.signedAt } };
+  return wireRequest(ORDER_PATH, WIRE.sign, p);
 }
 
 /** 退单 → POST /work-orders/{orderNo}/return */
 export function toReturn(p: ReturnCommand): Post<Return12345> {
-  return { method: "POST", path: orderPath(p.externalId, "return"), body: { reason: p.reason, returnedAt: p.returnedAt } };
+  return wireRequest(ORDER_PATH, WIRE.return, p);
 }
 
 /** 延期 → POST /work-orders/{orderNo}/extension */
 export function toExtension(p: ExtensionCommand): Post<Extension12345> {
-  return {
-    method: "POST",
-    path: orderPath(p.externalId, "extension"),
-    body: { until: p.until, reason: p.reason, unitName: p.unitName, requestedAt: p.requestedAt },
-  };
+  return wireRequest(ORDER_PATH, WIRE.extension, p);
 }
 
 /** 回复/办结 → POST /work-orders/{orderNo}/reply */
 export function toReply(p: ReplyCommand): Post<Reply12345> {
-  return {
-    method: "POST",
-    path: orderPath(p.externalId, "reply"),
-    body: { outcome: p.outcome, text: p.text, unitName: p.unitName, repliedAt: p.repliedAt },
-  };
+  return wireRequest(ORDER_PATH, WIRE.reply, p);
 }
 
 /** 办理结果 labels (codes defined in contracts/canonical/common Outcome). */
