@@ -25,8 +25,11 @@ type This = Vars & Service<ServiceSettingSchema>;
 
 const count = (r: Record<string, unknown>, k: string) => Number(r[k] ?? 0);
 
+/** 月度考核: 01:30 on the 1st, Asia/Shanghai — last month's assessment, logged (the report itself is recomputed from the store on demand). */
+export const ASSESSMENT_CRON = "0 30 1 1 * *";
+
 /** The jobs, by name: the action each calls and the line it logs. */
-const JOBS: (JobSpec & { setting: string; cron: (cfg: ReturnType<typeof config>) => string })[] = [
+const JOBS: (JobSpec & { setting: string; cron: (cfg: ReturnType<typeof config>) => string; timezone?: string })[] = [
   {
     name: "triage-sweep",
     setting: "TRIAGE_SWEEP_CRON",
@@ -40,6 +43,14 @@ const JOBS: (JobSpec & { setting: string; cron: (cfg: ReturnType<typeof config>)
     cron: (cfg) => cfg.deadlineSweepCron,
     action: "cases.sweepDeadlines",
     report: (r) => (count(r, "urged") ? `超时自动催办/督办 ${count(r, "urged")} 件` : undefined),
+  },
+  {
+    name: "monthly-assessment",
+    setting: "ASSESSMENT_CRON",
+    cron: () => ASSESSMENT_CRON,
+    timezone: "Asia/Shanghai",
+    action: "cases.assessmentJob",
+    report: (r) => (typeof r.line === "string" ? r.line : undefined),
   },
 ];
 
@@ -91,7 +102,7 @@ const ScheduleService: ServiceSchema<ServiceSettingSchema, Record<string, never>
           const due = c?.date instanceof Date ? c.date : new Date();
           await this.runner.run(j, due, slotOf(due)).catch((e: Error) => this.logger.warn(`${j.name} failed: ${e.message}`));
         },
-        { name: j.name, noOverlap: true },
+        { name: j.name, noOverlap: true, ...(j.timezone ? { timezone: j.timezone } : {}) },
       );
     });
   },

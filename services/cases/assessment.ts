@@ -16,6 +16,7 @@ import {
   monthRange,
   monthsOfYear,
   previousMonth,
+  summaryLine,
   yearCsv,
   type AssessmentFacts,
   type AssessmentReport,
@@ -112,6 +113,23 @@ export const CaseAssessment: CasesMixin = {
         const [facts, units] = await Promise.all([factsOf(this, month, asOf), unitsOf(ctx)]);
         const report = assess(facts, units);
         return ctx.params.format === "csv" ? asCsv(ctx, `assessment-${month}`, monthCsv(report)) : report;
+      },
+    },
+
+    /**
+     * The monthly job (schedule: the 1st, 01:30 Asia/Shanghai): last month's assessment as of the
+     * time the job runs for, answered as a small summary and its Chinese line (the run record keeps
+     * only that; the report is recomputed on demand).
+     */
+    assessmentJob: {
+      params: { now: { type: "string", optional: true } },
+      async handler(this: CasesThis, ctx: Context<{ now?: string }>) {
+        const asOf = asOfOf(ctx.params.now);
+        const month = previousMonth(asOf);
+        const [facts, units] = await Promise.all([factsOf(this, month, asOf), unitsOf(ctx)]);
+        const r = assess(facts, units);
+        const { opened, due, closed, onTime, unassigned, ratings } = r.totals;
+        return { month, asOf: r.asOf, units: r.totals.units, opened, due, closed, onTime, unassigned, ratings, line: summaryLine(r) };
       },
     },
 
