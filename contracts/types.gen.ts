@@ -705,7 +705,7 @@ export type UnitTask = HandlerTask;
 /** UnitUrge 催办督办: the same as HandlerUrge */
 export type UnitUrge = HandlerUrge;
 
-export type CaseStatus = ("RECEIVED" | "TRIAGE" | "ADJUDICATION" | "DISPATCHED" | "IN_PROGRESS" | "REPLIED" | "ARCHIVED" | "RETURNED" | "VERIFYING" | "RECORDED")
+export type CaseStatus = ("RECEIVED" | "TRIAGE" | "ADJUDICATION" | "DISPATCHED" | "IN_PROGRESS" | "REPLIED" | "ARCHIVED" | "RETURNED" | "VERIFYING" | "RECORDED" | "MERGED")
 
 /**
  * One append-only entry of a case's timeline. Events are never updated or deleted.
@@ -717,7 +717,7 @@ export interface CaseEvent {
  */
 id: number
 caseId: string
-type: ("RECEIVED" | "ROUTED" | "TRIAGED" | "ASSIGNED" | "ACCEPTED" | "REFUSED" | "REASSIGNED" | "ADJUDICATION_REQUESTED" | "ADJUDICATED" | "RETURNED" | "TRIAGE_EXPIRED" | "EXTENSION_REQUESTED" | "REPLIED" | "CALLBACK" | "REOPENED" | "ARCHIVED" | "URGED" | "CO_UNIT_RESULT" | "OUTBOUND_DELIVERED" | "OUTBOUND_FAILED" | "RECORDED" | "VERIFICATION_REQUESTED" | "VERIFIED" | "REWORK" | "DEADLINE_SET")
+type: ("RECEIVED" | "ROUTED" | "TRIAGED" | "ASSIGNED" | "ACCEPTED" | "REFUSED" | "REASSIGNED" | "ADJUDICATION_REQUESTED" | "ADJUDICATED" | "RETURNED" | "TRIAGE_EXPIRED" | "EXTENSION_REQUESTED" | "REPLIED" | "CALLBACK" | "REOPENED" | "ARCHIVED" | "URGED" | "CO_UNIT_RESULT" | "OUTBOUND_DELIVERED" | "OUTBOUND_FAILED" | "RECORDED" | "VERIFICATION_REQUESTED" | "VERIFIED" | "REWORK" | "DEADLINE_SET" | "MERGED" | "LINKED" | "UNMERGED" | "MERGED_ANSWERED")
 at: string
 actor: {
 /**
@@ -854,6 +854,18 @@ urgeCount?: number
 createdAt: string
 updatedAt: string
 cityManagement?: CityManagement
+/**
+ * 并案: the master this case is linked to and why (distance, minutes apart, category, text similarity); absent when not merged
+ */
+merge?: {
+masterId: string
+score?: number
+why: string
+reasons?: {
+
+}
+at?: string
+}
 }
 /**
  * 承办单位 unit reference
@@ -1356,6 +1368,16 @@ export interface JobRunCommand {
  */
 now?: string
 }
+/**
+ * 撤销并案 undo a merge: the case is routed on its own
+ */
+
+export interface UnmergeCommand {
+/**
+ * 撤销理由
+ */
+reason: string
+}
 
 export interface FieldError {
 /**
@@ -1544,6 +1566,31 @@ textConfidence?: number
  * a mapped category whose own item scores low is replaced by the text's item only at or above this confidence (text that says more than the category)
  */
 textOverride?: number
+}
+/**
+ * cross-channel duplicate merging (domain/merge.ts): when a report through 12345, the grid or 12319 is the same incident as an open case, it is linked to that master case; a report that is only similar is shown to the agent as a possible duplicate. Without it, nothing is merged.
+ */
+merging?: {
+/**
+ * 两案坐标相距超过此距离（米，球面距离）不是同一事件；a pair without coordinates on both sides is placed by the same unit grid, else by the same street/address text
+ */
+maxDistanceM: number
+/**
+ * 两案受理时间相隔超过此分钟数不是同一事件
+ */
+withinMinutes: number
+/**
+ * 综合得分不低于此值即并案（链接到主案）; must be ≥ suggestAt
+ */
+mergeAt: number
+/**
+ * 综合得分不低于此值（且低于 mergeAt）时作为疑似重复提示坐席，不并案
+ */
+suggestAt: number
+/**
+ * groups of catalogue code prefixes (2 digits per level) that count as the same matter across channels although their items differ, e.g. 窨井盖缺失/窨井盖破损; a code belongs to a group when it starts with one of its prefixes
+ */
+related?: string[][]
 }
 }
 

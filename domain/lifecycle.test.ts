@@ -1,7 +1,7 @@
 import { transition, TRANSITIONS, TERMINAL, type CaseAction } from "./lifecycle";
 import type { CaseStatus } from "../contracts/types";
 
-const ALL: CaseStatus[] = ["RECEIVED", "TRIAGE", "ADJUDICATION", "DISPATCHED", "IN_PROGRESS", "REPLIED", "ARCHIVED", "RETURNED", "VERIFYING", "RECORDED"];
+const ALL: CaseStatus[] = ["RECEIVED", "TRIAGE", "ADJUDICATION", "DISPATCHED", "IN_PROGRESS", "REPLIED", "ARCHIVED", "RETURNED", "VERIFYING", "RECORDED", "MERGED"];
 
 // The expected machine, written out independently of TRANSITIONS: status → action → next status.
 const LEGAL: Record<string, CaseStatus> = {
@@ -36,6 +36,12 @@ const LEGAL: Record<string, CaseStatus> = {
   "VERIFYING verifyReply": "REPLIED",
   "VERIFYING verifyRework": "DISPATCHED",
   "VERIFYING urge": "VERIFYING",
+  // cross-channel merging
+  "RECEIVED merge": "MERGED",
+  "MERGED unmergeRoute": "DISPATCHED",
+  "MERGED unmergeTriage": "TRIAGE",
+  "MERGED answerMerged": "REPLIED",
+  "MERGED answerMergedClose": "ARCHIVED",
 };
 
 describe("case lifecycle", () => {

@@ -36,7 +36,12 @@ export type CaseAction =
   | "replyForVerification"
   | "verifyClose"
   | "verifyReply"
-  | "verifyRework";
+  | "verifyRework"
+  | "merge"
+  | "unmergeRoute"
+  | "unmergeTriage"
+  | "answerMerged"
+  | "answerMergedClose";
 
 /** 已受理, 待人工分拨 … — defined once, in contracts/canonical/common (x-labels). */
 export const STATUS_LABEL = labels("CaseStatus") as Record<CaseStatus, string>;
@@ -71,6 +76,12 @@ export const TRANSITIONS: Record<CaseAction, Rule> = {
   verifyClose: { from: ["VERIFYING"], to: "ARCHIVED", label: "核查通过，结案", labelEn: "verified; close" },
   verifyReply: { from: ["VERIFYING"], to: "REPLIED", label: "核查通过，回复来源平台", labelEn: "verified; reply to the origin" },
   verifyRework: { from: ["VERIFYING"], to: "DISPATCHED", label: "核查未通过，返工", labelEn: "verification failed; rework" },
+  // cross-channel merging (并案)
+  merge: { from: ["RECEIVED"], to: "MERGED", label: "并案", labelEn: "merge into a master case" },
+  unmergeRoute: { from: ["MERGED"], to: "DISPATCHED", label: "撤销并案，按规则派单", labelEn: "undo the merge; dispatch by rules" },
+  unmergeTriage: { from: ["MERGED"], to: "TRIAGE", label: "撤销并案，转人工分拨", labelEn: "undo the merge; send to triage" },
+  answerMerged: { from: ["MERGED"], to: "REPLIED", label: "主案办结，答复来源平台", labelEn: "the master closed; reply to this case's origin" },
+  answerMergedClose: { from: ["MERGED"], to: "ARCHIVED", label: "主案办结，并案归档", labelEn: "the master closed; archive" },
 };
 
 export type TransitionResult = { ok: true; to: CaseStatus } | { ok: false; message: string; messageEn: string; allowedFrom: CaseStatus[] };

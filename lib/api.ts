@@ -299,6 +299,15 @@ export const API: ApiRoute[] = [
   },
   {
     method: "POST",
+    path: "/v1/cases/:id/unmerge",
+    action: "cases.unmerge",
+    roles: ["engineer"],
+    body: "tongguan:canonical/unmerge-command",
+    summary: "撤销并案：该案件不再随主案办理，按规则单独派单 / undo a merge; the case is routed on its own",
+    response: { status: 200, description: "已撤销并案 / unmerged", schema: answer("CaseAck") },
+  },
+  {
+    method: "POST",
     path: "/v1/cases/:id/return",
     action: "cases.returnCase",
     roles: ["agent"],

@@ -29,12 +29,14 @@ export interface CasesVars {
 export interface CasesMethods {
   change(ref: CaseRef, action: CaseAction, actor: Actor, plan: (w: CaseWriter) => Promise<void> | void): Promise<{ caseId: string; status: string }>;
   step(ref: CaseRef, actor: Actor, choose: (w: CaseWriter) => CaseAction | null, plan: (w: CaseWriter) => Promise<void> | void): Promise<{ caseId: string; status: string }>;
+  mergeCandidates(row: CaseRow, s: import("../domain/merge").MergeSettings): Promise<import("../domain/merge").MergeCase[]>;
+  answerLinked(masterId: string): Promise<number>;
   loopDeadlines(now: Date): Promise<{ warned: number; urged: number; supervised: number; gaps: { caseId: string; year: number; message: string }[] }>;
   decide(
     ctx: Context,
     c: Pick<CaseRow, "categoryPath" | "categoryCode" | "appealType" | "urgency" | "location" | "originSystem" | "title" | "content">,
     exclude: string[],
-  ): Promise<{ decision: RoutingDecision; categoryCode: string | null; districtCode: string | null }>;
+  ): Promise<{ decision: RoutingDecision; categoryCode: string | null; districtCode: string | null; merging?: import("../domain/merge").MergeSettings }>;
 }
 /** `this` inside the cases service's files. */
 export type CasesThis = Service<ServiceSettingSchema> & CasesVars & CasesMethods;

@@ -120,7 +120,9 @@ const RoutingService: ServiceSchema<ServiceSettingSchema, Methods & Record<strin
     /** → { decision, categoryCode, districtCode }: the owner (with the rule and a reason) or why none, with proposals. */
     decide: {
       handler(this: This, ctx: Context<{ input: RoutingInput; exclude?: string[] }>) {
-        return routeCase(ctx.params.input, this.cities, ctx.params.exclude ?? []);
+        const r = routeCase(ctx.params.input, this.cities, ctx.params.exclude ?? []);
+        const merging = this.cities.find((c) => c.code === r.decision.cityCode)?.city.merging;
+        return merging ? { ...r, merging } : r;
       },
     },
 

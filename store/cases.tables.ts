@@ -34,6 +34,9 @@ export const cases = pgTable(
     routing: jsonb("routing").$type<Record<string, unknown> | null>(),
     /** 数字城管: the 部件/事件 class of a case in the 7-step loop (grid events, and 12345/12319 cases that belong to city management) */
     cityManagement: jsonb("city_management").$type<Record<string, unknown> | null>(),
+    /** 并案: the master case this one is linked to, and the link's reasons (score, distance, minutes, category, text) */
+    masterId: text("master_id"),
+    merge: jsonb("merge").$type<Record<string, unknown> | null>(),
     outcome: integer("outcome"),
     replyText: text("reply_text"),
     satisfaction: integer("satisfaction"),
@@ -57,6 +60,8 @@ export const cases = pgTable(
     index("cases_owner_idx").on(t.ownerUnitId, t.status),
     index("cases_created_idx").on(t.createdAt),
     index("cases_deadline_idx").on(t.status, t.handleDeadline),
+    index("cases_master_idx").on(t.masterId),
+    index("cases_city_received_idx").on(t.cityCode, t.receivedAt),
   ],
 );
 

@@ -137,6 +137,8 @@ export const KEYS = {
   units: "e2e-units-key-0000000000000",
   agent: "e2e-agent-key-0000000000000",
   engineer: "e2e-engineer-key-0000000000",
+  grid: "e2e-grid-key-00000000000000",
+  line12319: "e2e-line12319-key-000000000",
 };
 export const API_KEYS = Object.entries(KEYS)
   .map(([r, k]) => `${r}:${k}`)

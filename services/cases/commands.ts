@@ -12,6 +12,7 @@ import { deliverer, originOf, verifier } from "../../adapters";
 import { transition, type CaseAction } from "../../domain/lifecycle";
 import type { RoutingDecision } from "../../domain/routing";
 import type { LoopDeadline } from "../../domain/loop";
+import { bestMaster, NOT_MASTER, type MergeCase, type MergeSettings } from "../../domain/merge";
 import { config } from "../../lib/config";
 import { handOff } from "../../lib/handoff";
 import { newId } from "../../lib/ids";
@@ -19,7 +20,7 @@ import { HubError, conflict, notFound } from "../../kit/errors";
 import { CaseWriter, loadCase, type Actor, type CaseRef, type CaseRow, type TaskRow, type UnitRef } from "../../store/cases.repo";
 import type { CasesMixin, CasesThis } from "../cases.service";
 
-type Decided = { decision: RoutingDecision; categoryCode: string | null; districtCode: string | null };
+type Decided = { decision: RoutingDecision; categoryCode: string | null; districtCode: string | null; merging?: MergeSettings };
 type Plan = (w: CaseWriter) => Promise<void> | void;
 
 const outcomeLabel = labels("Outcome");
@@ -30,6 +31,21 @@ const localTime = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString(
 const VERIFY_WITHIN_MS = 4 * 3600_000;
 /** One verification per round of a case: its id names both, so the result finds its case. */
 export const verificationIdOf = (caseId: string, round: number) => `VF${caseId}R${round}`;
+/** A new case as the merge decision reads it. */
+const mergeCaseOf = (r: CaseRow): MergeCase => ({
+  id: r.id,
+  originSystem: r.originSystem,
+  externalId: r.externalId,
+  receivedAt: r.receivedAt.toISOString(),
+  cityCode: r.cityCode ?? "",
+  categoryCode: r.categoryCode ?? "",
+  categoryPath: r.categoryPath,
+  title: r.title,
+  content: r.content,
+  location: r.location as MergeCase["location"],
+  status: r.status,
+});
+
 /** whether the case's origin system takes a reply (12345, 12319: yes; the grid system, as reporter: no) */
 const deliversReply = (system: string) => deliverer("reply", { origin: system }) !== null;
 const caseOfVerification = (id: string): { caseId: string; round: number } | null => {
@@ -112,7 +128,7 @@ export const CaseCommands: CasesMixin = {
           title: d.title,
           content: d.content,
         };
-        const { decision, categoryCode, districtCode } = await this.decide(ctx, base, []);
+        const { decision, categoryCode, districtCode, merging } = await this.decide(ctx, base, []);
         const now = new Date();
         // 7-step loop: without a deadline from the platform, the 小类's disposal limit on the working calendar
         const loop =
@@ -158,14 +174,46 @@ export const CaseCommands: CasesMixin = {
           overdueUrgedAt: null,
           deadlineWarnedAt: null,
           supervisedAt: null,
+          masterId: null,
+          merge: null,
           createdAt: now,
           updatedAt: now,
           version: 0,
         };
+        // 并案: the same incident already reported through another channel (per-city distance, time, category and text)
+        const match = merging && row.cityCode && !d.cityManagement?.fixedOnSite ? bestMaster(mergeCaseOf(row), await this.mergeCandidates(row, merging), merging) : null;
+        if (match?.suggestions.length) {
+          const possible = match.suggestions.slice(0, 3).map((s) => ({ caseId: s.case.id, score: s.comparison.score, why: s.comparison.why }));
+          row.routing = { ...(row.routing ?? {}), possibleDuplicates: possible };
+        }
         const w = new CaseWriter(row, [], { kind: "system", id: d.origin.system });
         const via = originOf(d.origin.system);
         w.event("RECEIVED", `收到${via.label}${via.noun} ${d.origin.externalId}：${d.title}`, { channel: d.origin.channel }, null, "RECEIVED");
-        if (d.cityManagement?.fixedOnSite) {
+        if (match?.master) {
+          const m = match.master;
+          const to = transition("RECEIVED", "merge");
+          if (!to.ok) throw new Error(to.messageEn);
+          w.patch.status = to.to;
+          w.patch.masterId = m.case.id;
+          w.patch.merge = { score: m.comparison.score, why: m.comparison.why, reasons: m.comparison.reasons, at: w.now.toISOString(), by: "hub" };
+          w.patch.routing = {
+            ...((row.routing as Record<string, unknown>) ?? {}),
+            decidedBy: "rules",
+            ruleId: null,
+            ruleName: null,
+            principle: null,
+            reason: `与案件 ${m.case.id} 并案：${m.comparison.why}`,
+            decidedAt: w.now.toISOString(),
+          };
+          w.event(
+            "MERGED",
+            `与${originOf(m.case.originSystem).label}案件 ${m.case.id}（${m.case.title}）并案：${m.comparison.why}；主案办结时一并答复`,
+            { masterId: m.case.id, score: m.comparison.score, reasons: m.comparison.reasons },
+            "RECEIVED",
+            to.to,
+            ROUTER,
+          );
+        } else if (d.cityManagement?.fixedOnSite) {
           // 即时处理: the inspector fixed it on the spot, below the 立案 standard — recorded, not opened
           const to = transition("RECEIVED", "record");
           if (!to.ok) throw new Error(to.messageEn);
@@ -207,6 +255,25 @@ export const CaseCommands: CasesMixin = {
           return { caseId: again!.c.id, duplicate: true };
         }
         handOff(this.broker, claimed);
+        if (match?.master) {
+          // the master's timeline names the linked report (a timeline-only step; the link itself is on this case)
+          const m = match.master;
+          await this.step(
+            { id: m.case.id },
+            ROUTER,
+            (mw) => {
+              mw.event(
+                "LINKED",
+                `${via.label}${via.noun} ${d.origin.externalId}（案件 ${row.id}）报告同一事件，已并入本案：${m.comparison.why}`,
+                { caseId: row.id, score: m.comparison.score },
+                mw.c.status as CaseStatus,
+                mw.c.status as CaseStatus,
+              );
+              return null;
+            },
+            () => undefined,
+          ).catch(() => undefined);
+        }
         return { caseId: row.id, duplicate: false };
       },
     },
@@ -320,7 +387,10 @@ export const CaseCommands: CasesMixin = {
             w.toOrigin("reply", { outcome, text, unitName: t.unitName, repliedAt: w.now.toISOString() });
             w.event("REPLIED", `${t.unitName}回复办理结果「${outcomeLabel[outcome]}」：${text}`, { outcome }, "IN_PROGRESS", "REPLIED");
           },
-        );
+        ).then(async (r) => {
+          if (r.status === "REPLIED") await this.answerLinked(r.caseId);
+          return r;
+        });
       },
     },
 
@@ -455,6 +525,39 @@ export const CaseCommands: CasesMixin = {
               w.event("ARCHIVED", "核查结案，办结归档", {}, "VERIFYING", "ARCHIVED");
             }
           },
+        ).then(async (r) => {
+          if (passed) await this.answerLinked(r.caseId);
+          return r;
+        });
+      },
+    },
+
+    /** 撤销并案: an engineer undoes a merge; the case is routed on its own now. */
+    unmerge: {
+      params: { id: "string", reason: { type: "string", min: 1, max: 500 } },
+      async handler(this: CasesThis, ctx: Context<{ id: string; reason: string }, { user?: { role: string } }>) {
+        const pre = await loadCase(this.sql, { id: ctx.params.id }, { fresh: true });
+        if (!pre) throw notFound("案件", "case", ctx.params.id);
+        const { decision } = await this.decide(ctx, pre.c, []);
+        const actor: Actor = { kind: "agent", id: ctx.meta.user?.role ?? "engineer" };
+        return this.step(
+          { id: ctx.params.id },
+          actor,
+          () => (decision.matched ? "unmergeRoute" : "unmergeTriage"),
+          (w) => {
+            const master = w.c.masterId;
+            w.patch.masterId = null;
+            w.patch.merge = null;
+            w.event("UNMERGED", `撤销与案件 ${master} 的并案：${ctx.params.reason}`, { masterId: master, reason: ctx.params.reason, previous: w.c.merge }, "MERGED", w.status);
+            if (decision.matched) {
+              dispatch(w, decision.owner, decision.coUnits, routingOf(decision, w.now), { signOrigin: true, round: w.c.reworkCount });
+              w.event("ROUTED", decision.reason, { ruleId: decision.ruleId, owner: decision.owner, coUnits: decision.coUnits }, "MERGED", w.status, ROUTER);
+            } else {
+              w.patch.triageSince = w.now;
+              w.patch.routing = triageOf(decision, w.now);
+              w.event("TRIAGED", `未能自动派单，转人工分拨：${decision.reason}`, {}, "MERGED", "TRIAGE", ROUTER);
+            }
+          },
         );
       },
     },
@@ -524,6 +627,70 @@ export const CaseCommands: CasesMixin = {
   },
 
   methods: {
+    /** Open cases of the same city received within the merging window of `row` (candidates for its master). */
+    async mergeCandidates(this: CasesThis, row: CaseRow, s: MergeSettings): Promise<MergeCase[]> {
+      const window = s.withinMinutes * 60_000;
+      const rows = await this.sql.query<Record<string, unknown>>(
+        `SELECT id, origin_system, external_id, received_at, city_code, category_code, category_path, title, content, location, status FROM cases
+          WHERE city_code = $1 AND received_at BETWEEN $2 AND $3 AND status <> ALL($4::text[]) ORDER BY received_at LIMIT 200`,
+        [row.cityCode, new Date(row.receivedAt.getTime() - window).toISOString(), new Date(row.receivedAt.getTime() + window).toISOString(), [...NOT_MASTER]],
+      );
+      const j = <T>(v: unknown) => (typeof v === "string" ? JSON.parse(v) : v) as T;
+      return rows.map((r) => ({
+        id: r.id as string,
+        originSystem: r.origin_system as string,
+        externalId: r.external_id as string,
+        receivedAt: new Date(r.received_at as string).toISOString(),
+        cityCode: r.city_code as string,
+        categoryCode: (r.category_code as string | null) ?? "",
+        categoryPath: j<string[]>(r.category_path),
+        title: r.title as string,
+        content: r.content as string,
+        location: j<MergeCase["location"]>(r.location),
+        status: r.status as string,
+      }));
+    },
+
+    /**
+     * The master of linked cases has been answered (回复) or closed (结案): each linked case's origin
+     * gets its own answer in its own format now; an origin that takes no reply sees its case archived.
+     * Also run by the deadline sweep, so an answer a crash interrupted is given later.
+     */
+    async answerLinked(this: CasesThis, masterId: string) {
+      const rows = await this.sql.query<{ id: string }>(`SELECT id FROM cases WHERE master_id = $1 AND status = 'MERGED'`, [masterId]);
+      if (!rows.length) return 0;
+      const master = await loadCase(this.sql, { id: masterId }, { fresh: true });
+      if (!master || !["REPLIED", "ARCHIVED"].includes(master.c.status)) return 0;
+      let answered = 0;
+      for (const { id } of rows) {
+        await this.step(
+          { id },
+          ROUTER,
+          (w) => (deliversReply(w.c.originSystem) ? "answerMerged" : "answerMergedClose"),
+          (w) => {
+            w.patch.outcome = master.c.outcome;
+            w.patch.replyText = master.c.replyText;
+            w.patch.ownerUnitId = master.c.ownerUnitId;
+            w.patch.ownerUnitName = master.c.ownerUnitName;
+            const text = master.c.replyText ?? "已办结";
+            if (w.status === "REPLIED") w.toOrigin("reply", { outcome: master.c.outcome ?? 0, text, unitName: master.c.ownerUnitName ?? "", repliedAt: w.now.toISOString() });
+            w.event(
+              "MERGED_ANSWERED",
+              `主案 ${masterId} 已办结（${master.c.ownerUnitName ?? ""}）：${text}${w.status === "REPLIED" ? "，已答复来源平台" : "，归档"}`,
+              { masterId },
+              "MERGED",
+              w.status,
+            );
+          },
+        )
+          .then(() => answered++)
+          .catch((e) => {
+            if (!(e instanceof HubError)) throw e;
+          });
+      }
+      return answered;
+    },
+
     /** A lifecycle step on an existing case (see the file's comment); retried when the case moved meanwhile. */
     async change(this: CasesThis, ref: CaseRef, action: CaseAction, actor: Actor, plan: Plan) {
       return this.step(ref, actor, () => action, plan);

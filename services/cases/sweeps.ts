@@ -93,6 +93,11 @@ export const CaseSweeps: CasesMixin = {
           }
         }
         const loop = await this.loopDeadlines(now);
+        // 并案: linked cases whose master was answered but whose own answer a crash interrupted
+        const waiting = await this.sql.query<{ master_id: string }>(
+          `SELECT DISTINCT l.master_id FROM cases l JOIN cases m ON m.id = l.master_id WHERE l.status = 'MERGED' AND m.status IN ('REPLIED', 'ARCHIVED')`,
+        );
+        for (const { master_id } of waiting) await this.answerLinked(master_id);
         return { urged: urged + loop.urged + loop.supervised, warned: loop.warned, supervised: loop.supervised, gaps: loop.gaps };
       },
     },
