@@ -1,0 +1,220 @@
+/**
+ * Issue 7 on real NATS + PostgreSQL: a grid event runs the 7-step loop (采集→立案→派遣→处置→反馈→
+ * 核查结案); an inspector's on-the-spot fix is recorded, not opened; bad codes are refused with the
+ * segment named and nothing written; the deadline job on a test clock warns, urges and supervises
+ * at the right working hour across a weekend and across 国庆 with its 调休 Saturday.
+ */
+import { startProductionHub, type TestHub, http, waitFor, KEYS } from "./harness";
+
+jest.setTimeout(120_000);
+
+const event = (fields: Record<string, unknown>) => ({
+  eventId: `GE${Date.now()}${Math.floor(Math.random() * 1e6)}`,
+  reportedAt: new Date().toISOString(),
+  reporter: { id: "JD0401017", role: "监督员" },
+  kind: "事件",
+  majorCode: "01",
+  minorCode: "02", // 暴露垃圾: 处置 4 工作时
+  gridCode: "32040400100301",
+  address: "钟楼区南大街12号门前",
+  description: "人行道旁有一堆生活垃圾无人清运。",
+  ...fields,
+});
+
+async function postEvent(hub: TestHub, body: unknown) {
+  return http(`${hub.url}/api/v1/grid/events`, { key: KEYS.grid, body });
+}
+const getCase = async (hub: TestHub, id: string) => (await http(`${hub.url}/api/v1/cases/${id}`, { key: KEYS.agent })).body;
+const types = (c: { timeline: { type: string }[] }) => c.timeline.map((e) => e.type);
+
+describe("a grid event through the 7-step loop", () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startProductionHub({ LOG_LEVEL: "error", SIM_UNIT_ACCEPT_MS: "50", SIM_UNIT_WORK_MS: "100" });
+  });
+  afterAll(async () => hub?.stop());
+
+  it("is dispatched, handled, verified on site by a supervisor and closed", async () => {
+    const r = await postEvent(hub, event({}));
+    expect(r.status).toBe(202);
+    const closed = await waitFor(
+      "closed after verification",
+      async () => {
+        const c = await getCase(hub, r.body.caseId);
+        return c.status === "ARCHIVED" && c;
+      },
+      40_000,
+      200,
+    );
+    expect(closed.cityManagement).toMatchObject({ kind: "事件", majorCode: "01", minorCode: "02" });
+    const t = types(closed);
+    for (const step of ["RECEIVED", "DEADLINE_SET", "ROUTED", "ACCEPTED", "REPLIED", "VERIFICATION_REQUESTED", "VERIFIED", "ARCHIVED"]) expect(t).toContain(step);
+    expect(t.indexOf("VERIFICATION_REQUESTED")).toBeLessThan(t.indexOf("VERIFIED"));
+  });
+
+  it("records an inspector's on-the-spot fix without opening a case", async () => {
+    const r = await postEvent(hub, event({ fixedOnSite: true, description: "监督员已将垃圾清理" }));
+    expect(r.status).toBe(202);
+    const c = await getCase(hub, r.body.caseId);
+    expect(c.status).toBe("RECORDED");
+    expect(c.owner).toBeNull();
+    expect(c.outbound).toEqual([]);
+  });
+
+  it("refuses a bad grid code, taxonomy code or coordinates naming what is wrong, and writes no case", async () => {
+    const before = (await http(`${hub.url}/api/v1/cases?pageSize=1`, { key: KEYS.agent })).body.total;
+    const badGrid = await postEvent(hub, event({ gridCode: "32040499900301" }));
+    expect(badGrid.status).toBeGreaterThanOrEqual(400);
+    expect(badGrid.status).toBeLessThan(500);
+    expect(JSON.stringify(badGrid.body.error)).toContain("999");
+    const badMinor = await postEvent(hub, event({ minorCode: "98" }));
+    expect(badMinor.status).toBeGreaterThanOrEqual(400);
+    expect(JSON.stringify(badMinor.body.error)).toMatch(/小类/);
+    const badPoint = await postEvent(hub, event({ gridCode: undefined, lng: 116.4, lat: 39.9 }));
+    expect(badPoint.status).toBeGreaterThanOrEqual(400);
+    expect(JSON.stringify(badPoint.body.error)).toMatch(/坐标|范围/);
+    expect((await http(`${hub.url}/api/v1/cases?pageSize=1`, { key: KEYS.agent })).body.total).toBe(before);
+  });
+});
+
+describe("loop deadlines on the working calendar, on a test clock", () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    // units sign at once and then take their time: the cases stay 办理中 while the clock moves
+    hub = await startProductionHub({ LOG_LEVEL: "error", SIM_UNIT_ACCEPT_MS: "50", SIM_UNIT_WORK_MS: "600000", DEADLINE_SWEEP_CRON: "0 0 1 1 *" });
+  });
+  afterAll(async () => hub?.stop());
+
+  const sweep = async (now: string) => (await http(`${hub.url}/api/v1/jobs/deadline-sweep/run`, { key: KEYS.engineer, body: { now } })).body;
+  const urges = async (id: string) =>
+    ((await getCase(hub, id)).timeline as { type: string; data: { level?: string; to?: string } }[]).filter((e) => e.type === "URGED").map((e) => [e.data.level, e.data.to]);
+
+  it("across a weekend: reported Friday 16:00 with 4 工作时 is due Monday 11:00; 预警 at 10:05, 催办 at 11:05, 督办 to the supervisor a working day later", async () => {
+    const r = await postEvent(hub, event({ reportedAt: "2026-11-27T16:00:00+08:00" }));
+    expect(r.status).toBe(202);
+    const id = r.body.caseId;
+    const c = await waitFor("signed", async () => {
+      const x = await getCase(hub, id);
+      return x.status === "IN_PROGRESS" && x;
+    });
+    expect(c.handleDeadline).toBe("2026-11-30T03:00:00.000Z"); // Monday 11:00 +08
+    await sweep("2026-11-28T10:00:00+08:00"); // Saturday: nothing
+    await sweep("2026-11-30T09:55:00+08:00"); // 1 h 05 left: nothing yet
+    expect(await urges(id)).toEqual([]);
+    await sweep("2026-11-30T10:05:00+08:00");
+    expect((await urges(id)).map((u) => u[0])).toEqual(["预警"]);
+    await sweep("2026-11-30T11:05:00+08:00");
+    expect((await urges(id)).map((u) => u[0])).toEqual(["预警", "催办"]);
+    await sweep("2026-12-01T11:05:00+08:00"); // 7.6 working hours after the deadline
+    expect((await urges(id)).map((u) => u[0])).toEqual(["预警", "催办"]);
+    await sweep("2026-12-01T11:35:00+08:00"); // 8 working hours: 督办
+    const all = await urges(id);
+    expect(all.map((u) => u[0])).toEqual(["预警", "催办", "督办"]);
+    expect(all[2][1]).not.toBe(c.owner.unitId); // to the owner's supervisor
+  });
+
+  it("across 国庆: reported 30 September 16:00 is due 8 October 11:00, and a 调休 Saturday counts as a working day", async () => {
+    const a = await postEvent(hub, event({ reportedAt: "2026-09-30T16:00:00+08:00" }));
+    const ca = await waitFor("dispatched", async () => {
+      const x = await getCase(hub, a.body.caseId);
+      return x.handleDeadline && x;
+    });
+    expect(ca.handleDeadline).toBe("2026-10-08T03:00:00.000Z");
+    await sweep("2026-10-03T10:30:00+08:00"); // in the holiday
+    expect(await urges(ca.id)).toEqual([]);
+    // 道路保洁 2 工作时 reported Friday 9 October 17:00: 0.5 h that day, 1.5 h on the 调休 Saturday → 10 October 10:00
+    const b = await postEvent(hub, event({ minorCode: "04", reportedAt: "2026-10-09T17:00:00+08:00" }));
+    const cb = await waitFor("dispatched", async () => {
+      const x = await getCase(hub, b.body.caseId);
+      return x.handleDeadline && x;
+    });
+    expect(cb.handleDeadline).toBe("2026-10-10T02:00:00.000Z");
+    await sweep("2026-10-10T10:05:00+08:00");
+    expect((await urges(cb.id)).map((u) => u[0])).toEqual(["催办"]); // past the deadline: 催办 (the test clock skipped the 预警 window)
+  });
+});
+
+describe("the same manhole reported by 12345 and the grid", () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startProductionHub({ LOG_LEVEL: "error", SIM_UNIT_ACCEPT_MS: "50", SIM_UNIT_WORK_MS: "1500", SIM_CALLBACK_DELAY_MS: "200" });
+  });
+  afterAll(async () => hub?.stop());
+
+  it("becomes one master case; when it closes, each origin is answered in its own format", async () => {
+    const g = await postEvent(
+      hub,
+      event({
+        kind: "部件",
+        majorCode: "01",
+        minorCode: "01",
+        objectCode: "3204040101000077",
+        lng: 119.956,
+        lat: 31.779,
+        address: "钟楼区南大街12号门前人行道",
+        description: "人行道上一处上水井盖缺失，已有行人踩空。",
+      }),
+    );
+    expect(g.status).toBe(202);
+    const order = {
+      orderNo: `CZ${Date.now()}`.slice(0, 16),
+      receivedAt: new Date().toISOString(),
+      appealType: "投诉",
+      category: ["城市管理", "市政设施", "窨井盖"],
+      title: "南大街12号门口井盖没了",
+      content: "来电人反映南大街12号门口人行道上的井盖没有了，很危险，要求尽快补上。",
+      address: "常州市钟楼区南大街12号",
+      gridCode: "32040400100301",
+      location: { lng: 119.9562, lat: 31.7791 },
+      region: { city: "常州市", district: "钟楼区", street: "南大街街道" },
+    };
+    const o = await http(`${hub.url}/api/v1/hotline12345/work-orders`, { key: KEYS.hotline12345, body: order });
+    expect(o.status).toBe(202);
+    const linked = await getCase(hub, o.body.caseId);
+    expect(linked.status).toBe("MERGED");
+    expect(linked.merge.masterId).toBe(g.body.caseId);
+    expect(linked.merge.why).toMatch(/相距 \d+ 米/);
+    const master = await getCase(hub, g.body.caseId);
+    expect(types(master)).toContain("LINKED");
+
+    // the master runs the loop; then the 12345 order gets its reply in 12345's format and its 回访
+    const answered = await waitFor(
+      "the 12345 order answered and archived",
+      async () => {
+        const c = await getCase(hub, o.body.caseId);
+        return c.status === "ARCHIVED" && c;
+      },
+      60_000,
+      250,
+    );
+    expect(types(answered)).toContain("MERGED_ANSWERED");
+    expect(answered.outbound.some((m: { system: string; kind: string; status: string }) => m.system === "hotline12345" && m.kind === "reply" && m.status === "sent")).toBe(true);
+    expect((await getCase(hub, g.body.caseId)).status).toBe("ARCHIVED");
+  });
+
+  it("an engineer can undo a merge: the case is routed on its own", async () => {
+    const g = await postEvent(hub, event({ address: "钟楼区南大街88号", lng: 119.957, lat: 31.7795, description: "路边暴露垃圾" }));
+    const o = await http(`${hub.url}/api/v1/hotline12345/work-orders`, {
+      key: KEYS.hotline12345,
+      body: {
+        orderNo: `CZ${Date.now()}9`.slice(0, 16),
+        receivedAt: new Date().toISOString(),
+        appealType: "投诉",
+        category: ["城市管理", "环境卫生", "暴露垃圾"],
+        content: "来电人反映南大街88号路边有一堆暴露垃圾没人清运。",
+        address: "常州市钟楼区南大街88号",
+        gridCode: "32040400100301",
+        location: { lng: 119.9571, lat: 31.7796 },
+      },
+    });
+    const c = await getCase(hub, o.body.caseId);
+    expect(c.status).toBe("MERGED");
+    const r = await http(`${hub.url}/api/v1/cases/${c.id}/unmerge`, { key: KEYS.engineer, body: { reason: "经核实为两处垃圾点" } });
+    expect(r.status).toBe(200);
+    const after = await getCase(hub, c.id);
+    expect(["DISPATCHED", "IN_PROGRESS", "TRIAGE"]).toContain(after.status);
+    expect(after.merge).toBeUndefined();
+    expect(types(after)).toContain("UNMERGED");
+    expect(g.status).toBe(202);
+  });
+});
