@@ -123,6 +123,16 @@ describe("checkAdapter", () => {
     expect(checkAdapter(broken(unit, { perTarget: false }))).toEqual(expect.arrayContaining(['unit: a "targetUrl" setting but perTarget is not set']));
   });
 
+  it("a via setting (folding a source into another) belongs to a source and names other systems", () => {
+    const via = { env: "UNIT_VIA", purpose: "via" as const, description: "d", example: "x" };
+    expect(checkAdapter(broken(unit, { settings: [...unit.settings, { ...via, values: ["hotline12345"] }] }))).toEqual([
+      'unit: setting UNIT_VIA: only a source can be folded into another system ("via")',
+    ]);
+    expect(checkAdapter(broken(hotline12345, { settings: [...hotline12345.settings, { ...via, env: "H_VIA", values: ["hotline12345"] }] }))).toEqual([
+      'hotline12345: setting H_VIA: a "via" setting needs values, each another system\'s name',
+    ]);
+  });
+
   it("finds the adapter's contracts by folder, so an unused one is reported", () => {
     expect(contractsOf(hotline12345)).toEqual(expect.arrayContaining(["tongguan:hotline12345/work-order", "tongguan:hotline12345/sign"]));
     expect(contractsOf(hotline12345).every((id) => id.startsWith("tongguan:hotline12345/"))).toBe(true);
