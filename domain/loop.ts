@@ -39,3 +39,21 @@ export function loopDeadline(city: CityData, calendar: WorkingCalendar | undefin
   const r = calendar.deadline(from, { amount: last.amount, unit: last.unit });
   return "gap" in r ? { gap: r.gap, text } : { at: r.at.toISOString(), limit: last, text };
 }
+
+/**
+ * The grid class a catalogue item stands for (the reverse of the grid system's mapping,
+ * `mappings/<gridSystem>.json`): the first 小类 whose path maps exactly onto that item. A 12345 or
+ * 12319 case about it enters the same loop as a grid event.
+ */
+export function loopClassOf(city: CityData, categoryCode: string, gridSystem: string): (LoopClass & { majorName: string; minorName: string }) | undefined {
+  const mapping = city.mappings[gridSystem];
+  if (!mapping || !city.grid) return undefined;
+  for (const p of mapping.paths) {
+    if (p.to !== categoryCode || p.from.length !== 3) continue;
+    const [kind, majorName, minorName] = p.from;
+    const major = city.grid.taxonomy.find((m) => m.kind === kind && m.name === majorName);
+    const minor = major?.minors.find((m) => m.name === minorName);
+    if (major && minor) return { kind: major.kind as LoopClass["kind"], majorCode: major.code, minorCode: minor.code, majorName, minorName };
+  }
+  return undefined;
+}

@@ -71,6 +71,8 @@ export interface Config {
   refusalsBeforeAdjudication: number;
   /** ROUTING_LEARN_MS: how often routing reads people's routing decisions (triage assignments, 改派, 派单审定, refusals) into its examples */
   routingLearnMs: number;
+  /** LOOP_SOURCES: source systems whose city-management cases enter the 7-step loop (核查 by the grid system's supervisors before the origin is answered) */
+  loopSources: string[];
   triageSweepCron: string;
   deadlineSweepCron: string;
   relayIntervalMs: number;
@@ -252,6 +254,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     triageTimeoutMs: dur("TRIAGE_TIMEOUT", "2h"),
     refusalsBeforeAdjudication: int("REFUSALS_BEFORE_ADJUDICATION", 2, 1, 1000),
     routingLearnMs: int("ROUTING_LEARN_MS", 15_000, 100, 3_600_000),
+    loopSources: (str("LOOP_SOURCES") ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     triageSweepCron: str("TRIAGE_SWEEP_CRON") ?? "*/30 * * * * *",
     deadlineSweepCron: str("DEADLINE_SWEEP_CRON") ?? "0 * * * * *",
     relayIntervalMs: int("RELAY_INTERVAL_MS", 500, 20, 60_000),

@@ -36,7 +36,7 @@ export interface CasesMethods {
     ctx: Context,
     c: Pick<CaseRow, "categoryPath" | "categoryCode" | "appealType" | "urgency" | "location" | "originSystem" | "title" | "content">,
     exclude: string[],
-  ): Promise<{ decision: RoutingDecision; categoryCode: string | null; districtCode: string | null; merging?: import("../domain/merge").MergeSettings }>;
+  ): Promise<{ decision: RoutingDecision; categoryCode: string | null; districtCode: string | null; merging?: import("../domain/merge").MergeSettings; loopClass?: Record<string, unknown> }>;
 }
 /** `this` inside the cases service's files. */
 export type CasesThis = Service<ServiceSettingSchema> & CasesVars & CasesMethods;

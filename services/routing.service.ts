@@ -21,7 +21,8 @@ import { dryRun, type StoredCase } from "../domain/dry-run";
 import { applyChange, changedFile, exampleOf, suggest, withLearned, type Example, type FeedbackEntry, type Suggestion } from "../domain/learning";
 import { cityProblems, findUnit, loadCities, routeCase, type CityData, type HandlingUnit, type RoutingInput } from "../domain/routing";
 import { calendarOf } from "../lib/calendars";
-import { loopDeadline, type LoopClass } from "../domain/loop";
+import { loopClassOf, loopDeadline, type LoopClass } from "../domain/loop";
+import { verifier } from "../adapters";
 import { config } from "../lib/config";
 import { openDb } from "../lib/db";
 import { HubError, notFound } from "../kit/errors";
@@ -121,8 +122,10 @@ const RoutingService: ServiceSchema<ServiceSettingSchema, Methods & Record<strin
     decide: {
       handler(this: This, ctx: Context<{ input: RoutingInput; exclude?: string[] }>) {
         const r = routeCase(ctx.params.input, this.cities, ctx.params.exclude ?? []);
-        const merging = this.cities.find((c) => c.code === r.decision.cityCode)?.city.merging;
-        return merging ? { ...r, merging } : r;
+        const city = this.cities.find((c) => c.code === r.decision.cityCode);
+        const grid = verifier();
+        const loopClass = city && grid && r.categoryCode ? loopClassOf(city, r.categoryCode, grid) : undefined;
+        return { ...r, ...(city?.city.merging ? { merging: city.city.merging } : {}), ...(loopClass ? { loopClass } : {}) };
       },
     },
 

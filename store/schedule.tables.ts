@@ -13,7 +13,7 @@ export const jobRuns = pgTable(
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
     job: text("job").notNull(),
-    /** the minute the run was due (ISO), or manual:<id> */
+    /** the second the run was due (ISO), or manual:<id> */
     slot: text("slot").notNull(),
     attempt: integer("attempt").notNull(),
     /** running | ok | failed */

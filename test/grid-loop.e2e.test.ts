@@ -218,3 +218,43 @@ describe("the same manhole reported by 12345 and the grid", () => {
     expect(g.status).toBe(202);
   });
 });
+
+describe("a 12319 ticket about city management enters the same loop (LOOP_SOURCES)", () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startProductionHub({ LOG_LEVEL: "error", LOOP_SOURCES: "line12319", SIM_UNIT_ACCEPT_MS: "50", SIM_UNIT_WORK_MS: "300", SIM_CALLBACK_DELAY_MS: "200" });
+  });
+  afterAll(async () => hub?.stop());
+
+  it("gets its grid class and disposal limit, is verified by the grid supervisors, and only then answered in 12319's format", async () => {
+    const ticket = {
+      ticketNo: `JS12319-${Date.now()}`,
+      acceptTime: new Date().toISOString(),
+      ticketType: "投诉",
+      problemType: ["市容环境", "暴露垃圾"],
+      subject: "新闸街道路边暴露垃圾",
+      problemDesc: "来电人反映新闸街道某路边有一大堆生活垃圾好几天没人清运，臭味很重。",
+      eventAddress: "常州市钟楼区新闸街道",
+      cityName: "常州市",
+      districtName: "钟楼区",
+      streetName: "新闸街道",
+    };
+    const r = await http(`${hub.url}/api/v1/line12319/tickets`, { key: KEYS.line12319, body: ticket });
+    expect(r.status).toBe(202);
+    const done = await waitFor(
+      "answered after 核查",
+      async () => {
+        const c = await getCase(hub, r.body.caseId);
+        return ["REPLIED", "ARCHIVED"].includes(c.status) && types(c).includes("VERIFIED") && c;
+      },
+      40_000,
+      200,
+    );
+    expect(done.cityManagement).toMatchObject({ kind: "事件" });
+    const t = types(done);
+    expect(t.indexOf("VERIFICATION_REQUESTED")).toBeGreaterThan(-1);
+    expect(t.indexOf("VERIFIED")).toBeGreaterThan(t.indexOf("VERIFICATION_REQUESTED"));
+    const replies = (done.outbound as { system: string; kind: string }[]).filter((m) => m.system === "line12319" && m.kind === "reply");
+    expect(replies).toHaveLength(1);
+  });
+});

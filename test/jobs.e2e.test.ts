@@ -30,7 +30,7 @@ describe("the job runner (job_runs)", () => {
     const job: JobSpec = { name: "demo", action: "x.y", report: () => undefined };
     const a = runner(sql, call, quiet);
     const b = runner(sql, call, quiet);
-    const now = new Date("2026-10-08T03:05:00Z");
+    const now = new Date("2026-10-08T03:05:00.400Z");
     const [ra, rb] = await Promise.all([a.run(job, now, slotOf(now)), b.run(job, now, slotOf(now))]);
     expect([ra, rb].filter(Boolean)).toHaveLength(1);
     expect(calls).toBe(1);

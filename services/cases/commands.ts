@@ -20,7 +20,7 @@ import { HubError, conflict, notFound } from "../../kit/errors";
 import { CaseWriter, loadCase, type Actor, type CaseRef, type CaseRow, type TaskRow, type UnitRef } from "../../store/cases.repo";
 import type { CasesMixin, CasesThis } from "../cases.service";
 
-type Decided = { decision: RoutingDecision; categoryCode: string | null; districtCode: string | null; merging?: MergeSettings };
+type Decided = { decision: RoutingDecision; categoryCode: string | null; districtCode: string | null; merging?: MergeSettings; loopClass?: Record<string, unknown> };
 type Plan = (w: CaseWriter) => Promise<void> | void;
 
 const outcomeLabel = labels("Outcome");
@@ -128,8 +128,10 @@ export const CaseCommands: CasesMixin = {
           title: d.title,
           content: d.content,
         };
-        const { decision, categoryCode, districtCode, merging } = await this.decide(ctx, base, []);
+        const { decision, categoryCode, districtCode, merging, loopClass } = await this.decide(ctx, base, []);
         const now = new Date();
+        // a city-management case from a source configured to enter the loop (LOOP_SOURCES): its grid class, as a grid event would carry
+        if (!d.cityManagement && loopClass && config().loopSources.includes(d.origin.system)) d.cityManagement = loopClass as unknown as CaseDraft["cityManagement"];
         // 7-step loop: without a deadline from the platform, the 小类's disposal limit on the working calendar
         const loop =
           d.cityManagement && !d.cityManagement.fixedOnSite && !d.handleDeadline && decision.cityCode
@@ -627,13 +629,17 @@ export const CaseCommands: CasesMixin = {
   },
 
   methods: {
-    /** Open cases of the same city received within the merging window of `row` (candidates for its master). */
+    /**
+     * Open cases of the same city, from another channel, received within the merging window of
+     * `row` (candidates for its master). Repeat calls on one channel (重复件) are that platform's to
+     * handle; the hub merges across channels.
+     */
     async mergeCandidates(this: CasesThis, row: CaseRow, s: MergeSettings): Promise<MergeCase[]> {
       const window = s.withinMinutes * 60_000;
       const rows = await this.sql.query<Record<string, unknown>>(
         `SELECT id, origin_system, external_id, received_at, city_code, category_code, category_path, title, content, location, status FROM cases
-          WHERE city_code = $1 AND received_at BETWEEN $2 AND $3 AND status <> ALL($4::text[]) ORDER BY received_at LIMIT 200`,
-        [row.cityCode, new Date(row.receivedAt.getTime() - window).toISOString(), new Date(row.receivedAt.getTime() + window).toISOString(), [...NOT_MASTER]],
+          WHERE city_code = $1 AND received_at BETWEEN $2 AND $3 AND status <> ALL($4::text[]) AND origin_system <> $5 ORDER BY received_at LIMIT 200`,
+        [row.cityCode, new Date(row.receivedAt.getTime() - window).toISOString(), new Date(row.receivedAt.getTime() + window).toISOString(), [...NOT_MASTER], row.originSystem],
       );
       const j = <T>(v: unknown) => (typeof v === "string" ? JSON.parse(v) : v) as T;
       return rows.map((r) => ({

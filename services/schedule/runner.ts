@@ -2,8 +2,8 @@
  * How the schedule service runs a job, once across all hub nodes, recorded, retried.
  *
  *  - claim: the run inserts (job, slot, attempt) into job_runs; the unique index lets exactly one
- *    node win, the others skip that slot. A slot is the minute the cron tick was due, so nodes
- *    whose clocks differ by seconds still agree.
+ *    node win, the others skip that slot. A slot is the second the cron tick was due (node-cron
+ *    passes the scheduled time, so nodes agree on it).
  *  - record: the run's clock, node, result or error, start and end are kept.
  *  - retry: a failed run is tried again after RETRY_AFTER_MS[attempt-1] as the next attempt of the
  *    same slot (claimed the same way), up to RETRY_AFTER_MS.length retries; the failures stay
@@ -40,7 +40,8 @@ export interface RunRecord {
 
 const NODE = `${os.hostname()}:${process.pid}`;
 
-export const slotOf = (at: Date) => new Date(Math.floor(at.getTime() / 60_000) * 60_000).toISOString();
+/** The second a tick was due: nodes ticking the same schedule agree on it. */
+export const slotOf = (at: Date) => new Date(Math.floor(at.getTime() / 1000) * 1000).toISOString();
 
 const json = <T>(v: unknown): T => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
 
