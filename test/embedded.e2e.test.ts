@@ -86,4 +86,38 @@ describe("embedded profile (PGlite, no transporter)", () => {
       await hub.stop();
     }
   });
+
+  it("runs a grid event through the 7-step loop to 核查结案 on PGlite too", async () => {
+    const hub = await startTestHub(testEnv({ DATA_DIR: dataDir, SIM_UNIT_ACCEPT_MS: "50", SIM_UNIT_WORK_MS: "100", SIM_CALLBACK_DELAY_MS: "100" }));
+    try {
+      const r = await http(`${hub.url}/api/v1/grid/events`, {
+        key: DEMO.grid,
+        body: {
+          eventId: "GE3204042026120199",
+          reportedAt: new Date().toISOString(),
+          reporter: { id: "JD0401017", role: "监督员" },
+          kind: "事件",
+          majorCode: "01",
+          minorCode: "02",
+          gridCode: "32040400100301",
+          address: "钟楼区南大街12号门前",
+          description: "人行道旁暴露垃圾",
+        },
+      });
+      expect(r.status).toBe(202);
+      const closed = await waitFor(
+        "closed after 核查",
+        async () => {
+          const c = (await http(`${hub.url}/api/v1/cases/${r.body.caseId}`, { key: DEMO.agent })).body;
+          return c.status === "ARCHIVED" && c;
+        },
+        40_000,
+        200,
+      );
+      const steps = (closed.timeline as { type: string }[]).map((e) => e.type);
+      for (const s of ["DEADLINE_SET", "ROUTED", "REPLIED", "VERIFICATION_REQUESTED", "VERIFIED", "ARCHIVED"]) expect(steps).toContain(s);
+    } finally {
+      await hub.stop();
+    }
+  });
 });
