@@ -59,6 +59,11 @@ export function verifier(): string | null {
   return found.length === 1 ? found[0].system : null;
 }
 
+/** Which part of the monthly assessment each source's cases count for (their spec's origin.assessment; default 市). */
+export function assessmentLevels(): Record<string, "city" | "district"> {
+  return Object.fromEntries(ADAPTERS.filter((a) => a.origin).map((a) => [a.system, a.origin!.assessment ?? "city"]));
+}
+
 /** How a source is named in timeline texts; a system without `origin` is named by its title. */
 export function originOf(system: string): OriginBehaviour {
   const spec = bySystem.get(system);

@@ -4,9 +4,11 @@ import { assess, assessYear, monthCsv, monthOf, monthRange, monthsOfYear, previo
 const facts = fixture.facts as AssessmentFacts;
 const units = fixture.units as UnitInfo[];
 const expected = fixture.expected;
+/** which part each (fixture) source counts for, as the adapter specs say it for 12345/12319 (市) and the grid (区) */
+const LEVELS = { cityLine: "city", districtGrid: "district" } as const;
 
 describe("monthly assessment (hand-computed fixture: assessment.fixture.json)", () => {
-  const report = assess(facts, units);
+  const report = assess(facts, units, { levels: LEVELS });
 
   it("gives every unit the figures, parts, score and rating computed by hand", () => {
     expect(report.units.map((u) => u.unitId)).toEqual(expected.units.map((u) => u.unitId)); // streets first
@@ -20,20 +22,20 @@ describe("monthly assessment (hand-computed fixture: assessment.fixture.json)", 
 
   it("takes 现场考评 results when given", () => {
     const w = expected.withOnSite;
-    const f = assess(facts, units, { onSite: w.onSite }).units.find((u) => u.unitId === "BM-F")!;
+    const f = assess(facts, units, { onSite: w.onSite, levels: LEVELS }).units.find((u) => u.unitId === "BM-F")!;
     expect(f).toMatchObject({ score: w.score, rating: w.rating, onSiteBasis: "input" });
     expect(f.city.onSite).toBe(w.cityOnSite);
     expect(f.district.onSite).toBe(15);
   });
 
   it("lets an origin system count for the other part", () => {
-    const a = assess(facts, units, { levels: { grid: "city" } }).units.find((u) => u.unitId === "JD-A")!;
+    const a = assess(facts, units, { levels: { ...LEVELS, districtGrid: "city" } }).units.find((u) => u.unitId === "JD-A")!;
     expect(a.district.opened).toBe(0);
     expect(a.city.opened).toBe(4);
   });
 
   it("averages the year over the months a unit was assessed", () => {
-    const y = assessYear(2026, [assess(fixture.october as AssessmentFacts, units), report], facts.asOf);
+    const y = assessYear(2026, [assess(fixture.october as AssessmentFacts, units, { levels: LEVELS }), report], facts.asOf);
     expect(y.months).toEqual(expected.year.months);
     for (const id of ["JD-A", "JD-B", "BM-F"] as const) expect(y.units.find((u) => u.unitId === id)).toMatchObject(expected.year[id]);
     expect(y.units.find((u) => u.unitId === "JD-A")!.months).toEqual({ "2026-10": 100, "2026-11": 73.34 });

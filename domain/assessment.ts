@@ -156,7 +156,8 @@ export interface AssessOptions {
   onSite?: Record<string, Partial<Record<Level, number>>>;
 }
 
-export const DEFAULT_LEVELS: Record<string, Level> = { hotline12345: "city", line12319: "city", grid: "district" };
+/** No built-in levels: the adapter specs say which part each source counts for (adapters/index.ts assessmentLevels). */
+export const DEFAULT_LEVELS: Record<string, Level> = {};
 /** points of each part (70 / 30), half on-site and half rectification */
 export const PART_POINTS: Record<Level, number> = { city: 70, district: 30 };
 export const KIND_LABEL: Record<UnitKind, string> = { street: "街道", functional: "职能部门", unknown: "未登记单位" };

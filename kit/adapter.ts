@@ -123,6 +123,8 @@ export interface OriginBehaviour {
   label: string;
   /** what its cases are called: "工单" */
   noun: string;
+  /** which part of the monthly assessment its cases count for: 市考评 (city, default) or 区考评 (district: found by the district's own supervisors) */
+  assessment?: "city" | "district";
 }
 
 /** Simulator settings from the hub's configuration (SIM_* variables). */

@@ -31,7 +31,7 @@ describe("grid spec", () => {
     ]);
     expect(Object.keys(grid.commands).sort()).toEqual(["task", "verification"]);
     expect(grid.callers.map((c) => c.role)).toEqual([GRID_ROLE]);
-    expect(grid.origin).toEqual({ label: "数字城管", noun: "上报" });
+    expect(grid.origin).toEqual({ label: "数字城管", noun: "上报", assessment: "district" }); // its cases count for 区考评
   });
 
   it("event: opens a case with the checked draft (202), a duplicate answers 200", async () => {

@@ -59,7 +59,7 @@ export const grid: AdapterSpec = {
   roles: ["source", "handler"],
   basePath: "/v1/grid",
   perTarget: true,
-  origin: { label: "数字城管", noun: "上报" },
+  origin: { label: "数字城管", noun: "上报", assessment: "district" },
   callers: [{ role: GRID_ROLE, label: "网格化城市管理平台", demoKey: "demo-grid-key" }],
   settings: [
     {

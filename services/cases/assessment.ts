@@ -7,6 +7,7 @@
  * with is the `previous` of its first extension, or its `handle_deadline` when it has none).
  */
 import type { Context } from "moleculer";
+import { assessmentLevels } from "../../adapters";
 import {
   assess,
   assessYear,
@@ -111,7 +112,7 @@ export const CaseAssessment: CasesMixin = {
         const asOf = asOfOf(ctx.params.asOf);
         const month = ctx.params.month ?? previousMonth(asOf);
         const [facts, units] = await Promise.all([factsOf(this, month, asOf), unitsOf(ctx)]);
-        const report = assess(facts, units);
+        const report = assess(facts, units, { levels: assessmentLevels() });
         return ctx.params.format === "csv" ? asCsv(ctx, `assessment-${month}`, monthCsv(report)) : report;
       },
     },
@@ -127,7 +128,7 @@ export const CaseAssessment: CasesMixin = {
         const asOf = asOfOf(ctx.params.now);
         const month = previousMonth(asOf);
         const [facts, units] = await Promise.all([factsOf(this, month, asOf), unitsOf(ctx)]);
-        const r = assess(facts, units);
+        const r = assess(facts, units, { levels: assessmentLevels() });
         const { opened, due, closed, onTime, unassigned, ratings } = r.totals;
         return { month, asOf: r.asOf, units: r.totals.units, opened, due, closed, onTime, unassigned, ratings, line: summaryLine(r) };
       },
@@ -140,7 +141,7 @@ export const CaseAssessment: CasesMixin = {
         const asOf = asOfOf(ctx.params.asOf);
         const units = await unitsOf(ctx);
         const reports: AssessmentReport[] = [];
-        for (const month of monthsOfYear(ctx.params.year, asOf)) reports.push(assess(await factsOf(this, month, asOf), units));
+        for (const month of monthsOfYear(ctx.params.year, asOf)) reports.push(assess(await factsOf(this, month, asOf), units, { levels: assessmentLevels() }));
         const year = assessYear(ctx.params.year, reports, asOf.toISOString());
         return ctx.params.format === "csv" ? asCsv(ctx, `assessment-${ctx.params.year}`, yearCsv(year)) : year;
       },
