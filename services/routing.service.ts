@@ -139,6 +139,33 @@ const RoutingService: ServiceSchema<ServiceSettingSchema, Methods & Record<strin
       },
     },
 
+    /**
+     * Each city's working calendar: the years it covers and an alarm when next year is not covered
+     * yet (a deadline reaching it cannot be computed: the State Council's notice must be added).
+     */
+    calendars: {
+      handler(this: This) {
+        const next = new Date(Date.now() + 8 * 3600_000).getUTCFullYear() + 1;
+        return {
+          items: this.cities.map((c) => {
+            const cal = calendarOf(c.code);
+            if (!cal) return { cityCode: c.code, cityName: c.name, calendar: false, alarm: `${c.name}没有工作日历（calendar.json），工作时/工作日期限无法计算` };
+            const covered = cal.covers(next);
+            return {
+              cityCode: c.code,
+              cityName: c.name,
+              calendar: true,
+              years: [cal.years[0], cal.years[cal.years.length - 1]],
+              warnings: cal.warnings,
+              alarm: covered
+                ? null
+                : `${c.name}工作日历尚无 ${next} 年节假日数据：跨入 ${next} 年的处置时限无法计算，请加入国务院办公厅 ${next} 年节假日安排（calendar.json extraYears）或升级 chinese-days`,
+            };
+          }),
+        };
+      },
+    },
+
     /** One unit by id (for manual assignment), or null. */
     unit: {
       handler(this: This, ctx: Context<{ unitId: string }>) {

@@ -81,3 +81,21 @@ describe("jobs for engineers", () => {
     expect((await http(`${hub.url}/api/v1/jobs`, { key: KEYS.agent })).status).toBe(403);
   });
 });
+
+describe("flow health shows the calendar alarm and failed jobs", () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startProductionHub({ LOG_LEVEL: "error" });
+  });
+  afterAll(async () => hub?.stop());
+
+  it("names each city's covered years and alarms when next year's holidays are missing", async () => {
+    const flow = (await http(`${hub.url}/api/v1/flow`, { key: KEYS.engineer })).body;
+    const cz = flow.calendars.items.find((c: { cityCode: string }) => c.cityCode === "3204");
+    expect(cz).toMatchObject({ calendar: true, years: [2004, 2026] });
+    // today the package stops at 2026: a deadline reaching next year cannot be computed, and engineers are told
+    const nextYear = new Date(Date.now() + 8 * 3600_000).getUTCFullYear() + 1;
+    if (nextYear > 2026) expect(cz.alarm).toContain(`${nextYear} 年`);
+    expect(Array.isArray(flow.failedJobs)).toBe(true);
+  });
+});
