@@ -908,7 +908,7 @@ minorCode: string
 majorName?: string
 minorName?: string
 /**
- * 部件标识码: 6-digit district + 2 大类 + 2 小类 + 6 serial
+ * 部件标识码: 6-digit district + 2 大类 + 2 小类 + serial (16 digits under CJ/T 214; the city's structure is in grid.json)
  */
 objectCode?: string
 /**

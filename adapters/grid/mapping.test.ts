@@ -119,7 +119,10 @@ describe("the cities' grid data", () => {
       grid: { ...cz.grid, gridCode: { segments: segs }, bounds: { west: 115.4, east: 117.5, south: 39.4, north: 41.1 } },
     };
     const e = ev({ gridCode: "110105001002013", lng: 116.45, lat: 39.9, kind: "事件", majorCode: "01", minorCode: "02" }, ["objectCode"]);
-    expect(checkEvent(e, [beijing])).toMatchObject({ city: beijing, districtCode: "110105", street: "建外街道" });
+    const checked = checkEvent(e, [beijing]);
+    expect(checked).toMatchObject({ city: beijing, districtCode: "110105", street: "建外街道" });
+    // and the 15-digit code travels on in the canonical case (the contracts take 14–20 digits)
+    expect(toCaseDraft(e, checked).location.gridCode).toBe("110105001002013");
     expect(refusal({ ...e, gridCode: "11010500100201" }, [beijing]).message).toBe("网格编码 11010500100201 为 14 位，北京市的网格编码应为 15 位（区县 6 + 街道 3 + 社区 3 + 网格 3）");
   });
 });

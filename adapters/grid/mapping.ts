@@ -362,8 +362,9 @@ export function rejected(problems: Problem[]): HubError {
 /** What a grid report is to the hub's appeal types: a report of a problem found (问题上报). */
 export const APPEAL_TYPE = "举报" as const;
 
-const CANONICAL_GRID = /^[1-8][0-9]{13}$/;
-const CANONICAL_OBJECT = /^[0-9]{16}$/;
+/** what the canonical contracts take (common GridCode, CityManagement.objectCode); the city's exact structure was checked above */
+const CANONICAL_GRID = /^[1-8][0-9]{13,19}$/;
+const CANONICAL_OBJECT = /^[0-9]{10,24}$/;
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
