@@ -187,6 +187,12 @@ phone?: string
  */
 note?: string
 dispatchedAt: string
+/**
+ * 部件/事件 class of the case: kind, majorCode, minorCode, names, objectCode
+ */
+cityManagement?: {
+[k: string]: unknown | undefined
+}
 }
 
 export interface GridVerificationResult {
@@ -1109,9 +1115,10 @@ note?: string
  * 派发时间 when the hub sent the task
  */
 sentAt: string
+cityManagement?: CityManagement
 }
 /**
- * 催办/督办 hub → owner unit: a reminder (催办) or a supervision notice (督办, e.g. 超期督办 / 领导督办) about an open task. Sent as POST /units/{unitId}/tasks/{taskId}/urge.
+ * 数字城管: the 部件/事件 class (and a component's object code) of a case in the 7-step loop
  */
 
 export interface HandlerUrge {
@@ -1264,7 +1271,7 @@ title: string
 location: {
 
 }
-cityManagement?: CityManagement
+cityManagement?: CityManagement1
 ownerUnitId?: (string | null)
 ownerUnitName?: (string | null)
 /**
@@ -1280,6 +1287,37 @@ sentAt: string
 /**
  * What the grid system (网格化/数字城管) says of a case it reported, or what the hub derived for a case that entered the 7-step loop: the 部件/事件 class (CJ/T 214 大类/小类 codes), the component's object code, the reporter (网格员/监督员), photos, and whether the inspector fixed it on the spot (即时处理: recorded, not opened as a case).
  */
+
+export interface CityManagement1 {
+kind: ("部件" | "事件")
+/**
+ * 大类编码
+ */
+majorCode: string
+/**
+ * 小类编码
+ */
+minorCode: string
+majorName?: string
+minorName?: string
+/**
+ * 部件标识码: 6-digit district + 2 大类 + 2 小类 + serial (16 digits under CJ/T 214; the city's structure is in grid.json)
+ */
+objectCode?: string
+/**
+ * 网格员/监督员编号
+ */
+reporterId?: string
+reporterRole?: ("网格员" | "监督员" | "公众")
+/**
+ * @maxItems 20
+ */
+photos?: string[]
+/**
+ * 即时处理：监督员现场已处理，低于立案标准，只记录不立案
+ */
+fixedOnSite?: boolean
+}
 
 export interface AssignCommand {
 /**

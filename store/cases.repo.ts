@@ -95,6 +95,7 @@ export function taskPayload(c: CaseRow, taskId: string, role: "owner" | "co", ro
     signDeadline: iso(c.signDeadline),
     handleDeadline: iso(c.handleDeadline),
     reporter: Object.fromEntries(Object.entries(reporter).filter(([, v]) => v !== undefined)),
+    ...(c.cityManagement ? { cityManagement: c.cityManagement } : {}),
     ...(note ? { note } : {}),
     sentAt: now.toISOString(),
   };

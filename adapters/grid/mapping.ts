@@ -502,6 +502,7 @@ export function toDispatch(task: HandlerTask, target: string | null): Post<GridD
     title: task.title,
     description: task.content,
     category: { path: [...task.category.path], code: task.category.code },
+    ...(task.cityManagement ? { cityManagement: { ...task.cityManagement } } : {}),
     location,
     urgency: task.urgency,
     signDeadline: task.signDeadline,
