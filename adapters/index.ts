@@ -64,6 +64,16 @@ export function assessmentLevels(): Record<string, "city" | "district"> {
   return Object.fromEntries(ADAPTERS.filter((a) => a.origin).map((a) => [a.system, a.origin!.assessment ?? "city"]));
 }
 
+/** The bureau system that receives joint-punishment notices for a 条线 tag (housing, police, transport …), if one is registered. */
+export function bureauSystem(tag: string): string | null {
+  return ADAPTERS.find((a) => a.roles.includes("bureau") && a.bureau === tag)?.system ?? null;
+}
+
+/** The system that publishes to the public-credit platform (the adapter in role "registry" that takes `publication`), if any. */
+export function creditRegistry(): string | null {
+  return ADAPTERS.find((a) => a.roles.includes("registry") && a.commands.publication)?.system ?? null;
+}
+
 /** How a source is named in timeline texts; a system without `origin` is named by its title. */
 export function originOf(system: string): OriginBehaviour {
   const spec = bySystem.get(system);

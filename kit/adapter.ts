@@ -176,6 +176,8 @@ export interface AdapterSpec {
   rolePrefix?: { prefix: string; label: string };
   /** for sources: how the hub speaks of it and what it sends it */
   origin?: OriginBehaviour;
+  /** for a bureau (role "bureau"): the 条线 tag whose joint-punishment notices it receives (units.json Bureau: housing, police, transport …) */
+  bureau?: string;
   /** the built-in stand-in for this system, started when its URL is not configured */
   simulator?: {
     /** the API-key role it calls the hub with */
