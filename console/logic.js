@@ -151,6 +151,7 @@
     DEADLINE_PASSED: "办理时限已过，不能再申请延期",
     EXTENSION_NOT_LATER: "申请的延期时间不晚于现有时限",
     BAD_CANDIDATE: "候选派单数据文件不合法",
+    NO_CALENDAR: "该城市没有工作日历，期限无法计算",
     STORE_UNAVAILABLE: "数据库暂不可用",
     SERVICE_UNAVAILABLE: "服务暂不可用",
     INTERNAL: "系统内部错误",

@@ -12,6 +12,7 @@ import addFormats from "ajv-formats";
 import { ADAPTERS } from "../adapters";
 import { getSchema, labels, type FieldError } from "../contracts";
 import { ASSESSMENT_ROUTES } from "./api/assessment";
+import { CREDIT_ROUTES } from "./api/credit";
 
 type Json = Record<string, unknown>;
 
@@ -621,6 +622,7 @@ export const API: ApiRoute[] = [
     },
   },
   ...ASSESSMENT_ROUTES,
+  ...CREDIT_ROUTES,
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@
 import path from "node:path";
 import { ADAPTERS, callerRoles, rolePrefixes } from "../adapters";
 
-export const ALL_SERVICES = ["gateway", "intake", "cases", "outbox", "routing", "delivery", "schedule"] as const;
+export const ALL_SERVICES = ["gateway", "intake", "cases", "outbox", "routing", "delivery", "schedule", "credit"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 /** The hub's own roles (people); external callers' roles come from the adapter specs. */
@@ -74,6 +74,8 @@ export interface Config {
   /** LOOP_SOURCES: source systems whose city-management cases enter the 7-step loop (核查 by the grid system's supervisors before the origin is answered) */
   loopSources: string[];
   triageSweepCron: string;
+  /** NOTICE_SWEEP_CRON: when silent bureaus are reminded and escalated (joint-punishment notices) */
+  noticeSweepCron: string;
   deadlineSweepCron: string;
   relayIntervalMs: number;
   outboxMaxAttempts: number;
@@ -259,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((s) => s.trim())
       .filter(Boolean),
     triageSweepCron: str("TRIAGE_SWEEP_CRON") ?? "*/30 * * * * *",
+    noticeSweepCron: str("NOTICE_SWEEP_CRON") ?? "0 */10 * * * *",
     deadlineSweepCron: str("DEADLINE_SWEEP_CRON") ?? "0 * * * * *",
     relayIntervalMs: int("RELAY_INTERVAL_MS", 500, 20, 60_000),
     outboxMaxAttempts: int("OUTBOX_MAX_ATTEMPTS", 12, 1, 1000),

@@ -52,6 +52,13 @@ const JOBS: (JobSpec & { setting: string; cron: (cfg: ReturnType<typeof config>)
     action: "cases.assessmentJob",
     report: (r) => (typeof r.line === "string" ? r.line : undefined),
   },
+  {
+    name: "notice-sweep",
+    setting: "NOTICE_SWEEP_CRON",
+    cron: (cfg) => cfg.noticeSweepCron,
+    action: "credit.sweepNotices",
+    report: (r) => (count(r, "reminded") || count(r, "escalated") ? `抄告单催签收/催反馈 ${count(r, "reminded")} 件，升级 ${count(r, "escalated")} 件` : undefined),
+  },
 ];
 
 const ScheduleService: ServiceSchema<ServiceSettingSchema, Record<string, never>, Vars> = {

@@ -1,0 +1,77 @@
+/**
+ * 信用 routes for people and bureaus, in the ApiRoute shape of lib/api.ts: sanctions (masked:
+ * a person's name and ID numbers), notices by bureau, subject and state, and a subject's record
+ * — its list entries, so a bureau can ask before it issues a permit.
+ */
+import { ADAPTERS } from "../../adapters";
+import type { ApiRoute } from "../api";
+
+const READERS = ["agent", "engineer"];
+/** the bureaus' caller roles may read a subject's record (lists) too */
+const BUREAUS = ADAPTERS.filter((a) => a.roles.includes("bureau")).flatMap((a) => a.callers.map((c) => c.role));
+const text = (title: string, description: string, maxLength = 64) => ({ title, description, type: "string", minLength: 1, maxLength });
+const query = (properties: Record<string, Record<string, unknown> & { title: string; description: string }>) => ({ type: "object" as const, additionalProperties: false as const, properties });
+const list = (of: Record<string, unknown>) => ({ type: "object", required: ["items"], properties: { items: { type: "array", items: of } } });
+
+export const CREDIT_ROUTES: ApiRoute[] = [
+  {
+    method: "GET",
+    path: "/v1/sanctions/:id",
+    action: "credit.get",
+    roles: READERS,
+    summary: "一项行政处罚决定（按编号或决定书文号），含公示期限；自然人姓名和证件号码已脱敏 / one sanction, masked",
+    response: {
+      status: 200,
+      description: "处罚决定 / the sanction",
+      schema: {
+        allOf: [
+          { $ref: "tongguan:canonical/sanction" },
+          { type: "object", properties: { id: { type: "string" }, flags: { type: "array", items: { type: "string" } }, publication: { type: "object" } } },
+        ],
+      },
+    },
+  },
+  {
+    method: "GET",
+    path: "/v1/sanctions",
+    action: "credit.list",
+    roles: READERS,
+    summary: "行政处罚决定列表（按主体、严重程度筛选，最新在前） / sanctions",
+    query: query({
+      subject: text("主体", "统一社会信用代码或证件号码", 30),
+      severity: { title: "严重程度", description: "轻微、一般、严重", type: "string", enum: ["轻微", "一般", "严重"] },
+      limit: { title: "条数", description: "最多条数，默认 50", type: "integer", minimum: 1, maximum: 500 },
+    }),
+    response: { status: 200, description: "处罚决定 / sanctions", schema: list({ type: "object" }) },
+  },
+  {
+    method: "GET",
+    path: "/v1/notices",
+    action: "credit.notices",
+    roles: READERS,
+    summary: "联合惩戒抄告单（按接收部门、主体、状态筛选；escalated 为催办后仍未答复、已升级的） / joint-punishment notices",
+    query: query({
+      bureau: text("接收部门", "housing 住建、police 公安交警、transport 交通运输、cityManagement 城管", 32),
+      subject: text("主体", "统一社会信用代码或证件号码", 30),
+      status: { title: "状态", description: "sent 待签收、received 已签收、done 已反馈、revoked 已撤销、escalated 已升级", type: "string", enum: ["sent", "received", "done", "revoked", "escalated"] },
+      limit: { title: "条数", description: "最多条数，默认 100", type: "integer", minimum: 1, maximum: 500 },
+    }),
+    response: { status: 200, description: "抄告单 / notices", schema: list({ type: "object" }) },
+  },
+  {
+    method: "GET",
+    path: "/v1/credit/subjects/:key",
+    action: "credit.subject",
+    roles: [...READERS, ...BUREAUS],
+    summary: "信用主体档案：处罚决定、黑名单等名单（审批前可查询）、抄告单及签收反馈、平台综合信用等级 / a credit subject's record",
+    response: {
+      status: 200,
+      description: "主体档案 / the record",
+      schema: {
+        type: "object",
+        required: ["key", "lists", "sanctions", "notices"],
+        properties: { key: { type: "string" }, lists: { type: "array" }, sanctions: { type: "array" }, notices: { type: "array" } },
+      },
+    },
+  },
+];
