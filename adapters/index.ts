@@ -6,13 +6,14 @@
  */
 import { foldedInto, type AdapterSpec, type CallerRole, type CommandName, type OriginBehaviour } from "../kit/adapter";
 import { loadCities } from "../domain/routing";
+import { enforcement } from "./enforcement/spec";
 import { grid } from "./grid/spec";
 import { hotline12345 } from "./hotline12345/spec";
 import { line12319 } from "./line12319/spec";
 import { unit } from "./unit/spec";
 
 /** A system folded into another by its `via` setting (LINE12319_VIA=hotline12345) is left out: not mounted, no simulator. */
-export const ADAPTERS: AdapterSpec[] = [hotline12345, line12319, unit, grid].filter((a) => !foldedInto(a, process.env));
+export const ADAPTERS: AdapterSpec[] = [hotline12345, line12319, unit, grid, enforcement].filter((a) => !foldedInto(a, process.env));
 
 const bySystem = new Map(ADAPTERS.map((a) => [a.system, a]));
 
