@@ -948,6 +948,164 @@ signDeadline?: string
 handleDeadline?: string
 }
 
+export interface HousingFeedback {
+/**
+ * @maxItems 50
+ */
+results?: {
+/**
+ * 限制措施 (as in the notice)
+ */
+restriction: string
+/**
+ * 已落实 and 不适用 (nothing to restrict) count as carried out
+ */
+status: ("已落实" | "部分落实" | "未落实" | "不适用")
+/**
+ * 涉及的在建项目
+ * 
+ * @maxItems 200
+ */
+projects?: {
+/**
+ * 项目编号（施工许可/项目代码）
+ */
+projectCode?: string
+projectName: string
+/**
+ * 采取的措施
+ */
+action?: string
+}[]
+remark?: string
+}[]
+/**
+ * 落实情况说明
+ */
+summary?: string
+/**
+ * 全部落实; absent: every result carried out
+ */
+finished?: boolean
+reporter?: string
+reportedTime?: string
+}
+
+export interface HousingNotice {
+/**
+ * 抄告单编号 (the hub's noticeId)
+ */
+noticeNumber: string
+/**
+ * JOINT_PUNISHMENT 联合惩戒抄告 / REVOCATION 撤销抄告（信用修复后解除限制）
+ */
+noticeType: ("JOINT_PUNISHMENT" | "REVOCATION")
+/**
+ * for REVOCATION: the notice whose restrictions are lifted
+ */
+revokedNoticeNumber?: string
+/**
+ * 被惩戒主体: an organisation by its credit code, a person by ID number
+ */
+enterprise: {
+/**
+ * 企业名称/姓名
+ */
+name?: string
+/**
+ * 统一社会信用代码
+ */
+unifiedSocialCreditCode?: string
+/**
+ * 身份证件号码（自然人）
+ */
+idNumber?: string
+/**
+ * 车牌号（主体为车辆时）
+ */
+plateNumber?: string
+}
+/**
+ * 限制措施, each with housing's type
+ * 
+ * @minItems 1
+ */
+restrictions: {
+/**
+ * BIDDING 限制招投标 / QUALIFICATION 资质资格审查、限制 / PROJECT_SUPERVISION 在建项目（工地）重点监管 / OTHER 其他
+ */
+type: ("BIDDING" | "QUALIFICATION" | "PROJECT_SUPERVISION" | "OTHER")
+description: string
+}[]
+/**
+ * 在建项目范围: every ongoing project of the enterprise (the hub knows none by number)
+ */
+projectScope: "ALL_ONGOING_PROJECTS"
+/**
+ * 行政处罚决定书文号
+ */
+penaltyDecisions?: string[]
+/**
+ * 触发的联合惩戒规则
+ */
+triggerRule?: string
+/**
+ * 名单（黑名单）决定及其依据、期限
+ */
+creditList?: {
+[k: string]: unknown | undefined
+}
+/**
+ * 涉及车辆 (for site-exit checks 工地出入口管理)
+ * 
+ * @maxItems 200
+ */
+vehicles?: {
+plateNumber: string
+}[]
+/**
+ * 签收时限
+ */
+receiptDue: string
+/**
+ * 反馈时限
+ */
+feedbackDue: string
+/**
+ * 抄告时间
+ */
+issuedAt: string
+}
+
+export interface HousingReceipt {
+/**
+ * 签收人
+ */
+signedBy?: string
+/**
+ * 签收科室/单位
+ */
+department?: string
+/**
+ * 签收时间
+ */
+signedTime?: string
+}
+
+export interface HousingReminder {
+noticeNumber: string
+/**
+ * SIGN 催签收 / FEEDBACK 催反馈
+ */
+urgeType: ("SIGN" | "FEEDBACK")
+/**
+ * 时限
+ */
+dueTime: string
+message: string
+sendTime: string
+}
+
 export interface Accept12319 {
 /**
  * 签收单位 the unit that signed
@@ -1232,6 +1390,158 @@ cblx: ("1" | "2")
 qx: string
 cbnr: string
 cbsj: string
+}
+
+export interface TransportFeedback {
+/**
+ * 道路运输经营许可证号
+ */
+licence_no?: string
+/**
+ * @maxItems 50
+ */
+results?: {
+/**
+ * 核查事项 (as in the notice)
+ */
+item: string
+/**
+ * 1 已处理 / 2 处理中 / 3 无需处理 (1 and 3 count as carried out)
+ */
+result_code: ("1" | "2" | "3")
+/**
+ * @maxItems 200
+ */
+vehicle_certs?: {
+plate_no: string
+/**
+ * 道路运输证号
+ */
+cert_no?: string
+action?: ("暂扣" | "注销" | "责令整改" | "恢复" | "未发现问题")
+}[]
+memo?: string
+}[]
+/**
+ * 处理结论
+ */
+conclusion?: string
+/**
+ * 1 全部办结 / 0 未办结; absent: every result carried out
+ */
+completed?: (0 | 1)
+feedback_time?: string
+}
+
+export interface TransportNotice {
+/**
+ * 抄告编号 (the hub's noticeId)
+ */
+notice_code: string
+/**
+ * NOTICE 抄告 / REVOKE 撤销抄告
+ */
+notice_kind: ("NOTICE" | "REVOKE")
+/**
+ * for REVOKE: the notice whose measures are lifted
+ */
+revoked_notice_code?: string
+/**
+ * 经营者
+ */
+operator: {
+/**
+ * 经营者名称/姓名
+ */
+name?: string
+/**
+ * 统一社会信用代码
+ */
+credit_code?: string
+/**
+ * 身份证号码（个体经营者）
+ */
+id_card_no?: string
+/**
+ * 道路运输经营许可证号
+ */
+licence_no?: string
+}
+/**
+ * 涉及车辆: transport finds each one's 道路运输证 by plate
+ * 
+ * @maxItems 200
+ */
+vehicles?: {
+/**
+ * 车牌号
+ */
+plate_no: string
+/**
+ * 道路运输证号
+ */
+transport_cert_no?: string
+/**
+ * 车辆所属企业
+ */
+owner_name?: string
+}[]
+/**
+ * @minItems 1
+ */
+review_items: {
+/**
+ * 核查对象
+ */
+object: ("经营许可" | "道路运输证" | "从业资格" | "其他")
+/**
+ * 要求
+ */
+requirement: string
+}[]
+/**
+ * 行政处罚决定书文号
+ */
+penalty_doc_nos?: string[]
+/**
+ * 联合惩戒规则
+ */
+rule_name?: string
+/**
+ * 名单决定
+ */
+blacklist?: {
+[k: string]: unknown | undefined
+}
+sign_deadline: string
+feedback_deadline: string
+sent_time: string
+}
+
+export interface TransportReceipt {
+/**
+ * 签收人
+ */
+receiver?: string
+/**
+ * 签收机构
+ */
+receiver_org?: string
+/**
+ * 签收时间
+ */
+receive_time?: string
+}
+
+export interface TransportReminder {
+notice_code: string
+/**
+ * 1 签收 / 2 反馈
+ */
+remind_item: ("1" | "2")
+limit_time: string
+content: string
+sent_time: string
 }
 
 export interface UnitAccept {

@@ -1,0 +1,67 @@
+/**
+ * The simulated 住建 (kit/bureau.ts BureauSimulator): takes 联合惩戒抄告 and 催办 in housing's
+ * format, signs as the construction-market office and reports per restriction, naming a sample
+ * ongoing project for project supervision. Controls: setBehaviour(noticeId | "*", {silent, fail,
+ * noFeedback, partial}) or POST /__sim/behaviour; notices() / GET /__sim/notices.
+ */
+import type { HousingFeedback, HousingNotice, HousingReceipt, HousingReminder } from "../../contracts/types";
+import { type BureauBehaviour, BureauSimulator } from "../../kit/bureau";
+import { NOTICE_PATH, SCHEMA, SYSTEM } from "./mapping";
+
+export interface HousingSimulatorOptions {
+  hubUrl?: string;
+  apiKey?: string;
+  receiptDelayMs?: number;
+  feedbackDelayMs?: number;
+  behaviour?: Record<string, BureauBehaviour>;
+  log?: (line: string) => void;
+}
+
+export function simReceipt(_n: HousingNotice, at: string): HousingReceipt {
+  return { signedBy: "李敏（模拟）", department: "市住房和城乡建设局建筑市场监管处", signedTime: at };
+}
+
+const ACTION: Record<HousingNotice["restrictions"][number]["type"], string> = {
+  BIDDING: "已在招投标监管平台设置限制",
+  QUALIFICATION: "已在资质审批系统中标注，暂停受理其资质申请",
+  PROJECT_SUPERVISION: "已通知在建项目施工单位加强出入口管理",
+  OTHER: "已按要求落实",
+};
+
+export function simFeedback(n: HousingNotice, at: string, partial: boolean): HousingFeedback {
+  const revoked = n.noticeType === "REVOCATION";
+  const results: NonNullable<HousingFeedback["results"]> = n.restrictions.map((r, i) => {
+    if (partial && i === 0) return { restriction: r.description, status: "部分落实", remark: "部分在建项目尚在核查" };
+    const projects = !revoked && r.type === "PROJECT_SUPERVISION" ? [{ projectCode: "320402202611010101", projectName: "某安置房项目（模拟）", action: "禁止该企业车辆进出工地" }] : undefined;
+    return { restriction: r.description, status: "已落实", remark: revoked ? "已解除限制" : ACTION[r.type], ...(projects ? { projects } : {}) };
+  });
+  return {
+    results,
+    summary: partial ? "部分措施尚在落实中。" : revoked ? "已解除对该主体的全部限制。" : "已落实全部限制措施。",
+    finished: !partial,
+    reporter: "李敏（模拟）",
+    reportedTime: at,
+  };
+}
+
+export function createHousingSimulator(opts: HousingSimulatorOptions = {}): BureauSimulator<HousingNotice> {
+  return new BureauSimulator<HousingNotice>({
+    system: SYSTEM,
+    label: "住建",
+    routes: [
+      {
+        path: NOTICE_PATH,
+        schema: SCHEMA.notice,
+        read: (b: HousingNotice) => ({ what: "notice", noticeId: b.noticeNumber, revocation: b.noticeType === "REVOCATION", ...(b.revokedNoticeNumber ? { revokes: b.revokedNoticeNumber } : {}) }),
+      },
+      {
+        path: `${NOTICE_PATH}/:noticeNumber/urges`,
+        schema: SCHEMA.reminder,
+        read: (b: HousingReminder) => ({ what: "reminder", noticeId: b.noticeNumber, of: b.urgeType === "SIGN" ? "receipt" : "feedback" }),
+      },
+    ],
+    receiptBody: simReceipt,
+    feedbackBody: simFeedback,
+    ...opts,
+  });
+}

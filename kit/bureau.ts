@@ -1,0 +1,509 @@
+/**
+ * What every bureau adapter shares (住建 housing, 公安交警 police, 交通运输 transport, …): a system
+ * that receives joint-punishment notices (联合惩戒抄告单) and their revocations (撤销抄告), hears
+ * reminders (催签收/催反馈), and answers with a receipt (签收) and later feedback on the measures
+ * (措施落实情况). The exchange is the same for every bureau; only the wire differs — paths, field
+ * names, code words and what a bureau acts on (plates and passes, companies and projects,
+ * operating licences). A bureau's spec is made from one `BureauLine` description:
+ *
+ *   routes    POST /notices/:noticeId/receipt  → credit.noticeReceipt  {system, noticeId, receivedBy, at}
+ *             POST /notices/:noticeId/feedback → credit.noticeFeedback {system, noticeId, measures, done, text, at}
+ *             each reading the bureau's own body (`read`), tolerant like every inbound contract
+ *   commands  notice (抄告单 and 撤销抄告) and receiptRequest (催签收/催反馈), built by the bureau's
+ *             pure builders
+ *   the rest  role "bureau" with its 条线 tag, basePath /v1/<system>, the caller role <system>
+ *             (demo key demo-<system>-key), EXT_<SYSTEM>_URL / _API_KEY / SIM_<SYSTEM>_PORT
+ *
+ * Also the pure helpers the builders share (`partyOf`, `vehiclesOf`, `classify`, `reminderText`,
+ * `beijingTime`, `compact`) and `BureauSimulator`, the one simulator every bureau's is made from.
+ * Everything here is pure apart from the one hub call of each route and the simulator.
+ */
+import { validate } from "../contracts";
+import type { BureauNotice, ReceiptRequest, Vehicle } from "../contracts/types";
+import { type AdapterSimulator, type AdapterSpec, type HubPort, type InboundResult, type InboundRoute, type OutboundRequest, type SimSettings, systemSettings } from "./adapter";
+import { requireOneOf } from "./errors";
+import { type Received, type SimRequest, type SimResponse, SimulatorServer, postJson } from "./simulator";
+
+export type { BureauNotice, ReceiptRequest } from "../contracts/types";
+
+// ---------------------------------------------------------------------------------------------
+// The hub calls
+
+/** credit.noticeReceipt: a bureau signed for a notice (签收). */
+export interface NoticeReceiptParams {
+  system: string;
+  noticeId: string;
+  /** who signed: the person and/or the department, as the bureau gave them (else the bureau's title) */
+  receivedBy: string;
+  at: string;
+}
+
+/** One measure of a notice and whether the bureau carried it out. */
+export interface MeasureResult {
+  measure: string;
+  done: boolean;
+  note?: string;
+}
+
+/** credit.noticeFeedback: a bureau reported what it did (措施落实情况). */
+export interface NoticeFeedbackParams {
+  system: string;
+  noticeId: string;
+  measures: MeasureResult[];
+  /** every measure carried out: the bureau's own word when it gives one, else all measures done */
+  done: boolean;
+  text: string;
+  at: string;
+}
+
+/** What a bureau's receipt says, read by its mapping. */
+export interface ReceiptReading {
+  /** the person who signed */
+  signer?: string;
+  /** the department that signed */
+  department?: string;
+  at?: string;
+}
+
+/** What a bureau's feedback says, read by its mapping. */
+export interface FeedbackReading {
+  measures: MeasureResult[];
+  /** the bureau's own "all done" flag, when its format has one */
+  done?: boolean;
+  text?: string;
+  at?: string;
+}
+
+export const RECEIPT_ACTION = "credit.noticeReceipt";
+export const FEEDBACK_ACTION = "credit.noticeFeedback";
+
+/** Who signed, in one line: 「department 签收人」, either alone, else the bureau's title. */
+export function receivedBy(r: ReceiptReading, fallback: string): string {
+  const parts = [r.department, r.signer].map((s) => s?.trim()).filter(Boolean);
+  return parts.length ? parts.join(" ") : fallback;
+}
+
+/** The params of credit.noticeReceipt (`receivedAt`: when the hub received the message). */
+export function toReceiptParams(system: string, title: string, noticeId: string, r: ReceiptReading, receivedAt: string): NoticeReceiptParams {
+  return { system, noticeId, receivedBy: receivedBy(r, title), at: r.at ?? receivedAt };
+}
+
+/** A summary when the bureau wrote none: 「措施落实情况：2项已落实，1项未落实（…）」. */
+export function feedbackSummary(measures: MeasureResult[]): string {
+  const done = measures.filter((m) => m.done).length;
+  const open = measures.filter((m) => !m.done);
+  if (!measures.length) return "措施落实情况：未逐项反馈";
+  const rest = open.length ? `，${open.length}项未落实（${open.map((m) => m.measure).join("；")}）` : "";
+  return `措施落实情况：${done}项已落实${rest}`;
+}
+
+/** The params of credit.noticeFeedback. */
+export function toFeedbackParams(system: string, noticeId: string, f: FeedbackReading, receivedAt: string): NoticeFeedbackParams {
+  const measures = f.measures.map((m) => compact({ measure: m.measure, done: m.done, note: m.note?.trim() || undefined }) as MeasureResult);
+  const done = f.done ?? (measures.length > 0 && measures.every((m) => m.done));
+  const text = f.text?.trim() || feedbackSummary(measures);
+  return { system, noticeId, measures, done, text, at: f.at ?? receivedAt };
+}
+
+/** What the routes answer: the notice and, when the credit service says it, its state. */
+function answer(noticeId: string, r: unknown): InboundResult {
+  const status = r && typeof r === "object" && typeof (r as { status?: unknown }).status === "string" ? (r as { status: string }).status : undefined;
+  return { status: 200, body: compact({ noticeId, status }) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The line
+
+export interface BureauLine<Receipt, Feedback> {
+  /** the adapter's system (also its caller role and its basePath /v1/<system>) */
+  system: string;
+  title: string;
+  /** the 条线 tag whose notices it receives (units.json `bureau`: housing, police, transport …) */
+  bureau: string;
+  /** the Chinese label of its caller role: 「公安交警联合惩戒接口」 */
+  callerLabel: string;
+  /** example of EXT_<SYSTEM>_URL */
+  urlExample: string;
+  receipt: {
+    schema: string;
+    summary: string;
+    /** pure: the bureau's receipt → who signed and when */
+    read(body: Receipt): ReceiptReading;
+  };
+  feedback: {
+    schema: string;
+    summary: string;
+    /** "at least one of these" beyond the contract (e.g. item results or a summary) */
+    needs?: { fields: string[]; zh: string; en: string }[];
+    /** pure: the bureau's feedback → measures, done, text, when */
+    read(body: Feedback): FeedbackReading;
+  };
+  notice: { schema: string; summary: string; build(n: BureauNotice): OutboundRequest };
+  receiptRequest: { schema: string; summary: string; build(r: ReceiptRequest): OutboundRequest };
+  /** the bureau's simulator */
+  simulator(settings: SimSettings, log: (line: string) => void): AdapterSimulator;
+}
+
+const now = () => new Date().toISOString();
+
+/** 签收: one credit.noticeReceipt for the notice in the path. */
+export function receiptRoute<R>(line: BureauLine<R, unknown>): InboundRoute {
+  return {
+    method: "POST",
+    path: "/notices/:noticeId/receipt",
+    kind: "notice-receipt",
+    schema: line.receipt.schema,
+    summary: line.receipt.summary,
+    async handle(body: R, params, hub: HubPort) {
+      const p = toReceiptParams(line.system, line.title, params.noticeId, line.receipt.read(body), now());
+      return answer(p.noticeId, await hub.call(RECEIPT_ACTION, p));
+    },
+  };
+}
+
+/** 措施落实情况: one credit.noticeFeedback for the notice in the path. */
+export function feedbackRoute<F>(line: BureauLine<unknown, F>): InboundRoute {
+  return {
+    method: "POST",
+    path: "/notices/:noticeId/feedback",
+    kind: "notice-feedback",
+    schema: line.feedback.schema,
+    summary: line.feedback.summary,
+    async handle(body: F, params, hub: HubPort) {
+      if (line.feedback.needs) requireOneOf(body as unknown as Record<string, unknown>, line.feedback.needs);
+      const p = toFeedbackParams(line.system, params.noticeId, line.feedback.read(body), now());
+      return answer(p.noticeId, await hub.call(FEEDBACK_ACTION, p));
+    },
+  };
+}
+
+/** A bureau's whole AdapterSpec from its line. */
+export function bureauSpec<R, F>(line: BureauLine<R, F>): AdapterSpec {
+  const l = line as unknown as BureauLine<unknown, unknown>;
+  return {
+    system: line.system,
+    title: line.title,
+    roles: ["bureau"],
+    bureau: line.bureau,
+    basePath: `/v1/${line.system}`,
+    callers: [{ role: line.system, label: line.callerLabel, demoKey: `demo-${line.system}-key` }],
+    settings: systemSettings(line.system, line.title, line.urlExample),
+    simulator: { role: line.system, create: (s, log) => line.simulator(s, log) },
+    routes: [receiptRoute(l), feedbackRoute(l)],
+    commands: {
+      notice: { schema: line.notice.schema, summary: line.notice.summary, build: (p) => line.notice.build(p as BureauNotice) },
+      receiptRequest: { schema: line.receiptRequest.schema, summary: line.receiptRequest.summary, build: (p) => line.receiptRequest.build(p as ReceiptRequest) },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pure helpers for the builders
+
+/** `<base>/<id>[/<action>]`, the id URL-encoded. */
+export function noticePath(base: string, noticeId: string, action?: string): string {
+  return `${base}/${encodeURIComponent(noticeId)}${action ? `/${action}` : ""}`;
+}
+
+/** A revocation (撤销抄告): the subject's credit was repaired, lift the measures of `revokes`. */
+export function isRevocation(n: Pick<BureauNotice, "kind">): boolean {
+  return n.kind === "revocation";
+}
+
+export type PartyKind = "organisation" | "person" | "vehicle";
+
+/** Who a notice is about, as a bureau files it: an organisation (by credit code), a person (by ID) or a vehicle (by plate). */
+export function partyOf(subject: BureauNotice["subject"]): { kind: PartyKind; code: string; name?: string } {
+  const t = subject.type.toLowerCase();
+  const kind: PartyKind = /vehicle|车/.test(t) ? "vehicle" : /person|natural|individual$|自然人|个人/.test(t) ? "person" : "organisation";
+  return compact({ kind, code: subject.id, name: subject.name }) as { kind: PartyKind; code: string; name?: string };
+}
+
+/** The vehicles a notice names: its own list, else the subject itself when it is a vehicle. */
+export function vehiclesOf(n: Pick<BureauNotice, "vehicles" | "subject">): Vehicle[] {
+  if (n.vehicles?.length) return n.vehicles;
+  return partyOf(n.subject).kind === "vehicle" ? [{ plate: n.subject.id }] : [];
+}
+
+/**
+ * Each measure text with the bureau's code for it: the first pattern of `table` it matches, else
+ * `fallback` (a measure is never dropped).
+ */
+export function classify<C>(measures: string[], table: [RegExp, C][], fallback: C): { code: C; text: string }[] {
+  return measures.map((text) => ({ code: table.find(([re]) => re.test(text))?.[1] ?? fallback, text }));
+}
+
+/** An ISO time as people in the bureau read it: 2026-12-03 17:30 (Beijing time). */
+export function beijingTime(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return new Date(t + 8 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
+}
+
+/** The reminder text when the hub gave none: 「请于 2026-12-03 17:30 前签收抄告单 NT-01」 (`noun`: the bureau's word for the notice). */
+export function reminderText(r: Pick<ReceiptRequest, "noticeId" | "what" | "dueAt" | "text">, noun = "抄告单"): string {
+  if (r.text?.trim()) return r.text.trim();
+  const act = r.what === "receipt" ? `签收${noun}` : `反馈${noun}所列措施的落实情况`;
+  return `请于 ${beijingTime(r.dueAt)} 前${act} ${r.noticeId}`;
+}
+
+/** The object without its undefined fields (a built body carries only what is known). */
+export function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The simulator every bureau's is made from
+
+/** How the simulated bureau treats one notice (key: noticeId, or "*" for every notice without its own). */
+export interface BureauBehaviour {
+  /** record everything, never answer (for the reminder/escalation test) */
+  silent?: boolean;
+  /** answer deliveries of the notice (and its reminders) with HTTP 500 */
+  fail?: boolean;
+  /** sign but never report feedback */
+  noFeedback?: boolean;
+  /** report the first measure as not carried out */
+  partial?: boolean;
+}
+
+/** What a bureau's simulator reads from one of its wire messages. */
+export type SimMessage = { what: "notice"; noticeId: string; revocation: boolean; revokes?: string } | { what: "reminder"; noticeId: string; of: "receipt" | "feedback" };
+
+export interface SimWireRoute {
+  /** the path the hub posts to, Express-style params */
+  path: string;
+  schema: string;
+  read(body: any, params: Record<string, string>): SimMessage;
+}
+
+export interface BureauSimulatorOptions<N = any> {
+  /** the bureau's system: the hub's routes are /api/v1/<system>/notices/:noticeId/{receipt,feedback} */
+  system: string;
+  /** the name in log lines: 「公安交警」 */
+  label: string;
+  routes: SimWireRoute[];
+  /** the bureau's receipt body for a notice it received (its wire body) */
+  receiptBody(notice: N, at: string): unknown;
+  /** the bureau's feedback body; `partial`: report the first measure as not carried out */
+  feedbackBody(notice: N, at: string, partial: boolean): unknown;
+  hubUrl?: string;
+  apiKey?: string;
+  /** delay before signing, default 500 ms */
+  receiptDelayMs?: number;
+  /** time from signing to the feedback, default 3000 ms */
+  feedbackDelayMs?: number;
+  behaviour?: Record<string, BureauBehaviour>;
+  log?: (line: string) => void;
+}
+
+export type SimNoticeStatus = "received" | "signed" | "reported" | "failed";
+
+export interface SimHubCall {
+  kind: "receipt" | "feedback";
+  at: string;
+  body: unknown;
+  status: number;
+  answer: unknown;
+}
+
+/** One notice (or revocation) as the simulated bureau holds it. */
+export interface SimNotice {
+  noticeId: string;
+  revocation: boolean;
+  revokes?: string;
+  status: SimNoticeStatus;
+  receivedAt: string;
+  /** the wire body as received */
+  body: unknown;
+  /** 催签收/催反馈 received: the wire bodies */
+  reminders: { of: "receipt" | "feedback"; at: string; body: unknown }[];
+  /** what the simulator sent the hub, with the hub's answers */
+  hubCalls: SimHubCall[];
+  error?: string;
+}
+
+function simError(status: number, code: string, message: string, messageEn: string, errors?: unknown): SimResponse {
+  return { status, body: { error: compact({ code, message, messageEn, errors }) } };
+}
+
+/**
+ * A bureau's side of the notice exchange over real HTTP (kit/simulator.ts): it takes the bureau's
+ * notices, revocations and reminders (checked against its contracts), records them, signs after
+ * `receiptDelayMs` and reports feedback `feedbackDelayMs` later in the bureau's own format — or,
+ * per notice or for all ("*"), stays silent, fails with 500, signs only, or reports a measure
+ * undone. A reminder for a notice it has not yet answered makes it answer now (unless silent).
+ * Over HTTP: POST /__sim/behaviour {noticeId?, silent?, fail?, noFeedback?, partial?} (no noticeId:
+ * every notice), GET /__sim/notices (what it holds), and the base's /__sim/received and /__sim/mode.
+ */
+export class BureauSimulator<N = any> extends SimulatorServer {
+  private hubUrl: string;
+  private apiKey?: string;
+  private readonly opts: BureauSimulatorOptions<N>;
+  private readonly receiptDelayMs: number;
+  private readonly feedbackDelayMs: number;
+  private readonly behaviours: Record<string, BureauBehaviour>;
+  private readonly log: (line: string) => void;
+  private readonly state = new Map<string, SimNotice & { timers: Set<NodeJS.Timeout> }>();
+  private stopped = false;
+
+  constructor(opts: BureauSimulatorOptions<N>) {
+    super(opts.system, [
+      ...opts.routes.map((r) => ({ method: "POST", path: r.path, handle: (req: SimRequest) => this.onMessage(r, req) })),
+      { method: "POST", path: "/__sim/behaviour", handle: (req: SimRequest) => this.onBehaviour(req) },
+      { method: "GET", path: "/__sim/notices", handle: () => ({ status: 200, body: this.notices() }) },
+    ]);
+    this.opts = opts;
+    this.hubUrl = (opts.hubUrl ?? "").replace(/\/+$/, "");
+    this.apiKey = opts.apiKey;
+    this.receiptDelayMs = opts.receiptDelayMs ?? 500;
+    this.feedbackDelayMs = opts.feedbackDelayMs ?? 3000;
+    this.behaviours = { ...(opts.behaviour ?? {}) };
+    this.log = opts.log ?? (() => {});
+  }
+
+  setHub(url: string, apiKey?: string): void {
+    this.hubUrl = url.replace(/\/+$/, "");
+    if (apiKey !== undefined) this.apiKey = apiKey;
+  }
+
+  /** How one notice ("*": every notice without its own) is treated from now on; {} resets it. */
+  setBehaviour(noticeId: string, behaviour: BureauBehaviour): void {
+    this.behaviours[noticeId] = { ...behaviour };
+  }
+
+  /** Every notice received so far, oldest first (copies). */
+  notices(): SimNotice[] {
+    return [...this.state.values()].map((s) => this.view(s));
+  }
+
+  notice(noticeId: string): SimNotice | undefined {
+    const s = this.state.get(noticeId);
+    return s && this.view(s);
+  }
+
+  /** What arrived on the bureau's own routes (not the /__sim controls). */
+  messages(): Received[] {
+    return this.received.filter((r) => !r.path.startsWith("/__sim/"));
+  }
+
+  override async start(port = 0, host = "127.0.0.1"): Promise<string> {
+    this.stopped = false;
+    return super.start(port, host);
+  }
+
+  override async stop(): Promise<void> {
+    this.stopped = true;
+    for (const s of this.state.values()) for (const t of s.timers) clearTimeout(t);
+    await super.stop();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private view(s: SimNotice & { timers: Set<NodeJS.Timeout> }): SimNotice {
+    const { timers: _t, ...rest } = s;
+    return structuredClone(rest);
+  }
+
+  private behaviourOf(noticeId: string): BureauBehaviour {
+    return this.behaviours[noticeId] ?? this.behaviours["*"] ?? {};
+  }
+
+  private onBehaviour(req: SimRequest): SimResponse {
+    const { noticeId, ...b } = (req.body ?? {}) as BureauBehaviour & { noticeId?: string };
+    this.setBehaviour(typeof noticeId === "string" && noticeId ? noticeId : "*", b);
+    return { status: 200, body: this.behaviours };
+  }
+
+  private onMessage(route: SimWireRoute, req: SimRequest): SimResponse {
+    const v = validate(route.schema, req.body);
+    if (!v.ok) {
+      this.log(`[${this.opts.label}] 拒收不合规报文 ${req.path}：${v.errors.map((e) => e.pointer).join(", ")}`);
+      return simError(400, "VALIDATION_FAILED", `报文不符合接口约定，共 ${v.errors.length} 处错误`, `the body does not match the contract: ${v.errors.length} error(s)`, v.errors);
+    }
+    const m = route.read(req.body, req.params);
+    if (this.behaviourOf(m.noticeId).fail) {
+      this.log(`[${this.opts.label}] ${m.noticeId} 模拟故障（HTTP 500）`);
+      return simError(500, "SIMULATED_FAILURE", "模拟系统故障", "simulated failure");
+    }
+    return m.what === "notice" ? this.onNotice(m, req.body) : this.onReminder(m, req.body);
+  }
+
+  private onNotice(m: Extract<SimMessage, { what: "notice" }>, body: unknown): SimResponse {
+    const prev = this.state.get(m.noticeId);
+    if (prev && prev.status !== "failed") return { status: 200, body: { noticeId: m.noticeId, status: prev.status, duplicate: true } };
+    if (prev) for (const t of prev.timers) clearTimeout(t);
+    const s = {
+      ...compact({ noticeId: m.noticeId, revocation: m.revocation, revokes: m.revokes }),
+      status: "received" as SimNoticeStatus,
+      receivedAt: new Date().toISOString(),
+      body,
+      reminders: prev?.reminders ?? [],
+      hubCalls: prev?.hubCalls ?? [],
+      timers: new Set<NodeJS.Timeout>(),
+    } as SimNotice & { timers: Set<NodeJS.Timeout> };
+    this.state.set(m.noticeId, s);
+    this.log(`[${this.opts.label}] 收到${m.revocation ? `撤销抄告 ${m.noticeId}（撤销 ${m.revokes ?? "？"}）` : `抄告单 ${m.noticeId}`}`);
+    if (this.behaviourOf(m.noticeId).silent) this.log(`[${this.opts.label}] ${m.noticeId} 不作应答（silent）`);
+    else this.later(s, this.receiptDelayMs, () => this.sign(s));
+    return { status: 200, body: { noticeId: m.noticeId, status: s.status } };
+  }
+
+  private onReminder(m: Extract<SimMessage, { what: "reminder" }>, body: unknown): SimResponse {
+    const s = this.state.get(m.noticeId);
+    if (!s) return simError(404, "NOTICE_NOT_FOUND", `没有抄告单 ${m.noticeId}`, `no notice ${m.noticeId}`);
+    s.reminders.push({ of: m.of, at: new Date().toISOString(), body });
+    this.log(`[${this.opts.label}] 收到${m.of === "receipt" ? "催签收" : "催反馈"}：${m.noticeId}`);
+    const b = this.behaviourOf(m.noticeId);
+    // answered now when nothing is on its way (e.g. the hub was unreachable when it first tried)
+    if (!b.silent && !s.timers.size) {
+      if (s.status === "received" || (s.status === "failed" && !s.hubCalls.some((c) => c.kind === "receipt" && c.status < 300))) this.later(s, 0, () => this.sign(s));
+      else if (m.of === "feedback" && s.status !== "reported" && !b.noFeedback) this.later(s, 0, () => this.report(s));
+    }
+    return { status: 200, body: { noticeId: m.noticeId, status: s.status } };
+  }
+
+  private later(s: SimNotice & { timers: Set<NodeJS.Timeout> }, ms: number, fn: () => Promise<void>) {
+    const t = setTimeout(() => {
+      s.timers.delete(t);
+      if (this.stopped || this.behaviourOf(s.noticeId).silent) return;
+      fn().catch((e) => this.fail(s, (e as Error).message));
+    }, ms);
+    t.unref();
+    s.timers.add(t);
+  }
+
+  private fail(s: SimNotice, why: string) {
+    s.status = "failed";
+    s.error = why;
+    this.log(`[${this.opts.label}] ${s.noticeId} 应答中断：${why}`);
+  }
+
+  private async toHub(s: SimNotice, kind: SimHubCall["kind"], body: unknown): Promise<boolean> {
+    if (!this.hubUrl) {
+      this.fail(s, "未设置中枢地址（setHub） / hub URL not set");
+      return false;
+    }
+    const url = `${this.hubUrl}/api/v1/${this.opts.system}/notices/${encodeURIComponent(s.noticeId)}/${kind}`;
+    const headers: Record<string, string> = this.apiKey ? { "x-api-key": this.apiKey } : {};
+    const res = await postJson(url, body, headers, { attempts: 20, keepTrying: () => !this.stopped });
+    s.hubCalls.push({ kind, at: new Date().toISOString(), body, status: res.status, answer: res.body });
+    const ok = res.status >= 200 && res.status < 300;
+    if (!ok) this.fail(s, `${kind === "receipt" ? "签收" : "反馈"}未被中枢接受：HTTP ${res.status}`);
+    return ok;
+  }
+
+  private async sign(s: SimNotice & { timers: Set<NodeJS.Timeout> }) {
+    if (!(await this.toHub(s, "receipt", this.opts.receiptBody(s.body as N, new Date().toISOString())))) return;
+    s.status = "signed";
+    this.log(`[${this.opts.label}] 签收${s.revocation ? "撤销抄告" : "抄告单"} ${s.noticeId}`);
+    if (!this.behaviourOf(s.noticeId).noFeedback) this.later(s, this.feedbackDelayMs, () => this.report(s));
+  }
+
+  private async report(s: SimNotice) {
+    const partial = this.behaviourOf(s.noticeId).partial === true;
+    if (!(await this.toHub(s, "feedback", this.opts.feedbackBody(s.body as N, new Date().toISOString(), partial)))) return;
+    s.status = "reported";
+    this.log(`[${this.opts.label}] 反馈 ${s.noticeId} 措施落实情况${partial ? "（部分未落实）" : ""}`);
+  }
+}
