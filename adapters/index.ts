@@ -6,6 +6,7 @@
  */
 import { foldedInto, type AdapterSpec, type CallerRole, type CommandName, type OriginBehaviour } from "../kit/adapter";
 import { loadCities } from "../domain/routing";
+import { credit } from "./credit/spec";
 import { enforcement } from "./enforcement/spec";
 import { grid } from "./grid/spec";
 import { hotline12345 } from "./hotline12345/spec";
@@ -16,7 +17,7 @@ import { transport } from "./transport/spec";
 import { unit } from "./unit/spec";
 
 /** A system folded into another by its `via` setting (LINE12319_VIA=hotline12345) is left out: not mounted, no simulator. */
-export const ADAPTERS: AdapterSpec[] = [hotline12345, line12319, unit, grid, enforcement, housing, police, transport].filter((a) => !foldedInto(a, process.env));
+export const ADAPTERS: AdapterSpec[] = [hotline12345, line12319, unit, grid, credit, enforcement, housing, police, transport].filter((a) => !foldedInto(a, process.env));
 
 const bySystem = new Map(ADAPTERS.map((a) => [a.system, a]));
 
