@@ -18,7 +18,9 @@
  * `beijingTime`, `compact`) and `BureauSimulator`, the one simulator every bureau's is made from.
  * Everything here is pure apart from the one hub call of each route and the simulator.
  */
-import { validate } from "../contracts";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { validate, validateTolerant } from "../contracts";
 import type { BureauNotice, ReceiptRequest, Vehicle } from "../contracts/types";
 import { type AdapterSimulator, type AdapterSpec, type HubPort, type InboundResult, type InboundRoute, type OutboundRequest, type SimSettings, systemSettings } from "./adapter";
 import { requireOneOf } from "./errors";
@@ -506,4 +508,71 @@ export class BureauSimulator<N = any> extends SimulatorServer {
     s.status = "reported";
     this.log(`[${this.opts.label}] 反馈 ${s.noticeId} 措施落实情况${partial ? "（部分未落实）" : ""}`);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// For tests: the hub's side of a bureau's routes over HTTP
+
+/** One call a bureau made to the hub stub: the path, the body sent, the answer and the hub call it became. */
+export interface StubCall {
+  path: string;
+  body: unknown;
+  status: number;
+  answer: unknown;
+  action?: string;
+  params?: any;
+}
+
+/**
+ * A stand-in for the hub's gateway for one bureau spec: POST /api/v1/<system>/notices/:noticeId/…
+ * goes through the spec's own route (its contract checked tolerantly, then `handle`) with a
+ * recording hub that answers {noticeId, status: "received"}; `refuse` may answer a status instead.
+ * For simulator tests: what a bureau's simulator sends ends as the credit call it means.
+ */
+export async function hubStub(spec: AdapterSpec, refuse: (action: string, params: any) => number | undefined = () => undefined): Promise<{ url: string; calls: StubCall[]; stop(): Promise<void> }> {
+  const calls: StubCall[] = [];
+  const routes = spec.routes.map((r) => ({ r, re: new RegExp(`^/api${spec.basePath}${r.path.replace(/:(\w+)/g, "(?<$1>[^/]+)")}$`) }));
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const path = new URL(req.url ?? "/", "http://hub").pathname;
+    const body: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
+    let call: { action: string; params: any } | undefined;
+    const send = (status: number, answer: unknown) => {
+      calls.push({ path, body, status, answer, ...call });
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(answer));
+    };
+    const found = routes.map((x) => ({ ...x, m: x.re.exec(path) })).find((x) => x.m);
+    if (!found) return send(404, { error: { code: "NOT_FOUND" } });
+    const v = validateTolerant(found.r.schema, structuredClone(body));
+    if (!v.ok) return send(422, { error: { code: "VALIDATION_FAILED", errors: v.errors } });
+    const params = Object.fromEntries(Object.entries(found.m!.groups ?? {}).map(([k, x]) => [k, decodeURIComponent(x)]));
+    const hub: HubPort = {
+      async call<T>(action: string, p?: unknown): Promise<T> {
+        call = { action, params: p };
+        const status = refuse(action, p);
+        if (status) throw Object.assign(new Error(`refused with ${status}`), { status });
+        return { noticeId: (p as { noticeId?: string }).noticeId, status: "received" } as T;
+      },
+    };
+    try {
+      const out = await found.r.handle(v.value, params, hub);
+      send(out.status, out.body);
+    } catch (e) {
+      const x = e as { status?: number; code?: unknown };
+      send(x.status ?? (typeof x.code === "number" ? x.code : 500), { error: { message: (e as Error).message } });
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
