@@ -480,6 +480,12 @@ relatedCaseIds?: string[]
  * the caller verified a 统一社会信用代码 that fails the GB 32100 checksum (early pilot codes) against the registry: accepted and flagged for review
  */
 creditCodeVerified?: boolean
+/**
+ * the party's industries as the joint-punishment rules name them (e.g. 建筑垃圾运输处置, 物业服务), from the enforcement system's or the sector's register (准运证)
+ * 
+ * @maxItems 10
+ */
+"所属行业"?: string[]
 }
 
 export interface GridEvent {

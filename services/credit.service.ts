@@ -332,11 +332,27 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
             now.toISOString(),
           ]);
           const ids = firings.map((f) => f.id);
-          if (ids.length) await run(tx, "UPDATE list_entries SET removed_at = $2 WHERE firing_id = ANY($1::text[]) AND removed_at IS NULL", [ids, now.toISOString()]);
+          if (ids.length)
+            await run(tx, "UPDATE list_entries SET removed_at = $2 WHERE firing_id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND removed_at IS NULL", [JSON.stringify(ids), now.toISOString()]);
           const open = await run<Record<string, unknown>>(tx, "UPDATE notices SET status = 'revoked' WHERE kind = 'notice' AND decisions @> $1::jsonb AND status <> 'revoked' RETURNING *", [
             JSON.stringify([s.decision_no]),
           ]);
           const batches: OutboxBatch[] = [];
+          // the platform repaired the record: the hub withdraws what it published on it (the penalty and any list entry resting on it)
+          const registry = creditRegistry();
+          if (registry) {
+            const b = new OutboxBatch({ type: "sanction", id: String(s.id) }, now);
+            const why = `信用修复${ctx.params.basis ? `：${ctx.params.basis}` : ""}`;
+            if (Number(s.published) === 1)
+              b.send(
+                "publication",
+                { origin: registry },
+                { recordId: String(s.id), action: "revoke", kind: "penalty", record: { 行政处罚决定书文号: s.decision_no, 撤销原因: why }, sentAt: now.toISOString() },
+              );
+            for (const id of ids)
+              b.send("publication", { origin: registry }, { recordId: id, action: "revoke", kind: "list", record: { 行政处罚决定书文号: s.decision_no, 撤销原因: why }, sentAt: now.toISOString() });
+            if (b.size) batches.push(b);
+          }
           const city = this.cities.find((c) => c.code === String(s.subject_key).slice(2, 6)) ?? this.cities[0];
           const cal = calendarOf(city.code);
           for (const n of open) {

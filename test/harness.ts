@@ -139,6 +139,11 @@ export const KEYS = {
   engineer: "e2e-engineer-key-0000000000",
   grid: "e2e-grid-key-00000000000000",
   line12319: "e2e-line12319-key-000000000",
+  enforcement: "e2e-enforcement-key-0000000",
+  credit: "e2e-credit-key-000000000000",
+  housing: "e2e-housing-key-00000000000",
+  police: "e2e-police-key-000000000000",
+  transport: "e2e-transport-key-000000000",
 };
 export const API_KEYS = Object.entries(KEYS)
   .map(([r, k]) => `${r}:${k}`)

@@ -121,6 +121,7 @@ export function checkSanction(body: Body, opts: MappingOptions = {}): SanctionCh
     else oldCodes[c.field] = r.value;
   }
   if (Object.keys(oldCodes).length) party.oldCodes = oldCodes;
+  if (body.所属行业?.length) party.industries = [...body.所属行业];
 
   if (partyType === "自然人") {
     if (body.证件类型 === undefined) refuse(pointer("证件类型"), "证件类型", "idType.required", "自然人需要证件类型（如身份证）", "a natural person needs an ID type (e.g. 身份证)");

@@ -59,6 +59,7 @@ export function sampleDecisions(now: Date = new Date()): EnforcementSanction[] {
   const muck = (n: number, daysAgo: number, kind: "乱倒渣土" | "渣土撒漏", place: string, amount: number, vehicles: number[], severity: "一般" | "严重"): EnforcementSanction => ({
     行政相对人名称: t.name,
     行政相对人类别: "法人及非法人组织",
+    所属行业: ["建筑垃圾运输处置"],
     统一社会信用代码: t.creditCode,
     法定代表人: t.rep,
     法定代表人证件类型: "身份证",
