@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sampleDecisions } from "../adapters/enforcement/simulator";
 import { startTestHub, testEnv, http, waitFor, DEMO } from "./harness";
 
 jest.setTimeout(120_000);
@@ -116,6 +117,24 @@ describe("embedded profile (PGlite, no transporter)", () => {
       );
       const steps = (closed.timeline as { type: string }[]).map((e) => e.type);
       for (const s of ["DEADLINE_SET", "ROUTED", "REPLIED", "VERIFICATION_REQUESTED", "VERIFIED", "ARCHIVED"]) expect(steps).toContain(s);
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it("takes sanctions and fans the joint-punishment notices out on PGlite too", async () => {
+    const hub = await startTestHub(testEnv({ DATA_DIR: dataDir, SIM_UNIT_ACCEPT_MS: "50", SIM_UNIT_WORK_MS: "100" }));
+    try {
+      const muck = sampleDecisions(new Date()).slice(0, 5);
+      for (const s of muck) expect((await http(`${hub.url}/api/v1/sanctions`, { key: DEMO.enforcement, body: s })).status).toBe(202);
+      const company = String(muck[0].统一社会信用代码);
+      const record = (await http(`${hub.url}/api/v1/credit/subjects/${company}`, { key: DEMO.engineer })).body;
+      expect(record.lists.filter((l: { onList: boolean }) => l.onList)).toHaveLength(1);
+      expect(record.notices.map((n: { bureau: string }) => n.bureau)).toEqual(expect.arrayContaining(["housing", "police", "transport"]));
+      await waitFor("the bureaus signed", async () => {
+        const xs = (await http(`${hub.url}/api/v1/notices?subject=${company}`, { key: DEMO.engineer })).body.items as { bureau: string; status: string }[];
+        return xs.filter((n) => ["housing", "police", "transport"].includes(n.bureau)).every((n) => n.status !== "sent");
+      }, 20_000, 200);
     } finally {
       await hub.stop();
     }

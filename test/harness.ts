@@ -166,7 +166,7 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
 
 export { DEMO_KEYS as DEMO_KEY_MAP } from "../lib/config";
 import { DEMO_KEYS } from "../lib/config";
-export const DEMO = { hotline12345: DEMO_KEYS.hotline12345, units: DEMO_KEYS.units, agent: DEMO_KEYS.agent, engineer: DEMO_KEYS.engineer, grid: DEMO_KEYS.grid };
+export const DEMO = { hotline12345: DEMO_KEYS.hotline12345, units: DEMO_KEYS.units, agent: DEMO_KEYS.agent, engineer: DEMO_KEYS.engineer, grid: DEMO_KEYS.grid, enforcement: DEMO_KEYS.enforcement };
 
 export type TestHub = Awaited<ReturnType<typeof startTestHub>>;
 
