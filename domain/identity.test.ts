@@ -312,7 +312,7 @@ describe("checkPlate: GA 36 formats", () => {
   it("reads the suffix plates: trailer, coach, police, consulate, Hong Kong / Macau (粤Z only)", () => {
     expect(checkPlate("苏D·1234挂")).toMatchObject({ ok: true, kind: "trailer", serial: "1234" });
     expect(checkPlate("苏D1234学")).toMatchObject({ ok: true, kind: "coach" });
-    expect(checkPlate("苏D1234警")).toMatchObject({ ok: true, kind: "police" });
+    expect(checkPlate("苏D1234警")).toMatchObject({ ok: true, kind: "policeCar" });
     expect(checkPlate("沪A0012领")).toMatchObject({ ok: true, kind: "consulate" });
     expect(checkPlate("粤Z·1234港")).toMatchObject({ ok: true, kind: "hongKong" });
     expect(checkPlate("粤Z1234澳")).toMatchObject({ ok: true, kind: "macau" });

@@ -625,7 +625,7 @@ export function checkResidentId(raw: unknown, opts: ResidentIdOptions = {}): Res
 
 export const PLATE_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
 
-export type PlateKind = "ordinary" | "newEnergy" | "trailer" | "coach" | "police" | "hongKong" | "macau" | "consulate" | "embassy";
+export type PlateKind = "ordinary" | "newEnergy" | "trailer" | "coach" | "policeCar" | "hongKong" | "macau" | "consulate" | "embassy";
 export type PlateRule = "length" | "province" | "authority" | "charset" | "format";
 
 export const PLATE_KIND_LABEL: Record<PlateKind, string> = {
@@ -640,7 +640,7 @@ export const PLATE_KIND_LABEL: Record<PlateKind, string> = {
   embassy: "使馆汽车号牌",
 };
 
-const SUFFIX_KIND: Record<string, PlateKind> = { 挂: "trailer", 学: "coach", 警: "police", 港: "hongKong", 澳: "macau", 领: "consulate" };
+const SUFFIX_KIND: Record<string, PlateKind> = { 挂: "trailer", 学: "coach", 警: "policeCar", 港: "hongKong", 澳: "macau", 领: "consulate" };
 
 export interface PlateOk {
   ok: true;
