@@ -633,7 +633,7 @@ export const PLATE_KIND_LABEL: Record<PlateKind, string> = {
   newEnergy: "新能源汽车号牌",
   trailer: "挂车号牌",
   coach: "教练汽车号牌",
-  police: "警用汽车号牌",
+  policeCar: "警用汽车号牌",
   hongKong: "香港入出境车号牌",
   macau: "澳门入出境车号牌",
   consulate: "领馆汽车号牌",
