@@ -131,10 +131,15 @@ describe("embedded profile (PGlite, no transporter)", () => {
       const record = (await http(`${hub.url}/api/v1/credit/subjects/${company}`, { key: DEMO.engineer })).body;
       expect(record.lists.filter((l: { onList: boolean }) => l.onList)).toHaveLength(1);
       expect(record.notices.map((n: { bureau: string }) => n.bureau)).toEqual(expect.arrayContaining(["housing", "police", "transport"]));
-      await waitFor("the bureaus signed", async () => {
-        const xs = (await http(`${hub.url}/api/v1/notices?subject=${company}`, { key: DEMO.engineer })).body.items as { bureau: string; status: string }[];
-        return xs.filter((n) => ["housing", "police", "transport"].includes(n.bureau)).every((n) => n.status !== "sent");
-      }, 20_000, 200);
+      await waitFor(
+        "the bureaus signed",
+        async () => {
+          const xs = (await http(`${hub.url}/api/v1/notices?subject=${company}`, { key: DEMO.engineer })).body.items as { bureau: string; status: string }[];
+          return xs.filter((n) => ["housing", "police", "transport"].includes(n.bureau)).every((n) => n.status !== "sent");
+        },
+        20_000,
+        200,
+      );
     } finally {
       await hub.stop();
     }

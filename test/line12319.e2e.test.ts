@@ -60,6 +60,8 @@ describe("12319 ticket on NATS + PostgreSQL", () => {
     }
 
     await waitFor(`case ${id} archived`, async () => (await get(`/api/v1/cases/${id}`)).body.status === "ARCHIVED", 40_000);
+    // the simulator records its 回访 once the hub has answered it, a moment after the case is archived
+    await waitFor("the simulator recorded its 回访", async () => (sim.ticket(ticketNo)?.visits.length ?? 0) >= 1);
     const t = sim.ticket(ticketNo)!;
     expect(t.accepted?.signDept).toBeTruthy();
     expect(t.feedbacks).toHaveLength(1);
