@@ -19,7 +19,7 @@ import type { Context, Service, ServiceSchema, ServiceSettingSchema } from "mole
 import type { JointRulesFile, Sanction } from "../contracts/types";
 import { bureauSystem, creditRegistry } from "../adapters";
 import { CalendarGapError, type DeadlineResult } from "../domain/calendar";
-import { evaluate, loadJointRules, noticesFor, publicationOf, type JointNotice } from "../domain/credit";
+import { evaluate, loadJointRules, noticesFor, personalScore, publicationOf, type JointNotice } from "../domain/credit";
 import { loadCities, type CityData } from "../domain/routing";
 import { creditSubjectOf, maskedSanction, publicationRecord, recordOf, subjectKeyOf } from "../domain/sanction";
 import { ROOT } from "../contracts";
@@ -265,7 +265,21 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
         const lists = await run<Record<string, unknown>>(this.db, "SELECT * FROM list_entries WHERE subject_key = $1 ORDER BY created_at", [key]);
         const noticesOf = await run<Record<string, unknown>>(this.db, "SELECT * FROM notices WHERE subject_key = $1 ORDER BY created_at", [key]);
         const person = subj.type === "自然人";
+        // 个人信用分: a person's score from their decisions under the city's score rules
+        const rules = person && sanctionsOf.length ? this.rules.get(this.cityOfSanction(json<Sanction>(sanctionsOf[0].sanction)).code) : undefined;
+        const score =
+          person && rules?.personalScore && sanctionsOf.length
+            ? (() => {
+                const p = personalScore(
+                  sanctionsOf.map((r) => recordOf(json<Sanction>(r.sanction))),
+                  rules,
+                  new Date(),
+                );
+                return { score: p.score, start: p.start, floor: p.floor, asOf: p.asOf, deductions: p.deductions, pending: p.pending.length, basis: p.basis.map((b) => b.title) };
+              })()
+            : null;
         return {
+          ...(person ? { personalScore: score } : {}),
           key: person ? `${key.slice(0, 6)}********${key.slice(-4)}` : key,
           type: subj.type,
           name: person ? sanctionView(sanctionsOf[0] ?? { sanction: { party: { name: subj.name, type: "自然人" } } }).party?.name : subj.name,

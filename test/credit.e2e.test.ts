@@ -112,6 +112,15 @@ describe("sanctions, joint punishment and repair", () => {
     for (const n of ["9001", "9002", "9003"]) expect((await http(`${hub.url}/api/v1/sanctions/${encodeURIComponent(`测试罚字〔2026〕第${n}号`)}`, { key: KEYS.engineer })).status).toBe(404);
   });
 
+  it("lowers a person's credit score for repeated offences (个人信用分), with the deductions named", async () => {
+    const person = samples.find((s) => s.行政相对人类别 === "自然人")!;
+    for (const n of ["9101", "9102"]) expect((await post({ ...person, 行政处罚决定书文号: `测试罚字〔2026〕第${n}号` })).status).toBe(202);
+    const record = (await http(`${hub.url}/api/v1/credit/subjects/${person.证件号码}`, { key: KEYS.engineer })).body;
+    expect(record.key).toContain("*"); // the ID number is masked in the view
+    expect(record.personalScore.deductions.length).toBeGreaterThanOrEqual(2);
+    expect(record.personalScore.score).toBeLessThan(record.personalScore.start);
+  });
+
   it("shows a person's sanction masked", async () => {
     const person = samples.find((s) => s.行政相对人类别 === "自然人")!;
     const r = await post(person);
