@@ -19,7 +19,7 @@ import RoutingService from "../services/routing.service";
 import DeliveryService from "../services/delivery.service";
 import OutboxService from "../services/outbox.service";
 import ScheduleService from "../services/schedule.service";
-import CreditService from "../services/credit.service";
+import SanctionsService from "../services/sanctions.service";
 import GatewayService from "../services/gateway.service";
 
 const SERVICES: Record<ServiceName, object> = {
@@ -29,7 +29,7 @@ const SERVICES: Record<ServiceName, object> = {
   outbox: OutboxService,
   delivery: DeliveryService,
   schedule: ScheduleService,
-  credit: CreditService,
+  sanctions: SanctionsService,
   gateway: GatewayService,
 };
 

@@ -523,11 +523,11 @@ majorCode: string
  */
 minorCode: string
 /**
- * 部件标识码 of the component (部件 only): 6 区县 + 2 大类 + 2 小类 + 6 流水号 in 常州/宿迁; its structure is the city's (grid.json objectCode) and its 大类/小类 must be the given ones
+ * 部件标识码 of the component (部件 only): 6 区县 + 2 大类 + 2 小类 + 6 流水号 in 常州/宿迁; its structure is the city's (management.json objectCode) and its 大类/小类 must be the given ones
  */
 objectCode?: string
 /**
- * 单元网格编码: its structure is the city's (grid.json gridCode; 14 digits in 常州/宿迁, CJ/T 213); the district segment must be a district of the city and the street segment a street of that district
+ * 单元网格编码: its structure is the city's (management.json gridCode; 14 digits in 常州/宿迁, CJ/T 213); the district segment must be a district of the city and the street segment a street of that district
  */
 gridCode?: string
 /**
@@ -1814,7 +1814,7 @@ minorCode: string
 majorName?: string
 minorName?: string
 /**
- * 部件标识码: 6-digit district + 2 大类 + 2 小类 + serial (16 digits under CJ/T 214; the city's structure is in grid.json)
+ * 部件标识码: 6-digit district + 2 大类 + 2 小类 + serial (16 digits under CJ/T 214; the city's structure is in management.json)
  */
 objectCode?: string
 /**
@@ -2238,7 +2238,7 @@ minorCode: string
 majorName?: string
 minorName?: string
 /**
- * 部件标识码: 6-digit district + 2 大类 + 2 小类 + serial (16 digits under CJ/T 214; the city's structure is in grid.json)
+ * 部件标识码: 6-digit district + 2 大类 + 2 小类 + serial (16 digits under CJ/T 214; the city's structure is in management.json)
  */
 objectCode?: string
 /**
@@ -2678,141 +2678,6 @@ code: string
 note?: string
 }
 
-export interface GridFile {
-/**
- * 说明，例如“示例数据，并非官方分类”
- */
-_note?: string
-/**
- * the grid system this file describes
- */
-platform: string
-/**
- * the version of the platform's taxonomy this file was written against
- */
-version: string
-gridCode: CodeStructure
-objectCode: CodeStructure1
-bounds: Bounds
-/**
- * 部件 and 事件 大类, each with its 小类
- * 
- * @minItems 1
- */
-taxonomy: MajorClass[]
-}
-/**
- * 单元网格标识码 structure: segments in order; roles district and street are required, community and grid usual
- */
-
-export interface CodeStructure {
-/**
- * @minItems 2
- * @maxItems 8
- */
-segments: CodeSegment[]
-}
-
-export interface CodeSegment {
-/**
- * the segment's name in messages: 区县, 街道, 社区, 网格, 大类, 小类, 流水号
- */
-name: string
-/**
- * digits
- */
-length: number
-/**
- * what the segment is: district 区县 (GB/T 2260, checked against city.json), street 街道/乡镇 (checked against the street units of units.json), community 社区, grid 网格序号, major 大类, minor 小类, serial 流水号
- */
-role: ("district" | "street" | "community" | "grid" | "major" | "minor" | "serial")
-}
-/**
- * 部件标识码 structure: segments in order; roles district, major and minor are required
- */
-
-export interface CodeStructure1 {
-/**
- * @minItems 2
- * @maxItems 8
- */
-segments: CodeSegment[]
-}
-/**
- * the city's bounding box (GCJ-02 as the grid system sends coordinates); an event outside it is refused
- */
-
-export interface Bounds {
-/**
- * 最小经度
- */
-west: number
-/**
- * 最大经度
- */
-east: number
-/**
- * 最小纬度
- */
-south: number
-/**
- * 最大纬度
- */
-north: number
-}
-
-export interface MajorClass {
-kind: ComponentOrEvent
-/**
- * 大类编码 (unique per kind)
- */
-code: string
-name: string
-urgency?: Urgency
-/**
- * @minItems 1
- */
-minors: MinorClass[]
-}
-
-export interface MinorClass {
-/**
- * 小类编码 (unique in its 大类)
- */
-code: string
-name: string
-/**
- * case-opening criterion: what makes a finding a case (below it, 即时处理 or no case)
- */
-"立案标准": string
-/**
- * closure criterion: what the supervisor checks on site (核查结案)
- */
-"结案标准": string
-/**
- * disposal limits, one per action (私搭乱建: 制止 4 工作时, 处罚 7 工作日, 拆除 20 工作日)
- * 
- * @minItems 1
- */
-"处置时限": DisposalLimit[]
-/**
- * the responsible party as the city's table names it (the dispatch itself follows the routing rules)
- */
-"责任单位"?: string
-}
-
-export interface DisposalLimit {
-/**
- * 处置动作: 处置, 制止, 处罚, 拆除, 设置警示, 修复 …
- */
-action: string
-amount: number
-/**
- * working hours or working days on the city's working calendar
- */
-unit: ("工作时" | "工作日")
-}
-
 export type BasisList = BasisDocument[]
 /**
  * joint: a 抄告 with measures for target bureaus (and maybe a list decision); score: a deduction from the personal credit score.
@@ -2850,7 +2715,7 @@ export type Severity = ("轻微" | "一般" | "严重")
  * 抄告对象: 住建 / 公安交警 / 交通运输 / 城管 (the Bureau tags of units.json) or the public-credit platform (for list decisions)
  */
 
-export type JointTarget = ("housing" | "police" | "transport" | "cityManagement" | "credit")
+export type JointTarget = ("housing" | "police" | "transport" | "cityManagement" | "creditPlatform")
 
 /**
  * cities/<city>/joint-rules.json: when a subject's administrative penalties (行政处罚决定) fire a joint-punishment notice (联合惩戒抄告) to other bureaus, a list decision (黑名单), or a deduction from a personal credit score (个人信用分). Evaluated by domain/credit.ts. Under 国办发〔2020〕49号 every measure and every list must rest on a document (law, regulation, Party/State Council policy, or a local rule within them), be listed, proportional and follow due process: each rule names its basis, and sample rules say so.
@@ -3041,6 +2906,141 @@ export interface JointRule2 {
  * joint 联合惩戒抄告 | score 个人信用分扣分
  */
 kind: ("joint" | "score")
+}
+
+export interface GridFile {
+/**
+ * 说明，例如“示例数据，并非官方分类”
+ */
+_note?: string
+/**
+ * the grid system this file describes
+ */
+platform: string
+/**
+ * the version of the platform's taxonomy this file was written against
+ */
+version: string
+gridCode: CodeStructure
+objectCode: CodeStructure1
+bounds: Bounds
+/**
+ * 部件 and 事件 大类, each with its 小类
+ * 
+ * @minItems 1
+ */
+taxonomy: MajorClass[]
+}
+/**
+ * 单元网格标识码 structure: segments in order; roles district and street are required, community and grid usual
+ */
+
+export interface CodeStructure {
+/**
+ * @minItems 2
+ * @maxItems 8
+ */
+segments: CodeSegment[]
+}
+
+export interface CodeSegment {
+/**
+ * the segment's name in messages: 区县, 街道, 社区, 网格, 大类, 小类, 流水号
+ */
+name: string
+/**
+ * digits
+ */
+length: number
+/**
+ * what the segment is: district 区县 (GB/T 2260, checked against city.json), street 街道/乡镇 (checked against the street units of units.json), community 社区, grid 网格序号, major 大类, minor 小类, serial 流水号
+ */
+role: ("district" | "street" | "community" | "grid" | "major" | "minor" | "serial")
+}
+/**
+ * 部件标识码 structure: segments in order; roles district, major and minor are required
+ */
+
+export interface CodeStructure1 {
+/**
+ * @minItems 2
+ * @maxItems 8
+ */
+segments: CodeSegment[]
+}
+/**
+ * the city's bounding box (GCJ-02 as the grid system sends coordinates); an event outside it is refused
+ */
+
+export interface Bounds {
+/**
+ * 最小经度
+ */
+west: number
+/**
+ * 最大经度
+ */
+east: number
+/**
+ * 最小纬度
+ */
+south: number
+/**
+ * 最大纬度
+ */
+north: number
+}
+
+export interface MajorClass {
+kind: ComponentOrEvent
+/**
+ * 大类编码 (unique per kind)
+ */
+code: string
+name: string
+urgency?: Urgency
+/**
+ * @minItems 1
+ */
+minors: MinorClass[]
+}
+
+export interface MinorClass {
+/**
+ * 小类编码 (unique in its 大类)
+ */
+code: string
+name: string
+/**
+ * case-opening criterion: what makes a finding a case (below it, 即时处理 or no case)
+ */
+"立案标准": string
+/**
+ * closure criterion: what the supervisor checks on site (核查结案)
+ */
+"结案标准": string
+/**
+ * disposal limits, one per action (私搭乱建: 制止 4 工作时, 处罚 7 工作日, 拆除 20 工作日)
+ * 
+ * @minItems 1
+ */
+"处置时限": DisposalLimit[]
+/**
+ * the responsible party as the city's table names it (the dispatch itself follows the routing rules)
+ */
+"责任单位"?: string
+}
+
+export interface DisposalLimit {
+/**
+ * 处置动作: 处置, 制止, 处罚, 拆除, 设置警示, 修复 …
+ */
+action: string
+amount: number
+/**
+ * working hours or working days on the city's working calendar
+ */
+unit: ("工作时" | "工作日")
 }
 
 export interface MappingFile {

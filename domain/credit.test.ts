@@ -105,7 +105,7 @@ describe("construction-waste company: five general-procedure 乱倒/撒漏 penal
     expect(f.why).toMatch(/5 次/);
 
     const notices = noticesFor(f, company, NOW, cal);
-    expect(notices.map((x) => x.target).sort()).toEqual(["cityManagement", "credit", "housing", "police", "transport"]);
+    expect(notices.map((x) => x.target).sort()).toEqual(["cityManagement", "creditPlatform", "housing", "police", "transport"]);
     const police = notices.find((x) => x.target === "police")!;
     expect(police.targetName).toBe("公安交警");
     expect(police.measures.map((m) => m.code)).toEqual(["REVOKE_VEHICLE_PASSES"]);

@@ -195,12 +195,15 @@ export function dualPublicationDue(decisionDate: string, cal: WorkingCalendar): 
 // 2. Rules: loading and cross-checking
 // ---------------------------------------------------------------------------------------------
 
+/** The joint-rule target that is the public-credit platform itself (its list decisions go there as publications, not as notices). */
+export const PLATFORM_TARGET: JointTarget = "creditPlatform";
+
 export const TARGET_LABELS: Record<JointTarget, string> = {
   housing: "住建",
   police: "公安交警",
   transport: "交通运输",
   cityManagement: "城管",
-  credit: "公共信用信息平台",
+  creditPlatform: "公共信用信息平台",
 };
 
 const isJoint = (r: JointRule): r is JointRule & JointPunishmentRule => r.kind === "joint";
@@ -579,7 +582,7 @@ export function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-const TARGET_CODES: Record<JointTarget, string> = { housing: "HS", police: "PL", transport: "TR", cityManagement: "CM", credit: "CR" };
+const TARGET_CODES: Record<JointTarget, string> = { housing: "HS", police: "PL", transport: "TR", cityManagement: "CM", creditPlatform: "CR" };
 
 /** One notice per target bureau of a firing; deadlines in 工作日 from `now` on the calendar (a gap, never a guess). */
 export function noticesFor(firing: Firing, subject: CreditSubject, now: Date, calendar: WorkingCalendar): JointNotice[] {

@@ -1,6 +1,6 @@
 /**
  * The 7-step city-management loop's data look-ups (pure): the 小类 of a case in the city's grid
- * taxonomy (grid.json), its 立案/结案 standards and its disposal limits (处置时限), and the deadline
+ * taxonomy (management.json), its 立案/结案 standards and its disposal limits (处置时限), and the deadline
  * those limits give on the working calendar.
  */
 import type { DisposalLimit, MajorClass, MinorClass } from "../contracts/types";
@@ -14,7 +14,7 @@ export interface LoopClass {
 }
 
 export function minorOf(city: CityData, c: LoopClass): { major: MajorClass; minor: MinorClass } | undefined {
-  const major = city.grid?.taxonomy.find((m) => m.kind === c.kind && m.code === c.majorCode);
+  const major = city.management?.taxonomy.find((m) => m.kind === c.kind && m.code === c.majorCode);
   const minor = major?.minors.find((m) => m.code === c.minorCode);
   return major && minor ? { major, minor } : undefined;
 }
@@ -35,7 +35,7 @@ export function loopDeadline(city: CityData, calendar: WorkingCalendar | undefin
   const last = limits[limits.length - 1];
   if (!last) return { none: `${found.minor.name}没有处置时限` };
   if (!calendar) return { none: `${city.name}没有工作日历（calendar.json）` };
-  const text = `处置时限按「${found.minor.name}」${limits.map(limitText).join("、")}（${city.grid?.platform ?? "网格化城市管理"}）`;
+  const text = `处置时限按「${found.minor.name}」${limits.map(limitText).join("、")}（${city.management?.platform ?? "网格化城市管理"}）`;
   const r = calendar.deadline(from, { amount: last.amount, unit: last.unit });
   return "gap" in r ? { gap: r.gap, text } : { at: r.at.toISOString(), limit: last, text };
 }
@@ -47,11 +47,11 @@ export function loopDeadline(city: CityData, calendar: WorkingCalendar | undefin
  */
 export function loopClassOf(city: CityData, categoryCode: string, gridSystem: string): (LoopClass & { majorName: string; minorName: string }) | undefined {
   const mapping = city.mappings[gridSystem];
-  if (!mapping || !city.grid) return undefined;
+  if (!mapping || !city.management) return undefined;
   for (const p of mapping.paths) {
     if (p.to !== categoryCode || p.from.length !== 3) continue;
     const [kind, majorName, minorName] = p.from;
-    const major = city.grid.taxonomy.find((m) => m.kind === kind && m.name === majorName);
+    const major = city.management.taxonomy.find((m) => m.kind === kind && m.name === majorName);
     const minor = major?.minors.find((m) => m.name === minorName);
     if (major && minor) return { kind: major.kind as LoopClass["kind"], majorCode: major.code, minorCode: minor.code, majorName, minorName };
   }

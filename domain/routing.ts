@@ -40,8 +40,8 @@ export interface CityData {
   examples: LabelledText[];
   /** districts, streets, communities and places of the city (not evidence of what a case is about) */
   placeNames: string[];
-  /** the grid system's data (grid.json: code structures, bounds, 部件/事件 taxonomy with 立案/结案 standards and disposal limits), when the city has one */
-  grid?: GridFile;
+  /** the city-management data (management.json: unit-grid and component code structures, bounds, 部件/事件 taxonomy with 立案/结案 standards and disposal limits), when the city has one */
+  management?: GridFile;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -111,7 +111,7 @@ export type RoutingDecision =
 // Loading and cross-checking.
 // ---------------------------------------------------------------------------------------------
 
-const FILES = ["city", "units", "categories", "rules", "mapping", "examples", "grid"] as const;
+const FILES = ["city", "units", "categories", "rules", "mapping", "examples", "management"] as const;
 
 /** A path for messages: relative to the project root when inside it, else absolute. */
 function shown(file: string): string {
@@ -334,7 +334,7 @@ export function loadCities(dir: string = path.join(ROOT, "cities"), opts: LoadOp
       rules: load<{ rules: RoutingRule[] }>("rules").rules,
       mappings,
       placeNames: [],
-      ...(fs.existsSync(path.join(abs, "grid.json")) ? { grid: load<GridFile>("grid") } : {}),
+      ...(fs.existsSync(path.join(abs, "management.json")) ? { management: load<GridFile>("management") } : {}),
       examples: fs.existsSync(examplesFile) ? load<{ examples: LabelledText[] }>("examples").examples : [],
     };
     c.placeNames = placeNamesOf(c);

@@ -66,11 +66,11 @@ describe("the hub calls", () => {
   });
 
   it("routes: one credit call each, answered 200 {noticeId, status} from the credit service's answer", async () => {
-    const hub = fakeHub((action, p) => ({ noticeId: p.noticeId, status: action === "credit.noticeFeedback" ? "done" : "received" }));
+    const hub = fakeHub((action, p) => ({ noticeId: p.noticeId, status: action === "sanctions.noticeFeedback" ? "done" : "received" }));
     const [receipt, feedback] = police.routes;
     expect(await receipt.handle({ qsr: "王建国" }, { noticeId: "NT-9" }, hub)).toEqual({ status: 200, body: { noticeId: "NT-9", status: "received" } });
     expect(await feedback.handle({ fkqk: "已落实", sfwc: "1" }, { noticeId: "NT-9" }, hub)).toEqual({ status: 200, body: { noticeId: "NT-9", status: "done" } });
-    expect(hub.calls.map((c) => c.action)).toEqual(["credit.noticeReceipt", "credit.noticeFeedback"]);
+    expect(hub.calls.map((c) => c.action)).toEqual(["sanctions.noticeReceipt", "sanctions.noticeFeedback"]);
     expect(hub.calls[1].params).toEqual({ system: "police", noticeId: "NT-9", measures: [], done: true, text: "已落实", at: expect.any(String) });
   });
 
@@ -188,8 +188,8 @@ describe("BureauSimulator (with the police's format)", () => {
     expect((await post(wire(notice()))).status).toBe(200);
     await until(() => sim.notice("NT-T1")?.status === "reported");
     expect(hub.calls.map((c) => [c.path, c.status, c.action])).toEqual([
-      ["/api/v1/police/notices/NT-T1/receipt", 200, "credit.noticeReceipt"],
-      ["/api/v1/police/notices/NT-T1/feedback", 200, "credit.noticeFeedback"],
+      ["/api/v1/police/notices/NT-T1/receipt", 200, "sanctions.noticeReceipt"],
+      ["/api/v1/police/notices/NT-T1/feedback", 200, "sanctions.noticeFeedback"],
     ]);
     expect(sim.notices()).toHaveLength(1);
     expect(sim.messages().map((m) => m.path)).toEqual(["/txz/cgd", "/txz/cgd"]);
@@ -207,7 +207,7 @@ describe("BureauSimulator (with the police's format)", () => {
     await post(wire(notice({ noticeId: "NT-T1-RV", kind: "revocation", revokes: "NT-T1", measures: ["解除通行证限制"] })));
     await until(() => sim.notice("NT-T1-RV")?.status === "reported");
     expect(sim.notice("NT-T1-RV")).toMatchObject({ revocation: true, revokes: "NT-T1" });
-    expect(hub.calls[0]).toMatchObject({ action: "credit.noticeReceipt", params: { system: "police", noticeId: "NT-T1-RV" } });
+    expect(hub.calls[0]).toMatchObject({ action: "sanctions.noticeReceipt", params: { system: "police", noticeId: "NT-T1-RV" } });
   });
 
   it("silent for one notice: records it and its reminders, never answers; the others are answered", async () => {
@@ -249,13 +249,13 @@ describe("BureauSimulator (with the police's format)", () => {
     await until(() => sim.notice("NT-P")?.status === "reported" && sim.notice("NT-N")?.status === "signed");
     await new Promise((r) => setTimeout(r, 50));
     expect(sim.notice("NT-N")!.hubCalls.map((c) => c.kind)).toEqual(["receipt"]);
-    expect(hub.calls.find((c) => c.action === "credit.noticeFeedback")!.params).toMatchObject({ noticeId: "NT-P", done: false });
+    expect(hub.calls.find((c) => c.action === "sanctions.noticeFeedback")!.params).toMatchObject({ noticeId: "NT-P", done: false });
     expect((await post(reminder("NT-X", "feedback"))).status).toBe(404);
   });
 
   it("a notice the hub refused to sign for is signed when reminded", async () => {
     await hub.stop();
-    const refusing = await hubStub(police, (action) => (action === "credit.noticeReceipt" && refusing.calls.length === 0 ? 409 : undefined));
+    const refusing = await hubStub(police, (action) => (action === "sanctions.noticeReceipt" && refusing.calls.length === 0 ? 409 : undefined));
     hub = refusing;
     sim.setHub(refusing.url);
     await post(wire(notice({ noticeId: "NT-R" })));

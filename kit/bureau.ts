@@ -76,8 +76,8 @@ export interface FeedbackReading {
   at?: string;
 }
 
-export const RECEIPT_ACTION = "credit.noticeReceipt";
-export const FEEDBACK_ACTION = "credit.noticeFeedback";
+export const RECEIPT_ACTION = "sanctions.noticeReceipt";
+export const FEEDBACK_ACTION = "sanctions.noticeFeedback";
 
 /** Who signed, in one line: 「department 签收人」, either alone, else the bureau's title. */
 export function receivedBy(r: ReceiptReading, fallback: string): string {

@@ -20,7 +20,7 @@ describe("configuration", () => {
     expect(c.simulators).toBe(true);
     expect(c.demoKeys).toBe(true);
     expect(c.apiKeys.get(DEMO_KEYS.agent)).toBe("agent");
-    expect(c.services).toEqual(["gateway", "intake", "cases", "outbox", "routing", "delivery", "schedule", "credit"]);
+    expect(c.services).toEqual(["gateway", "intake", "cases", "outbox", "routing", "delivery", "schedule", "sanctions"]);
   });
 
   it("production needs a database and keys, and names each missing setting", () => {

@@ -11,7 +11,7 @@
 import path from "node:path";
 import { ADAPTERS, callerRoles, rolePrefixes } from "../adapters";
 
-export const ALL_SERVICES = ["gateway", "intake", "cases", "outbox", "routing", "delivery", "schedule", "credit"] as const;
+export const ALL_SERVICES = ["gateway", "intake", "cases", "outbox", "routing", "delivery", "schedule", "sanctions"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 /** The hub's own roles (people); external callers' roles come from the adapter specs. */

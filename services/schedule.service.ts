@@ -56,7 +56,7 @@ const JOBS: (JobSpec & { setting: string; cron: (cfg: ReturnType<typeof config>)
     name: "notice-sweep",
     setting: "NOTICE_SWEEP_CRON",
     cron: (cfg) => cfg.noticeSweepCron,
-    action: "credit.sweepNotices",
+    action: "sanctions.sweepNotices",
     report: (r) => (count(r, "reminded") || count(r, "escalated") ? `抄告单催签收/催反馈 ${count(r, "reminded")} 件，升级 ${count(r, "escalated")} 件` : undefined),
   },
 ];

@@ -236,7 +236,7 @@ describe("platform → hub", () => {
     await expect(route("repair").handle(body, {}, hub)).resolves.toEqual({ status: 200, body: { recordIds: ["SN-01"], revokedNotices: 3 } });
     expect(hub.calls).toEqual([
       {
-        action: "credit.repair",
+        action: "sanctions.repair",
         params: { decisionNo: "常城管罚字〔2026〕第0012号", recordId: "SN-01", repairedAt: "2027-03-01T09:00:00+08:00", basis: "已履行处罚并作出信用承诺", stopsPublication: true },
       },
     ]);
@@ -258,7 +258,7 @@ describe("platform → hub", () => {
     await expect(route("level").handle(body, {}, hub)).resolves.toEqual({ status: 200, body: { ok: true } });
     expect(hub.calls).toEqual([
       {
-        action: "credit.level",
+        action: "sanctions.level",
         params: { subject: { type: "法人及非法人组织", code: "91320411MA2YYYYYYY", name: "某物业公司" }, level: "B", evaluatedAt: "2027-01-15T00:00:00+08:00", source: "公共信用综合评价" },
       },
     ]);

@@ -4,7 +4,7 @@
  * decision (名单认定) or a revocation, its record named by the national data standard's Chinese
  * item names — → the platform's own field codes (modelled on the Credit China 双公示 templates:
  * XDR_MC, CF_WSH …); and the platform's repair decisions (信用修复) and comprehensive credit levels
- * → params of the hub's `credit.repair` and `credit.level` actions.
+ * → params of the hub's `sanctions.repair` and `sanctions.level` actions.
  */
 import type { CreditLevel, CreditListEntry, CreditPenalty, CreditRepair, CreditRevocation, Publication } from "../../contracts/types";
 import type { OutboundRequest } from "../../kit/adapter";
@@ -215,7 +215,7 @@ export function toPublicationRequest(p: Publication): OutboundRequest {
 // ---------------------------------------------------------------------------------------------
 // platform → hub
 
-/** What `credit.repair` receives. */
+/** What `sanctions.repair` receives. */
 export interface RepairParams {
   decisionNo: string;
   recordId?: string;
@@ -224,7 +224,7 @@ export interface RepairParams {
   stopsPublication: boolean;
 }
 
-/** A repair decision → `credit.repair`: publication stops unless the platform says TZGS "0". */
+/** A repair decision → `sanctions.repair`: publication stops unless the platform says TZGS "0". */
 export function toRepairParams(b: CreditRepair): RepairParams {
   return {
     decisionNo: b.CF_WSH.trim(),
@@ -241,7 +241,7 @@ export const LEVELS: Record<CreditLevel["PJDJ"], "A" | "B" | "C" | "D"> = { A: "
 /** The evaluation a level comes from when the platform names none. */
 export const DEFAULT_LEVEL_SOURCE = "公共信用综合评价";
 
-/** What `credit.level` receives. */
+/** What `sanctions.level` receives. */
 export interface LevelParams {
   subject: { type: CreditLevel["ZTLB"]; code: string; name?: string };
   level: "A" | "B" | "C" | "D";
@@ -249,7 +249,7 @@ export interface LevelParams {
   source: string;
 }
 
-/** A comprehensive credit level → `credit.level` (the code upper-cased, the level as A–D, the subject's name when the platform gives it). */
+/** A comprehensive credit level → `sanctions.level` (the code upper-cased, the level as A–D, the subject's name when the platform gives it). */
 export function toLevelParams(b: CreditLevel): LevelParams {
   return {
     subject: { type: b.ZTLB, code: b.ZTDM.trim().toUpperCase(), ...(b.ZTMC?.trim() ? { name: b.ZTMC.trim() } : {}) },

@@ -3,8 +3,8 @@
  * 双公示 penalty records, list decisions and revocations (the canonical `publication` command), and
  * that tells the hub when a subject's credit was repaired (信用修复) and what its comprehensive
  * credit level is. The gateway validates each inbound body tolerantly against the route's contract
- * and keeps the raw message before `handle` maps it and makes one hub call (`credit.repair`,
- * `credit.level`); refusals of the credit service (HubError: 404 unknown decision …) propagate.
+ * and keeps the raw message before `handle` maps it and makes one hub call (`sanctions.repair`,
+ * `sanctions.level`); refusals of the credit service (HubError: 404 unknown decision …) propagate.
  */
 import type { CreditLevel, CreditRepair, Publication } from "../../contracts/types";
 import { type AdapterSpec, type HubPort, type InboundResult, systemSettings } from "../../kit/adapter";
@@ -40,7 +40,7 @@ export const credit: AdapterSpec = {
       kind: "repair",
       schema: SCHEMA.repair,
       summary: "信用修复决定：平台告知某决定书（记录）已修复，停止公示（或标注已修复），中枢据此撤销各委办局的联合惩戒措施 / a credit repair decision",
-      handle: (body: CreditRepair, _params, hub: HubPort) => callCredit(hub, "credit.repair", toRepairParams(body)),
+      handle: (body: CreditRepair, _params, hub: HubPort) => callCredit(hub, "sanctions.repair", toRepairParams(body)),
     },
     {
       method: "POST",
@@ -48,7 +48,7 @@ export const credit: AdapterSpec = {
       kind: "level",
       schema: SCHEMA.level,
       summary: "公共信用综合评价结果：主体的信用等级（A 优、B 良、C 中、D 差），用于分级分类监管 / a subject's comprehensive credit level",
-      handle: (body: CreditLevel, _params, hub: HubPort) => callCredit(hub, "credit.level", toLevelParams(body)),
+      handle: (body: CreditLevel, _params, hub: HubPort) => callCredit(hub, "sanctions.level", toLevelParams(body)),
     },
   ],
   commands: {

@@ -31,7 +31,7 @@ export const SANCTIONS_PATH = "/api/v1/sanctions";
 /** Why a sanction goes to review although it was accepted. */
 export type SanctionFlag = "creditCodeChecksumFailedButVerified";
 
-/** What the hub's `credit.sanction` receives. */
+/** What the hub's `sanctions.sanction` receives. */
 export interface SanctionIntake {
   sanction: Sanction;
   flags: SanctionFlag[];
@@ -244,7 +244,7 @@ export function checkSanction(body: Body, opts: MappingOptions = {}): SanctionCh
   return { ok: true, sanction, flags };
 }
 
-/** The decision as the hub's `credit.sanction` takes it; a 422 HubError naming every field and rule when it fails a check. */
+/** The decision as the hub's `sanctions.sanction` takes it; a 422 HubError naming every field and rule when it fails a check. */
 export function toSanction(body: Body, opts: MappingOptions = {}): SanctionIntake {
   const r = checkSanction(body, opts);
   if (r.ok) return { sanction: r.sanction, flags: r.flags };

@@ -36,7 +36,7 @@ describe("enforcement spec", () => {
   it("a new decision: one credit.sanction call with {sanction, flags}, answered 202 {sanctionId}", async () => {
     const hub = fakeHub(() => ({ sanctionId: "SN-1", duplicate: false }));
     await expect(route.handle(structuredClone(company), {}, hub)).resolves.toEqual({ status: 202, body: { sanctionId: "SN-1" } });
-    expect(hub.calls.map((c) => c.action)).toEqual(["credit.sanction"]);
+    expect(hub.calls.map((c) => c.action)).toEqual(["sanctions.sanction"]);
     expect(Object.keys(hub.calls[0].params).sort()).toEqual(["flags", "sanction"]);
     expect(hub.calls[0].params.flags).toEqual([]);
     expect(hub.calls[0].params.sanction).toMatchObject({ decisionNo: company.行政处罚决定书文号, party: { creditCode: SAMPLE.transport.creditCode }, vehicles: [{ plate: "苏D3K271" }] });

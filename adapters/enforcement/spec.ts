@@ -47,7 +47,7 @@ export const enforcement: AdapterSpec = {
         "行政处罚决定：行政执法系统按双公示数据标准报送一份处罚决定，核验统一社会信用代码、身份证号码和号牌后交信用服务（同一决定书文号重复报送答复 200 duplicate） / an administrative penalty decision",
       async handle(body: EnforcementSanction, _params, hub: HubPort) {
         const intake = toSanction(body, { today: todayCst() });
-        const r = await hub.call<SanctionAnswer>("credit.sanction", intake);
+        const r = await hub.call<SanctionAnswer>("sanctions.sanction", intake);
         return r?.duplicate ? { status: 200, body: { sanctionId: r.sanctionId, duplicate: true } } : { status: 202, body: { sanctionId: r?.sanctionId } };
       },
     },

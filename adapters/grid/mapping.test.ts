@@ -93,7 +93,7 @@ describe("the cities' grid data", () => {
     const bad = structuredClone(cz.grid) as GridFile;
     bad.gridCode.segments = bad.gridCode.segments.filter((s) => s.role !== "street");
     bad.taxonomy.push({ ...bad.taxonomy[0] });
-    const problems = gridFileProblems(bad, "cities/x/grid.json");
+    const problems = gridFileProblems(bad, "cities/x/management.json");
     expect(problems.join("\n")).toMatch(/role 为 street/);
     expect(problems.join("\n")).toMatch(/部件大类编码 01 重复/);
   });
@@ -350,7 +350,7 @@ describe("outbound", () => {
 describe("gridCityOf", () => {
   it("takes the districts from city.json and the streets from the street units", () => {
     const c = cities.find((x) => x.code === "3213")!;
-    const g = gridCityOf(c, c.grid!);
+    const g = gridCityOf(c, c.management!);
     expect(g.districts["321302"]).toBe("宿城区");
     expect(g.streets["321302004"]).toBe("古城街道");
   });

@@ -40,7 +40,7 @@ export const SCHEMA = {
 // ---------------------------------------------------------------------------------------------
 // City data as the grid adapter sees it
 
-/** One city: its districts (city.json), its streets (street units of units.json) and its grid.json. */
+/** One city: its districts (city.json), its streets (street units of units.json) and its management.json. */
 export interface GridCity {
   code: string;
   name: string;
@@ -51,7 +51,7 @@ export interface GridCity {
   grid: GridFile;
 }
 
-/** What a city's grid.json must say beyond its schema: the segments the checks rely on, codes unique per kind. */
+/** What a city's management.json must say beyond its schema: the segments the checks rely on, codes unique per kind. */
 export function gridFileProblems(g: GridFile, at: string): string[] {
   const problems: string[] = [];
   const roles = (segs: CodeSegment[]) => segs.map((s) => s.role);

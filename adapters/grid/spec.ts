@@ -2,7 +2,7 @@
  * The grid adapter's spec (网格化/数字城管): grid members and supervisors report 部件/事件 (信息采集),
  * supervisors answer verification requests (核查结案), and the street offices and departments that
  * work through the grid system receive their dispatches (派遣) there and report back through it.
- * Every event is checked against the city's grid.json and units.json before the hub sees it
+ * Every event is checked against the city's management.json and units.json before the hub sees it
  * (mapping.ts `checkEvent`): an unknown code is a 422 naming the segment and the value.
  */
 import type { GridEvent, GridFile, GridTaskAccept, GridTaskFeedback, GridVerificationResult, HandlerTask, Verification } from "../../contracts/types";
@@ -20,7 +20,7 @@ export const GRID_ROLE = "grid";
 /** What the hub cannot work without, beyond the contract's required fields. */
 const EVENT_NEEDS = [{ fields: ["gridCode", "lng", "address"], zh: "至少需要一项位置信息：网格编码、坐标或地址", en: "some location is needed: grid code, coordinates or address" }];
 
-/** The grid view of one city: its districts, its streets (street units) and its grid.json. */
+/** The grid view of one city: its districts, its streets (street units) and its management.json. */
 export function gridCityOf(c: CityData, grid: GridFile): GridCity {
   const streets: Record<string, string> = {};
   for (const u of c.units) if (u.kind === "street") streets[u.streetCode] = u.streetName;
@@ -30,16 +30,16 @@ export function gridCityOf(c: CityData, grid: GridFile): GridCity {
 }
 
 /**
- * Every city with a grid.json (loaded and validated against tongguan:data/grid by loadCities),
+ * Every city with a management.json (loaded and validated against tongguan:data/management by loadCities),
  * checked for the segments the adapter relies on; a bad file stops start-up with the file and the reason.
  */
 export function loadGridCities(cities: CityData[] = loadCities()): GridCity[] {
   const out: GridCity[] = [];
   for (const c of cities) {
-    if (!c.grid) continue;
-    const problems = gridFileProblems(c.grid, `${c.dir}/grid.json`);
+    if (!c.management) continue;
+    const problems = gridFileProblems(c.management, `${c.dir}/management.json`);
     if (problems.length) throw new Error(`网格数据校验失败 / grid data is inconsistent:\n  ${problems.join("\n  ")}`);
-    out.push(gridCityOf(c, c.grid));
+    out.push(gridCityOf(c, c.management));
   }
   return out;
 }

@@ -69,7 +69,7 @@ describe("housing inbound", () => {
   it("签收 → credit.noticeReceipt", async () => {
     const hub = fakeHub();
     await receipt.handle({ signedBy: "李敏", department: "建筑市场监管处", signedTime: "2026-12-01T15:00:00+08:00" }, { noticeId: "NT-08" }, hub);
-    expect(hub.calls[0]).toEqual({ action: "credit.noticeReceipt", params: { system: "housing", noticeId: "NT-08", receivedBy: "建筑市场监管处 李敏", at: "2026-12-01T15:00:00+08:00" } });
+    expect(hub.calls[0]).toEqual({ action: "sanctions.noticeReceipt", params: { system: "housing", noticeId: "NT-08", receivedBy: "建筑市场监管处 李敏", at: "2026-12-01T15:00:00+08:00" } });
   });
 
   it("措施落实情况 → credit.noticeFeedback: a measure per restriction, the projects in its note; finished decides done", async () => {

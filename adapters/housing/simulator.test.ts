@@ -41,9 +41,9 @@ describe("housing simulator", () => {
     await send({ ...n, noticeId: "NT-H2" });
     await until(() => sim.notice("NT-H1")?.status === "reported" && sim.notice("NT-H2")?.status === "reported");
     const of = (id: string, action: string) => hub.calls.find((c) => c.params.noticeId === id && c.action === action)!;
-    expect(validate(SCHEMA.receipt, of("NT-H1", "credit.noticeReceipt").body).ok).toBe(true);
-    expect(validate(SCHEMA.feedback, of("NT-H1", "credit.noticeFeedback").body).ok).toBe(true);
-    expect(of("NT-H1", "credit.noticeFeedback").params).toMatchObject({
+    expect(validate(SCHEMA.receipt, of("NT-H1", "sanctions.noticeReceipt").body).ok).toBe(true);
+    expect(validate(SCHEMA.feedback, of("NT-H1", "sanctions.noticeFeedback").body).ok).toBe(true);
+    expect(of("NT-H1", "sanctions.noticeFeedback").params).toMatchObject({
       system: "housing",
       done: true,
       measures: [
@@ -51,7 +51,7 @@ describe("housing simulator", () => {
         { done: true, note: expect.stringContaining("在建项目") },
       ],
     });
-    expect(of("NT-H2", "credit.noticeFeedback").params).toMatchObject({ done: false, measures: [{ done: false }, { done: true }] });
+    expect(of("NT-H2", "sanctions.noticeFeedback").params).toMatchObject({ done: false, measures: [{ done: false }, { done: true }] });
   });
 
   it("a revocation is signed too", async () => {

@@ -82,7 +82,9 @@ describe("police inbound", () => {
   it("签收 → credit.noticeReceipt with the unit, the officer and his number", async () => {
     const hub = fakeHub();
     await receipt.handle({ qsr: "王建国", qsrjh: "040123", qsdw: "市交警支队", qssj: "2026-12-01T14:20:00+08:00" }, { noticeId: "NT-07" }, hub);
-    expect(hub.calls).toEqual([{ action: "credit.noticeReceipt", params: { system: "police", noticeId: "NT-07", receivedBy: "市交警支队 王建国（警号 040123）", at: "2026-12-01T14:20:00+08:00" } }]);
+    expect(hub.calls).toEqual([
+      { action: "sanctions.noticeReceipt", params: { system: "police", noticeId: "NT-07", receivedBy: "市交警支队 王建国（警号 040123）", at: "2026-12-01T14:20:00+08:00" } },
+    ]);
   });
 
   it("措施落实情况 → credit.noticeFeedback: a measure per vehicle and per other measure; sfwc decides done", async () => {
@@ -101,7 +103,7 @@ describe("police inbound", () => {
       hub,
     );
     expect(hub.calls[0]).toEqual({
-      action: "credit.noticeFeedback",
+      action: "sanctions.noticeFeedback",
       params: {
         system: "police",
         noticeId: "NT-07",

@@ -55,7 +55,7 @@ describe("police simulator", () => {
   it("a revocation: signed, its items reported 已解除", async () => {
     await send({ ...n, noticeId: "NT-P1-RV", kind: "revocation", revokes: "NT-P1" });
     await until(() => sim.notice("NT-P1-RV")?.status === "reported");
-    expect(hub.calls.filter((c) => c.params.noticeId === "NT-P1-RV").map((c) => c.action)).toEqual(["credit.noticeReceipt", "credit.noticeFeedback"]);
+    expect(hub.calls.filter((c) => c.params.noticeId === "NT-P1-RV").map((c) => c.action)).toEqual(["sanctions.noticeReceipt", "sanctions.noticeFeedback"]);
     expect(hub.calls.at(-1)!.body).toMatchObject({ clmx: [{ czjg: "已解除" }, { czjg: "已解除" }] });
   });
 });

@@ -74,7 +74,7 @@ describe("transport inbound", () => {
   it("签收 → credit.noticeReceipt", async () => {
     const hub = fakeHub();
     await receipt.handle({ receiver: "赵磊", receiver_org: "交通运输综合行政执法支队" }, { noticeId: "NT-09" }, hub);
-    expect(hub.calls[0]).toEqual({ action: "credit.noticeReceipt", params: { system: "transport", noticeId: "NT-09", receivedBy: "交通运输综合行政执法支队 赵磊", at: expect.any(String) } });
+    expect(hub.calls[0]).toEqual({ action: "sanctions.noticeReceipt", params: { system: "transport", noticeId: "NT-09", receivedBy: "交通运输综合行政执法支队 赵磊", at: expect.any(String) } });
   });
 
   it("措施落实情况 → credit.noticeFeedback: result codes 1/3 done, 2 not; certificates in the note, the licence in the text", async () => {

@@ -17,7 +17,7 @@ export const CREDIT_ROUTES: ApiRoute[] = [
   {
     method: "GET",
     path: "/v1/sanctions/:id",
-    action: "credit.get",
+    action: "sanctions.get",
     roles: READERS,
     summary: "一项行政处罚决定（按编号或决定书文号），含公示期限；自然人姓名和证件号码已脱敏 / one sanction, masked",
     response: {
@@ -34,7 +34,7 @@ export const CREDIT_ROUTES: ApiRoute[] = [
   {
     method: "GET",
     path: "/v1/sanctions",
-    action: "credit.list",
+    action: "sanctions.list",
     roles: READERS,
     summary: "行政处罚决定列表（按主体、严重程度筛选，最新在前） / sanctions",
     query: query({
@@ -47,7 +47,7 @@ export const CREDIT_ROUTES: ApiRoute[] = [
   {
     method: "GET",
     path: "/v1/notices",
-    action: "credit.notices",
+    action: "sanctions.notices",
     roles: READERS,
     summary: "联合惩戒抄告单（按接收部门、主体、状态筛选；escalated 为催办后仍未答复、已升级的） / joint-punishment notices",
     query: query({
@@ -61,7 +61,7 @@ export const CREDIT_ROUTES: ApiRoute[] = [
   {
     method: "GET",
     path: "/v1/credit/subjects/:key",
-    action: "credit.subject",
+    action: "sanctions.subject",
     roles: [...READERS, ...BUREAUS],
     summary: "信用主体档案：处罚决定、黑名单等名单（审批前可查询）、抄告单及签收反馈、平台综合信用等级 / a credit subject's record",
     response: {

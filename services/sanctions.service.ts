@@ -1,5 +1,5 @@
 /**
- * credit — sanctions (行政处罚) to the public-credit platform and joint-punishment notices
+ * sanctions — sanctions (行政处罚) to the public-credit platform and joint-punishment notices
  * (联合惩戒抄告) to the bureaus that must act, with their receipts and feedback; credit repair.
  * Owns store/credit.tables.ts.
  *
@@ -19,7 +19,7 @@ import type { Context, Service, ServiceSchema, ServiceSettingSchema } from "mole
 import type { JointRulesFile, Sanction } from "../contracts/types";
 import { bureauSystem, creditRegistry } from "../adapters";
 import { CalendarGapError, type DeadlineResult } from "../domain/calendar";
-import { evaluate, loadJointRules, noticesFor, personalScore, publicationOf, type JointNotice } from "../domain/credit";
+import { evaluate, loadJointRules, noticesFor, personalScore, PLATFORM_TARGET, publicationOf, type JointNotice } from "../domain/credit";
 import { loadCities, type CityData } from "../domain/routing";
 import { creditSubjectOf, maskedSanction, publicationRecord, recordOf, subjectKeyOf } from "../domain/sanction";
 import { ROOT } from "../contracts";
@@ -62,7 +62,7 @@ const json = <T>(v: unknown): T => (typeof v === "string" ? (JSON.parse(v) as T)
 const ESCALATE_AFTER_MS = 24 * 3600_000;
 
 const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string, never>, Vars> = {
-  name: "credit",
+  name: "sanctions",
 
   actions: {
     /** A penalty decision in: `{ sanctionId, duplicate }`, everything it causes written with it. */
@@ -184,7 +184,7 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
               }
               if (!cal) throw new HubError(500, "NO_CALENDAR", `${city.name}没有工作日历，抄告单时限无法计算`, "no working calendar for the notice deadlines");
               for (const n of noticesFor(f, subject, now, cal)) {
-                if (n.target === "credit") continue; // the list decision went to the platform above
+                if (n.target === PLATFORM_TARGET) continue; // the list decision went to the platform above
                 batches.push(await writeNotice(tx, this, n, key, firingId, city, listEntry, now));
               }
             }
