@@ -1,6 +1,6 @@
 import { validate } from "../../contracts";
 import type { BureauNotice } from "../../contracts/types";
-import { hubStub } from "../../kit/bureau";
+import { bureauSimulatorUnderTest } from "../../kit/bureau.testkit";
 import { SCHEMA } from "./mapping";
 import { createHousingSimulator } from "./simulator";
 import { housing } from "./spec";
@@ -13,34 +13,16 @@ const n: BureauNotice = {
   feedbackDeadline: "2026-12-15T17:30:00+08:00",
   sentAt: "2026-12-01T10:00:00+08:00",
 };
-const until = async (ok: () => boolean) => {
-  for (let i = 0; i < 300 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!ok()) throw new Error("timed out");
-};
-
 describe("housing simulator", () => {
-  let hub: Awaited<ReturnType<typeof hubStub>>;
-  const sim = createHousingSimulator({ receiptDelayMs: 5, feedbackDelayMs: 10 });
-  beforeAll(async () => {
-    hub = await hubStub(housing);
-    await sim.start(0);
-    sim.setHub(hub.url, "demo-housing-key");
-  });
-  afterAll(async () => {
-    await sim.stop();
-    await hub.stop();
-  });
-  const send = (p: BureauNotice) => {
-    const req = housing.commands.notice!.build(p, null);
-    return fetch(`${sim.url}${req.path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(req.body) });
-  };
+  const t = bureauSimulatorUnderTest(housing, createHousingSimulator({ receiptDelayMs: 5, feedbackDelayMs: 10 }));
+  const { sim, send, until } = t;
 
   it("signs and reports per restriction (a project named for project supervision); partial leaves one undone", async () => {
     sim.setBehaviour("NT-H2", { partial: true });
     await send(n);
     await send({ ...n, noticeId: "NT-H2" });
     await until(() => sim.notice("NT-H1")?.status === "reported" && sim.notice("NT-H2")?.status === "reported");
-    const of = (id: string, action: string) => hub.calls.find((c) => c.params.noticeId === id && c.action === action)!;
+    const of = (id: string, action: string) => t.hub.calls.find((c) => c.params.noticeId === id && c.action === action)!;
     expect(validate(SCHEMA.receipt, of("NT-H1", "sanctions.noticeReceipt").body).ok).toBe(true);
     expect(validate(SCHEMA.feedback, of("NT-H1", "sanctions.noticeFeedback").body).ok).toBe(true);
     expect(of("NT-H1", "sanctions.noticeFeedback").params).toMatchObject({

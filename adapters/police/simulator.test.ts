@@ -1,6 +1,6 @@
 import { validate } from "../../contracts";
 import type { BureauNotice } from "../../contracts/types";
-import { hubStub } from "../../kit/bureau";
+import { bureauSimulatorUnderTest } from "../../kit/bureau.testkit";
 import { SCHEMA } from "./mapping";
 import { createPoliceSimulator } from "./simulator";
 import { police } from "./spec";
@@ -14,32 +14,14 @@ const n: BureauNotice = {
   feedbackDeadline: "2026-12-15T17:30:00+08:00",
   sentAt: "2026-12-01T10:00:00+08:00",
 };
-const until = async (ok: () => boolean) => {
-  for (let i = 0; i < 300 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!ok()) throw new Error("timed out");
-};
-
 describe("police simulator", () => {
-  let hub: Awaited<ReturnType<typeof hubStub>>;
-  const sim = createPoliceSimulator({ receiptDelayMs: 5, feedbackDelayMs: 10 });
-  beforeAll(async () => {
-    hub = await hubStub(police);
-    await sim.start(0);
-    sim.setHub(hub.url, "demo-police-key");
-  });
-  afterAll(async () => {
-    await sim.stop();
-    await hub.stop();
-  });
-  const send = (p: BureauNotice) => {
-    const req = police.commands.notice!.build(p, null);
-    return fetch(`${sim.url}${req.path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(req.body) });
-  };
+  const t = bureauSimulatorUnderTest(police, createPoliceSimulator({ receiptDelayMs: 5, feedbackDelayMs: 10 }));
+  const { sim, send, until } = t;
 
   it("signs and reports per vehicle in the police's format, which the hub maps to the credit calls", async () => {
     await send(n);
     await until(() => sim.notice("NT-P1")?.status === "reported");
-    const [r, f] = hub.calls;
+    const [r, f] = t.hub.calls;
     expect(validate(SCHEMA.receipt, r.body).ok && validate(SCHEMA.feedback, f.body).ok).toBe(true);
     expect(f.body).toMatchObject({
       clmx: [
@@ -55,7 +37,7 @@ describe("police simulator", () => {
   it("a revocation: signed, its items reported 已解除", async () => {
     await send({ ...n, noticeId: "NT-P1-RV", kind: "revocation", revokes: "NT-P1" });
     await until(() => sim.notice("NT-P1-RV")?.status === "reported");
-    expect(hub.calls.filter((c) => c.params.noticeId === "NT-P1-RV").map((c) => c.action)).toEqual(["sanctions.noticeReceipt", "sanctions.noticeFeedback"]);
-    expect(hub.calls.at(-1)!.body).toMatchObject({ clmx: [{ czjg: "已解除" }, { czjg: "已解除" }] });
+    expect(t.hub.calls.filter((c) => c.params.noticeId === "NT-P1-RV").map((c) => c.action)).toEqual(["sanctions.noticeReceipt", "sanctions.noticeFeedback"]);
+    expect(t.hub.calls.at(-1)!.body).toMatchObject({ clmx: [{ czjg: "已解除" }, { czjg: "已解除" }] });
   });
 });

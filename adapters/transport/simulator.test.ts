@@ -1,6 +1,6 @@
 import { validate } from "../../contracts";
 import type { BureauNotice } from "../../contracts/types";
-import { hubStub } from "../../kit/bureau";
+import { bureauSimulatorUnderTest } from "../../kit/bureau.testkit";
 import { SCHEMA } from "./mapping";
 import { createTransportSimulator } from "./simulator";
 import { transport } from "./spec";
@@ -14,32 +14,14 @@ const n: BureauNotice = {
   feedbackDeadline: "2026-12-15T17:30:00+08:00",
   sentAt: "2026-12-01T10:00:00+08:00",
 };
-const until = async (ok: () => boolean) => {
-  for (let i = 0; i < 300 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!ok()) throw new Error("timed out");
-};
-
 describe("transport simulator", () => {
-  let hub: Awaited<ReturnType<typeof hubStub>>;
-  const sim = createTransportSimulator({ receiptDelayMs: 5, feedbackDelayMs: 10 });
-  beforeAll(async () => {
-    hub = await hubStub(transport);
-    await sim.start(0);
-    sim.setHub(hub.url, "demo-transport-key");
-  });
-  afterAll(async () => {
-    await sim.stop();
-    await hub.stop();
-  });
-  const send = (p: BureauNotice) => {
-    const req = transport.commands.notice!.build(p, null);
-    return fetch(`${sim.url}${req.path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(req.body) });
-  };
+  const t = bureauSimulatorUnderTest(transport, createTransportSimulator({ receiptDelayMs: 5, feedbackDelayMs: 10 }));
+  const { sim, send, until } = t;
 
   it("signs and reports with the licence and the vehicles' 道路运输证", async () => {
     await send(n);
     await until(() => sim.notice("NT-T1")?.status === "reported");
-    const [r, f] = hub.calls;
+    const [r, f] = t.hub.calls;
     expect(validate(SCHEMA.receipt, r.body).ok && validate(SCHEMA.feedback, f.body).ok).toBe(true);
     expect(f.body).toMatchObject({ licence_no: expect.any(String), results: [{ result_code: "1", vehicle_certs: [{ plate_no: "苏D12345", action: "暂扣" }] }], completed: 1 });
     expect(f.params).toMatchObject({ system: "transport", noticeId: "NT-T1", done: true, text: expect.stringContaining("道路运输经营许可证号") });
@@ -47,12 +29,12 @@ describe("transport simulator", () => {
 
   it("silent for all: records notices and reminders, answers nothing", async () => {
     sim.setBehaviour("*", { silent: true });
-    const before = hub.calls.length;
+    const before = t.hub.calls.length;
     await send({ ...n, noticeId: "NT-T2" });
     const rem = transport.commands.receiptRequest!.build({ noticeId: "NT-T2", what: "receipt", dueAt: n.receiptDeadline, sentAt: "2026-12-04T09:00:00+08:00" }, null);
     expect((await fetch(`${sim.url}${rem.path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rem.body) })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 60));
-    expect(hub.calls.length).toBe(before);
+    expect(t.hub.calls.length).toBe(before);
     expect(sim.notice("NT-T2")).toMatchObject({ status: "received", reminders: [{ of: "receipt" }] });
     sim.setBehaviour("*", {});
   });
@@ -60,6 +42,6 @@ describe("transport simulator", () => {
   it("a revocation is signed too", async () => {
     await send({ ...n, noticeId: "NT-T1-RV", kind: "revocation", revokes: "NT-T1" });
     await until(() => sim.notice("NT-T1-RV")?.status === "reported");
-    expect(hub.calls.at(-1)!.body).toMatchObject({ results: [{ vehicle_certs: [{ action: "恢复" }] }] });
+    expect(t.hub.calls.at(-1)!.body).toMatchObject({ results: [{ vehicle_certs: [{ action: "恢复" }] }] });
   });
 });
