@@ -450,6 +450,10 @@ export interface EnforcementSanction {
  */
 severity: ("轻微" | "一般" | "严重")
 /**
+ * 处罚程序 procedure (optional): 简易程序 (on-the-spot) or 普通程序 — 一般程序, as local documents call it, is taken as 普通程序. Rules that count 一般程序 penalties count 普通程序 decisions; without it they fall back to severity ≥ 一般
+ */
+"处罚程序"?: ("简易程序" | "普通程序" | "一般程序")
+/**
  * vehicles of the decision (渣土车 …): plate checked by the plate format and normalised (苏D·12345 → 苏D12345)
  * 
  * @maxItems 200
@@ -2413,6 +2417,10 @@ note?: string
  */
 severity: ("轻微" | "一般" | "严重")
 /**
+ * 行政处罚程序 (行政处罚法 第五章; the documents' 一般程序 is the 普通程序), when the decision states it: joint rules that count 一般程序 penalties (trigger.procedures) count 普通程序 decisions, and fall back to severity ≥ 一般 for a decision without it
+ */
+procedure?: ("简易程序" | "普通程序")
+/**
  * @maxItems 200
  */
 vehicles?: Vehicle[]
@@ -2791,7 +2799,7 @@ listDecision: ("none" | ListDecision)
 deadlines: NoticeDeadlines
 }
 /**
- * All conditions must hold (AND); within a list any value suffices (OR). Decisions count when their 处罚决定日期 lies in the window: the last windowDays local days up to and including today.
+ * All conditions must hold (AND); within a list any value suffices (OR). Decisions count when their 处罚决定日期 lies in the window: the last windowDays local days up to and including today. minSeverity: only decisions of at least this severity count — except that when procedures is given, a decision stating its procedure is counted by it, and minSeverity is the fallback for decisions that do not state one.
  */
 
 export interface JointTrigger {
@@ -2819,11 +2827,11 @@ minCount: number
 windowDays: number
 minSeverity?: Severity
 /**
- * 行政处罚程序: only decisions made under one of these count (a decision that does not state its procedure does not count)
+ * 行政处罚程序 (行政处罚法 第五章; the documents' 一般程序 is the 普通程序): a decision that states its procedure (the sanction's procedure, 处罚程序) counts only when it is one of these, whatever its severity; a decision that does not state it falls back to minSeverity (it counts when its severity is at least minSeverity; without minSeverity it does not count). So "5 一般程序 penalties" is procedures ["普通程序"] with minSeverity 一般 as the fallback.
  * 
  * @minItems 1
  */
-procedures?: ("一般程序" | "简易程序")[]
+procedures?: ("普通程序" | "简易程序")[]
 /**
  * the subject is currently on one of these lists (名单名称)
  * 

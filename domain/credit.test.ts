@@ -45,7 +45,7 @@ const penalty = (decisionDate: string, extra: Partial<SanctionRecord> = {}): San
   violationKind: n % 2 ? "乱倒渣土" : "渣土撒漏",
   severity: "一般",
   partyType: "法人及非法人组织",
-  procedure: "一般程序",
+  procedure: "普通程序",
   plates: ["苏D12345"],
   ...extra,
 });
@@ -140,24 +140,42 @@ describe("construction-waste company: five general-procedure 乱倒/撒漏 penal
     expect(evaluate(company, history, cz, at("2026-05-09 10:00")).map((f) => f.ruleId)).toEqual(["CZ-J010"]);
   });
 
-  it("轻微 penalties (the 简易程序 ones) do not count; a penalty dated after now does not count", () => {
+  it("简易程序 penalties (轻微) do not count; a penalty dated after now does not count", () => {
     const h = five();
-    h[2] = { ...h[2], severity: "轻微" };
+    h[2] = { ...h[2], severity: "轻微", procedure: "简易程序" };
     expect(evaluate(company, h, cz, NOW)).toEqual([]);
     expect(evaluate(company, five(["2025-07-10", "2025-10-20", "2026-01-15", "2026-03-02", "2026-05-12"]), cz, NOW)).toEqual([]);
   });
 
-  it("a rule that names procedures counts only decisions that state one of them", () => {
-    const withProcedure = structuredClone(cz);
-    const r = withProcedure.rules[0];
+  it("the shipped 渣土 rule counts 普通程序 (一般程序) decisions by their procedure, whatever their severity", () => {
+    const r = cz.rules[0];
     if (r.kind !== "joint") throw new Error("fixture");
-    r.trigger.procedures = ["一般程序"];
-    expect(evaluate(company, five(), withProcedure, NOW)).toHaveLength(1);
+    expect(r.trigger.procedures).toEqual(["普通程序"]);
     const h = five();
-    h[2] = { ...h[2], procedure: "简易程序" };
-    expect(evaluate(company, h, withProcedure, NOW)).toEqual([]);
+    h[2] = { ...h[2], severity: "轻微" }; // a 普通程序 decision graded 轻微 still counts: the procedure decides
+    expect(evaluate(company, h, cz, NOW)).toHaveLength(1);
+    h[2] = { ...h[2], severity: "严重", procedure: "简易程序" }; // a 简易程序 decision does not, even 严重
+    expect(evaluate(company, h, cz, NOW)).toEqual([]);
+  });
+
+  it("a decision that does not state its procedure falls back to severity ≥ 一般", () => {
+    const h = five().map(({ procedure: _p, ...d }) => d as SanctionRecord);
+    const [f] = evaluate(company, h, cz, NOW);
+    expect(f.ruleId).toBe("CZ-J010");
+    expect(f.why).toContain("未载明程序的按一般及以上计");
+    h[2] = { ...h[2], severity: "轻微" };
+    expect(evaluate(company, h, cz, NOW)).toEqual([]);
+  });
+
+  it("a rule that names procedures without minSeverity counts only decisions that state one of them", () => {
+    const strict = structuredClone(cz);
+    const r = strict.rules[0];
+    if (r.kind !== "joint") throw new Error("fixture");
+    delete r.trigger.minSeverity;
+    expect(evaluate(company, five(), strict, NOW)).toHaveLength(1);
+    const h = five();
     delete h[2].procedure;
-    expect(evaluate(company, h, withProcedure, NOW)).toEqual([]);
+    expect(evaluate(company, h, strict, NOW)).toEqual([]);
   });
 
   it("the subject must be a company of the industry", () => {

@@ -289,7 +289,8 @@ export function loadJointRules(cityDir: string): JointRulesFile {
 // 3. Evaluation
 // ---------------------------------------------------------------------------------------------
 
-export type Procedure = "一般程序" | "简易程序";
+/** 行政处罚程序 (行政处罚法 第五章: 简易程序, 普通程序 — the documents' 一般程序 is the 普通程序) */
+export type Procedure = "普通程序" | "简易程序";
 
 /** A credit subject: a company or other organisation, an individual business, a person, or a vehicle. */
 export interface CreditSubject {
@@ -382,8 +383,13 @@ function inWindow(rule: JointRule, history: readonly SanctionRecord[], t: number
 function kindMatches(rule: JointRule, s: SanctionRecord): boolean {
   const tr = rule.trigger;
   if (!(tr.violationKinds as string[]).includes(s.violationKind)) return false;
+  // a rule that names procedures counts a decision by its stated procedure; a decision that does
+  // not state one falls back to the rule's minSeverity (without one it does not count)
+  if (tr.procedures) {
+    if (s.procedure) return (tr.procedures as string[]).includes(s.procedure);
+    return tr.minSeverity !== undefined && SEVERITY_RANK[s.severity] >= SEVERITY_RANK[tr.minSeverity];
+  }
   if (tr.minSeverity && SEVERITY_RANK[s.severity] < SEVERITY_RANK[tr.minSeverity]) return false;
-  if (tr.procedures && !(s.procedure && tr.procedures.includes(s.procedure))) return false;
   return true;
 }
 
@@ -433,7 +439,7 @@ export function evaluate(subject: CreditSubject, history: readonly SanctionRecor
       firedAt: new Date(now.getTime()),
       why:
         `${rule.name}：${tr.windowDays} 日内因${tr.violationKinds.join("、")}受处罚 ${fresh.length} 次（规则要求至少 ${tr.minCount} 次` +
-        `${tr.procedures ? `，${tr.procedures.join("或")}` : ""}${tr.minSeverity ? `，${tr.minSeverity}及以上` : ""}）：${decisionNos.join("、")}`,
+        `${tr.procedures ? `，${tr.procedures.join("或")}${tr.minSeverity ? `（未载明程序的按${tr.minSeverity}及以上计）` : ""}` : tr.minSeverity ? `，${tr.minSeverity}及以上` : ""}）：${decisionNos.join("、")}`,
     });
   }
   return out;

@@ -41,6 +41,7 @@ export function recordOf(s: Sanction): SanctionRecord {
     severity: s.severity,
     partyType: s.party.type,
     ...(s.vehicles?.length ? { plates: s.vehicles.map((v) => v.plate) } : {}),
+    ...(s.procedure ? { procedure: s.procedure } : {}),
   };
 }
 

@@ -16,6 +16,22 @@ export interface InboundResult {
   caseId?: string;
 }
 
+/**
+ * The named success answers a route may declare (components of the OpenAPI document): a case's
+ * (lib/api.ts ANSWERS) or a credit message's (lib/api/credit.ts CREDIT_ANSWERS).
+ */
+export type RouteAnswer =
+  | "CaseAck"
+  | "CaseAccepted"
+  | "CaseDuplicate"
+  | "SanctionAccepted"
+  | "SanctionDuplicate"
+  | "CommitmentAccepted"
+  | "CommitmentDuplicate"
+  | "RepairAck"
+  | "LevelAck"
+  | "NoticeAck";
+
 export interface InboundRoute {
   method: "POST";
   /** relative to the adapter's basePath, Express-style params: "/work-orders/:orderNo/callback" */
@@ -27,7 +43,7 @@ export interface InboundRoute {
   /** one line for the API docs, Chinese first */
   summary: string;
   /** the success answers, for the API docs (default: 200 with {caseId, status}) */
-  responses?: { status: 200 | 202; description: string; answer: "CaseAck" | "CaseAccepted" | "CaseDuplicate" }[];
+  responses?: { status: 200 | 202; description: string; answer: RouteAnswer }[];
   /** pure translation + one hub call; throws HubError for business refusals */
   handle(body: any, params: Record<string, string>, hub: HubPort): Promise<InboundResult>;
 }

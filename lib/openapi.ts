@@ -4,10 +4,11 @@
  * (routes for agents and engineers). Nothing here is written twice.
  */
 import { allSchemas, validate } from "../contracts";
-import type { AdapterSpec, InboundRoute } from "../kit/adapter";
+import type { AdapterSpec, InboundRoute, RouteAnswer } from "../kit/adapter";
 import { HubError, forbidden, invalid, invalidQuery, notFound, parseJsonBody, unauthorized } from "../kit/errors";
 import { transition } from "../domain/lifecycle";
 import { ANSWERS, checkQuery, type ApiRoute } from "./api";
+import { CREDIT_ANSWERS } from "./api/credit";
 import { storeUnavailableError } from "./db";
 
 type Json = Record<string, unknown>;
@@ -184,15 +185,15 @@ const errors = (...statuses: string[]) => {
   return Object.fromEntries(statuses.map((s) => [s, ERRORS![ERROR_NAME[s]]]));
 };
 
-/** What an adapter route may declare about its answers (InboundRoute.responses, when the kit has it). */
-type RouteAnswers = { status: 200 | 202; description: string; answer: keyof typeof ANSWERS }[];
+/** Every answer a route may name (kit/adapter.ts RouteAnswer): the case answers and the credit ones. */
+const ROUTE_ANSWERS: Record<RouteAnswer, Json> & Record<string, Json> = { ...ANSWERS, ...CREDIT_ANSWERS };
 
 const answerContent = (name: string) => ({
-  "application/json": { schema: { $ref: `#/components/schemas/${name}` }, example: (ANSWERS as Record<string, { examples?: unknown[] }>)[name]?.examples?.[0] },
+  "application/json": { schema: { $ref: `#/components/schemas/${name}` }, example: (ROUTE_ANSWERS[name] as { examples?: unknown[] } | undefined)?.examples?.[0] },
 });
 
 function adapterSuccess(r: InboundRoute): Json {
-  const declared = (r as InboundRoute & { responses?: RouteAnswers }).responses;
+  const declared = r.responses;
   if (declared?.length) {
     const out: Json = {};
     for (const d of declared) out[String(d.status)] = { description: d.description, content: answerContent(d.answer) };
@@ -210,10 +211,11 @@ function adapterSuccess(r: InboundRoute): Json {
 
 export function buildOpenApi(adapters: AdapterSpec[], api: ApiRoute[], version: string): Json {
   const { schemas, refOf, rewrite, raw } = components();
-  for (const [name, schema] of Object.entries(ANSWERS)) schemas[name] = rewrite(schema) as Json;
+  for (const [name, schema] of Object.entries(ROUTE_ANSWERS)) schemas[name] = rewrite(schema) as Json;
   const paths: Record<string, Json> = {};
   const add = (path: string, method: string, op: Json) => {
-    const p = (paths[toOpenApiPath("/api" + path)] ??= {}) as Json;
+    // a route at its adapter's basePath ("/" under /v1/sanctions) is mounted without the trailing slash
+    const p = (paths[toOpenApiPath(`/api${path}`.replace(/(.)\/$/, "$1"))] ??= {}) as Json;
     p[method.toLowerCase()] = op;
   };
   /** a JSON request body: its contract and that contract's own examples */

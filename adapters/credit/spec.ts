@@ -40,6 +40,7 @@ export const credit: AdapterSpec = {
       kind: "repair",
       schema: SCHEMA.repair,
       summary: "信用修复决定：平台告知某决定书（记录）已修复，停止公示（或标注已修复），中枢据此撤销各委办局的联合惩戒措施 / a credit repair decision",
+      responses: [{ status: 200, description: "已处理：决定书已标注修复，相关抄告单已撤销 / repaired; notices revoked", answer: "RepairAck" }],
       handle: (body: CreditRepair, _params, hub: HubPort) => callCredit(hub, "sanctions.repair", toRepairParams(body)),
     },
     {
@@ -48,6 +49,7 @@ export const credit: AdapterSpec = {
       kind: "level",
       schema: SCHEMA.level,
       summary: "公共信用综合评价结果：主体的信用等级（A 优、B 良、C 中、D 差），用于分级分类监管 / a subject's comprehensive credit level",
+      responses: [{ status: 200, description: "已记录主体的综合评价等级 / the level was recorded", answer: "LevelAck" }],
       handle: (body: CreditLevel, _params, hub: HubPort) => callCredit(hub, "sanctions.level", toLevelParams(body)),
     },
   ],

@@ -25,6 +25,14 @@ function refused(body: EnforcementSanction): SanctionFieldError[] {
 }
 
 describe("enforcement mapping: decision → canonical sanction", () => {
+  it("maps 处罚程序: 简易程序 and 普通程序 as given, the documents' 一般程序 as 普通程序, none when absent", () => {
+    const { 处罚程序: _p, ...without } = company();
+    expect(toSanction({ ...without, 处罚程序: "简易程序" }, TODAY).sanction.procedure).toBe("简易程序");
+    expect(toSanction({ ...without, 处罚程序: "普通程序" }, TODAY).sanction.procedure).toBe("普通程序");
+    expect(toSanction({ ...without, 处罚程序: "一般程序" }, TODAY).sanction.procedure).toBe("普通程序");
+    expect(toSanction(without, TODAY).sanction).not.toHaveProperty("procedure");
+  });
+
   it("maps every 双公示 item, normalising codes, dates, amounts and plates", () => {
     const body: EnforcementSanction = {
       ...company(),
@@ -55,6 +63,7 @@ describe("enforcement mapping: decision → canonical sanction", () => {
       facts: examples[0].违法事实,
       basis: "《城市建筑垃圾管理规定》第二十六条",
       penaltyType: "罚款",
+      procedure: "普通程序",
       content: "罚款人民币伍万元",
       fineWan: 5,
       confiscatedWan: 0.35,

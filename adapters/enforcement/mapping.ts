@@ -239,6 +239,8 @@ export function checkSanction(body: Body, opts: MappingOptions = {}): SanctionCh
   if (publishUntil) sanction.publishUntil = publishUntil;
   if (note) sanction.note = note;
   if (vehicles.length) sanction.vehicles = vehicles;
+  // 一般程序 is what local documents call the 普通程序 of 行政处罚法 第五章
+  if (body.处罚程序) sanction.procedure = body.处罚程序 === "简易程序" ? "简易程序" : "普通程序";
   const caseIds = (body.relatedCaseIds ?? []).map((c) => c.trim()).filter(Boolean);
   if (caseIds.length) sanction.caseIds = [...new Set(caseIds)];
   return { ok: true, sanction, flags };

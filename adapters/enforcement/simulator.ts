@@ -85,6 +85,7 @@ export function sampleDecisions(now: Date = new Date()): EnforcementSanction[] {
     数据来源单位: zl.name,
     数据来源单位统一社会信用代码: zl.code,
     severity,
+    处罚程序: "普通程序",
     vehicles: fleet(vehicles),
   });
   return [

@@ -75,3 +75,29 @@ describe("enforcement spec", () => {
     await expect(route.handle(structuredClone(company), {}, hub)).rejects.toMatchObject({ code: 409 });
   });
 });
+
+describe("the OpenAPI document of the credit routes", () => {
+  // imported here (not at the top) so the spec tests above do not depend on the document builder
+  const { buildOpenApi } = require("../../lib/openapi") as typeof import("../../lib/openapi");
+  const { ADAPTERS } = require("../index") as typeof import("../index");
+  const { API } = require("../../lib/api") as typeof import("../../lib/api");
+  const doc = buildOpenApi(ADAPTERS, API, "0.0.0-test") as {
+    paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>>;
+    components: { schemas: Record<string, unknown> };
+  };
+  const answerOf = (path: string, status: string) => doc.paths[path]?.post?.responses[status]?.content?.["application/json"]?.schema.$ref;
+
+  it("POST /api/v1/sanctions is listed without a trailing slash and answers a sanction, not a case", () => {
+    expect(Object.keys(doc.paths)).toContain("/api/v1/sanctions");
+    expect(Object.keys(doc.paths)).not.toContain("/api/v1/sanctions/");
+    expect(answerOf("/api/v1/sanctions", "202")).toBe("#/components/schemas/SanctionAccepted");
+    expect(answerOf("/api/v1/sanctions", "200")).toBe("#/components/schemas/SanctionDuplicate");
+  });
+
+  it("the credit platform's repair and level routes answer their own shapes", () => {
+    expect(answerOf("/api/v1/credit/repairs", "200")).toBe("#/components/schemas/RepairAck");
+    expect(answerOf("/api/v1/credit/levels", "200")).toBe("#/components/schemas/LevelAck");
+    for (const name of ["SanctionAccepted", "SanctionDuplicate", "CommitmentAccepted", "CommitmentDuplicate", "RepairAck", "LevelAck", "NoticeAck"])
+      expect(doc.components.schemas).toHaveProperty(name);
+  });
+});

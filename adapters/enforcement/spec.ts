@@ -45,6 +45,10 @@ export const enforcement: AdapterSpec = {
       schema: SCHEMA.sanction,
       summary:
         "行政处罚决定：行政执法系统按双公示数据标准报送一份处罚决定，核验统一社会信用代码、身份证号码和号牌后交信用服务（同一决定书文号重复报送答复 200 duplicate） / an administrative penalty decision",
+      responses: [
+        { status: 202, description: "已受理：处罚决定已记录，双公示与联合惩戒已排队 / accepted", answer: "SanctionAccepted" },
+        { status: 200, description: "重复：同一决定书文号已收到，未作改变 / a duplicate; nothing changed", answer: "SanctionDuplicate" },
+      ],
       async handle(body: EnforcementSanction, _params, hub: HubPort) {
         const intake = toSanction(body, { today: todayCst() });
         const r = await hub.call<SanctionAnswer>("sanctions.sanction", intake);
