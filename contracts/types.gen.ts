@@ -958,6 +958,225 @@ signDeadline?: string
 handleDeadline?: string
 }
 
+export interface HousingCaseAccept {
+/**
+ * 承办单位代码: the unit the work order was sent to
+ */
+handlingUnitCode: string
+/**
+ * 签收人
+ */
+signedBy?: string
+/**
+ * 签收时间
+ */
+signedTime?: string
+}
+
+export interface HousingCaseExtension {
+handlingUnitCode: string
+/**
+ * 延期至
+ */
+postponeTo: string
+/**
+ * 延期原因
+ */
+reason: string
+}
+
+export interface HousingCaseRecall {
+workOrderNo: string
+caseNo: string
+/**
+ * 撤回原因
+ */
+reason: string
+withdrawTime: string
+}
+
+export interface HousingCaseRefuse {
+handlingUnitCode: string
+/**
+ * 退回原因
+ */
+reason: string
+/**
+ * 职责依据
+ */
+basis?: string
+}
+
+export interface HousingCaseResult {
+handlingUnitCode: string
+/**
+ * 解决 / 未解决 / 部分解决 / 不予受理
+ */
+result: ("RESOLVED" | "UNRESOLVED" | "PARTIALLY_RESOLVED" | "NOT_ACCEPTED")
+/**
+ * 答复内容
+ */
+replyContent: string
+/**
+ * 整改情况
+ */
+rectification?: {
+/**
+ * 项目（小区）
+ */
+projectName?: string
+/**
+ * 责任企业
+ */
+enterpriseName?: string
+/**
+ * 整改措施
+ */
+measure?: string
+}
+/**
+ * 经办人
+ */
+handledBy?: string
+/**
+ * 办结时间
+ */
+finishedTime?: string
+}
+
+export interface HousingCaseTask {
+/**
+ * 工单编号: the hub's taskId, quoted in every answer (/api/v1/housing/work-orders/{workOrderNo}/…)
+ */
+workOrderNo: string
+/**
+ * 案件编号: the hub's caseId
+ */
+caseNo: string
+/**
+ * HOST 主办 (signs, handles, replies) / ASSIST 协办
+ */
+assignType: ("HOST" | "ASSIST")
+/**
+ * 重办次数
+ */
+reworkTimes: number
+/**
+ * 承办单位
+ */
+handlingUnit: {
+/**
+ * 单位代码 (the hub's unitId)
+ */
+code: string
+/**
+ * 单位名称
+ */
+name?: string
+}
+/**
+ * 标题
+ */
+subject: string
+/**
+ * 诉求内容
+ */
+description: string
+appealType: AppealType
+/**
+ * 诉求分类
+ */
+category: {
+/**
+ * 分类路径, joined with /
+ */
+name: string
+/**
+ * 分类代码
+ */
+code?: string
+}
+/**
+ * 涉及项目/小区, when the case names one
+ */
+project?: {
+/**
+ * 项目（小区）名称
+ */
+name: string
+}
+/**
+ * 涉及企业, when the case names one
+ */
+enterprise?: {
+/**
+ * 企业名称
+ */
+name: string
+/**
+ * 物业服务企业 / 开发企业 / 施工单位 / 其他
+ */
+role: ("PROPERTY_SERVICE" | "DEVELOPER" | "CONSTRUCTION" | "OTHER")
+}
+/**
+ * 事发地点
+ */
+location: {
+address: string
+districtCode?: string
+street?: string
+community?: string
+gridCode?: string
+longitude?: number
+latitude?: number
+}
+/**
+ * 紧急程度 一般 / 较急 / 紧急
+ */
+priority: ("NORMAL" | "URGENT" | "CRITICAL")
+/**
+ * 签收时限
+ */
+signDue?: string
+/**
+ * 办理时限
+ */
+handleDue?: string
+/**
+ * 来电人（已脱敏）
+ */
+complainant: {
+/**
+ * 是否保密
+ */
+confidential: boolean
+name?: string
+phone?: string
+}
+/**
+ * 附言, e.g. 重办原因
+ */
+remark?: string
+/**
+ * 派单时间
+ */
+dispatchTime: string
+}
+
+export interface HousingCaseUrge {
+workOrderNo: string
+caseNo: string
+/**
+ * 预警 / 催办 / 督办
+ */
+urgeLevel: ("WARNING" | "URGE" | "SUPERVISE")
+/**
+ * 催办内容
+ */
+message: string
+urgeTime: string
+}
+
 export interface HousingFeedback {
 /**
  * @maxItems 50
@@ -1299,6 +1518,120 @@ visitTime?: string
 visitor?: string
 }
 
+export interface PoliceCaseAccept {
+/**
+ * the unit the 工单 was sent to (its cbdwdm)
+ */
+cbdwdm: string
+qsr?: string
+qsrjh?: string
+qssj?: string
+}
+
+export interface PoliceCaseExtension {
+cbdwdm: string
+yqzsj: string
+yqyy: string
+}
+
+export interface PoliceCaseRecall {
+gdbh: string
+ajbh: string
+chyy: string
+chsj: string
+}
+
+export interface PoliceCaseRefuse {
+cbdwdm: string
+thyy: string
+thyj?: string
+}
+
+export interface PoliceCaseResult {
+cbdwdm: string
+/**
+ * 1 解决 / 2 未解决 / 3 部分解决 / 4 不予办理
+ */
+bjjg: ("1" | "2" | "3" | "4")
+bjqk: string
+cfqk?: string
+cbr?: string
+cbrjh?: string
+bjsj?: string
+}
+
+export interface PoliceCaseTask {
+/**
+ * the hub's taskId: quoted in every answer (/api/v1/police/jqgd/{gdbh}/…)
+ */
+gdbh: string
+/**
+ * the hub's caseId
+ */
+ajbh: string
+/**
+ * 1 主办 (owner: signs, handles, replies) / 2 协办 (co-unit)
+ */
+gdlx: ("1" | "2")
+cbcs: number
+/**
+ * the hub's unitId (CZ-TN-JJDD …)
+ */
+cbdwdm: string
+cbdwmc?: string
+xqdd?: {
+dwdm: string
+dwmc: string
+}
+bt: string
+nr: string
+sqlx: AppealType
+/**
+ * the category path joined with /
+ */
+fl: string
+fldm?: string
+sfdz: string
+xzqh?: string
+jdmc?: string
+sqmc?: string
+wgbm?: string
+zbjd?: number
+zbwd?: number
+/**
+ * @maxItems 20
+ */
+sjhp?: string[]
+/**
+ * 1 一般 / 2 较急 / 3 紧急
+ */
+jjcd: ("1" | "2" | "3")
+qsqx?: string
+blqx?: string
+/**
+ * 1: the reporter asked for confidentiality, no name or phone
+ */
+sfbm: ("0" | "1")
+lxr?: string
+lxdh?: string
+/**
+ * e.g. 重办原因
+ */
+fy?: string
+pdsj: string
+}
+
+export interface PoliceCaseUrge {
+gdbh: string
+ajbh: string
+/**
+ * 0 预警 / 1 催办 / 2 督办
+ */
+cbjb: ("0" | "1" | "2")
+cbnr: string
+cbsj: string
+}
+
 export interface PoliceFeedback {
 /**
  * @maxItems 200
@@ -1400,6 +1733,192 @@ cblx: ("1" | "2")
 qx: string
 cbnr: string
 cbsj: string
+}
+
+export interface TransportCaseAccept {
+/**
+ * 承办部门代码: the unit the order was sent to
+ */
+dept_code: string
+/**
+ * 签收人
+ */
+receiver?: string
+/**
+ * 签收时间
+ */
+receive_time?: string
+}
+
+export interface TransportCaseExtension {
+dept_code: string
+/**
+ * 延期至
+ */
+delay_to: string
+/**
+ * 延期原因
+ */
+delay_reason: string
+}
+
+export interface TransportCaseRecall {
+order_no: string
+case_no: string
+cancel_reason: string
+cancel_time: string
+}
+
+export interface TransportCaseRefuse {
+dept_code: string
+/**
+ * 退回原因
+ */
+reject_reason: string
+/**
+ * 职责依据
+ */
+legal_basis?: string
+}
+
+export interface TransportCaseResult {
+dept_code: string
+/**
+ * 1 已解决 / 2 未解决 / 3 部分解决 / 4 不予受理
+ */
+result_code: ("1" | "2" | "3" | "4")
+/**
+ * 处理结果（答复内容）
+ */
+handle_result: string
+/**
+ * 处理情况：对经营者或车辆、驾驶员的处理
+ */
+punish_info?: string
+/**
+ * 经办人
+ */
+handler?: string
+/**
+ * 办结时间
+ */
+finish_time?: string
+}
+
+export interface TransportCaseTask {
+/**
+ * 工单编号: the hub's taskId, quoted in every answer (/api/v1/transport/complaint-orders/{order_no}/…)
+ */
+order_no: string
+/**
+ * 案件编号: the hub's caseId
+ */
+case_no: string
+/**
+ * 1 主办 / 2 协办
+ */
+order_role: ("1" | "2")
+/**
+ * 重办次数
+ */
+redo_count: number
+/**
+ * 承办部门代码 (the hub's unitId)
+ */
+dept_code: string
+/**
+ * 承办部门名称
+ */
+dept_name?: string
+/**
+ * 标题
+ */
+title: string
+/**
+ * 诉求内容
+ */
+content: string
+appeal_type: AppealType
+/**
+ * 诉求分类, the path joined with /
+ */
+category_name: string
+/**
+ * 分类代码
+ */
+category_code?: string
+/**
+ * 涉及运输类型, from the case's words
+ */
+transport_kind?: ("公交" | "出租" | "网约车" | "客运" | "货运" | "其他")
+/**
+ * 涉及线路
+ * 
+ * @maxItems 20
+ */
+lines?: string[]
+/**
+ * 涉及车辆号牌
+ * 
+ * @maxItems 20
+ */
+plate_nos?: string[]
+/**
+ * 事发地址
+ */
+address: string
+/**
+ * 行政区划代码
+ */
+region_code?: string
+street?: string
+community?: string
+grid_code?: string
+lng?: number
+lat?: number
+/**
+ * 紧急程度 1 一般 / 2 较急 / 3 紧急
+ */
+urgency: ("1" | "2" | "3")
+/**
+ * 签收时限
+ */
+sign_limit?: string
+/**
+ * 办理时限
+ */
+handle_limit?: string
+/**
+ * 是否保密 1: no contact is passed on
+ */
+secret: (0 | 1)
+/**
+ * 联系人（已脱敏）
+ */
+contact_name?: string
+/**
+ * 联系电话（已脱敏）
+ */
+contact_phone?: string
+/**
+ * 附言, e.g. 重办原因
+ */
+memo?: string
+/**
+ * 派单时间
+ */
+sent_time: string
+}
+
+export interface TransportCaseUrge {
+order_no: string
+case_no: string
+/**
+ * 1 预警 / 2 催办 / 3 督办
+ */
+remind_level: ("1" | "2" | "3")
+content: string
+sent_time: string
 }
 
 export interface TransportFeedback {

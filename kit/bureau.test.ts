@@ -82,16 +82,17 @@ describe("the hub calls", () => {
 });
 
 describe("bureauSpec", () => {
-  it("gives every bureau the same shape: role bureau with its tag, /v1/<system>, its own caller and settings", () => {
-    for (const [spec, tag] of [
-      [housing, "housing"],
-      [police, "police"],
-      [transport, "transport"],
+  it("gives every bureau the same shape: roles bureau (with its tag) and handler (its case line), /v1/<system>, its own caller and settings", () => {
+    for (const [spec, tag, cases] of [
+      [housing, "housing", "/work-orders/:taskId/sign /work-orders/:taskId/reply /work-orders/:taskId/postpone /work-orders/:taskId/return"],
+      [police, "police", "/jqgd/:taskId/qs /jqgd/:taskId/bj /jqgd/:taskId/yq /jqgd/:taskId/th"],
+      [transport, "transport", "/complaint-orders/:taskId/receive /complaint-orders/:taskId/finish /complaint-orders/:taskId/delay /complaint-orders/:taskId/reject"],
     ] as const) {
-      expect(spec).toMatchObject({ system: tag, roles: ["bureau"], bureau: tag, basePath: `/v1/${tag}`, callers: [{ role: tag, demoKey: `demo-${tag}-key` }], simulator: { role: tag } });
+      expect(spec).toMatchObject({ system: tag, roles: ["bureau", "handler"], bureau: tag, basePath: `/v1/${tag}`, callers: [{ role: tag, demoKey: `demo-${tag}-key` }], simulator: { role: tag } });
       expect(spec.settings.map((s) => s.env)).toEqual([`EXT_${tag.toUpperCase()}_URL`, `EXT_${tag.toUpperCase()}_API_KEY`, `SIM_${tag.toUpperCase()}_PORT`]);
-      expect(spec.routes.map((r) => r.path)).toEqual(["/notices/:noticeId/receipt", "/notices/:noticeId/feedback"]);
-      expect(Object.keys(spec.commands)).toEqual(["notice", "receiptRequest"]);
+      expect(spec.routes.map((r) => r.path)).toEqual(["/notices/:noticeId/receipt", "/notices/:noticeId/feedback", ...cases.split(" ")]);
+      expect(spec.routes.slice(2).map((r) => r.kind)).toEqual(["accept", "result", "extension", "refuse"]);
+      expect(Object.keys(spec.commands)).toEqual(["notice", "receiptRequest", "task", "urge", "recall"]);
       expect(bureauSystem(tag)).toBe(tag);
     }
     expect(police.callers[0].label).toBe("公安交警联合惩戒接口");

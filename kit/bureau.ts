@@ -14,16 +14,44 @@
  *   the rest  role "bureau" with its 条线 tag, basePath /v1/<system>, the caller role <system>
  *             (demo key demo-<system>-key), EXT_<SYSTEM>_URL / _API_KEY / SIM_<SYSTEM>_PORT
  *
+ * Optionally a **case line** (`cases`): the bureau's units (cities/<city>/units.json `adapter:
+ * "<system>"`) receive the cases routed to them through the bureau's own system instead of the
+ * generic unit interface:
+ *
+ *   commands  task, urge, recall — the same canonical payloads the unit adapter gets — built by the
+ *             bureau's pure builders into its wire format, given the target unit and the city data's
+ *             units (`UnitDirectory`: names, districts, e.g. the police's 辖区大队)
+ *   routes    POST <path>/:taskId/<accept|result|extension|refuse action> in the bureau's words,
+ *             each read by a pure mapping into a reading (`CaseAcceptReading` …) that the kit turns
+ *             into the params of cases.unitAccept / unitResult / unitExtension / unitRefuse — the
+ *             very params the unit adapter produces (kit/handler.ts); the unit is named in the body
+ *   roles     "bureau" and "handler"; the caller role stays <system>
+ *
  * Also the pure helpers the builders share (`partyOf`, `vehiclesOf`, `classify`, `reminderText`,
- * `beijingTime`, `compact`) and `BureauSimulator`, the one simulator every bureau's is made from.
+ * `beijingTime`, `compact`, `platesIn`, `mentions`, `codeOf`) and `BureauSimulator`, the one
+ * simulator every bureau's is made from (notices, and with a case line its units' tasks).
  * Everything here is pure apart from the one hub call of each route and the simulator.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { validate, validateTolerant } from "../contracts";
-import type { BureauNotice, ReceiptRequest, Vehicle } from "../contracts/types";
-import { type AdapterSimulator, type AdapterSpec, type HubPort, type InboundResult, type InboundRoute, type OutboundRequest, type SimSettings, systemSettings } from "./adapter";
+import type { BureauNotice, HandlerRecall, HandlerTask, HandlerUrge, Outcome, ReceiptRequest, Vehicle } from "../contracts/types";
+import { loadCities } from "../domain/routing";
+import { checkPlate, PLATE_PROVINCES } from "../domain/identity";
+import {
+  type AdapterSimulator,
+  type AdapterSpec,
+  callCase,
+  type HubPort,
+  type InboundResult,
+  type InboundRoute,
+  type OutboundKind,
+  type OutboundRequest,
+  type SimSettings,
+  systemSettings,
+} from "./adapter";
 import { requireOneOf } from "./errors";
+import { CASE_ACTIONS, type CaseAnswer, refuseText, replyText, type UnitAcceptParams, type UnitExtensionParams, type UnitRefuseParams, type UnitResultParams } from "./handler";
 import { type Received, type SimRequest, type SimResponse, SimulatorServer, postJson } from "./simulator";
 
 export type { BureauNotice, ReceiptRequest } from "../contracts/types";
@@ -142,6 +170,8 @@ export interface BureauLine<Receipt, Feedback> {
   };
   notice: { schema: string; summary: string; build(n: BureauNotice): OutboundRequest };
   receiptRequest: { schema: string; summary: string; build(r: ReceiptRequest): OutboundRequest };
+  /** the cases routed to the bureau's units, in its own format (optional) */
+  cases?: CaseLine;
   /** the bureau's simulator */
   simulator(settings: SimSettings, log: (line: string) => void): AdapterSimulator;
 }
@@ -185,18 +215,227 @@ export function bureauSpec<R, F>(line: BureauLine<R, F>): AdapterSpec {
   return {
     system: line.system,
     title: line.title,
-    roles: ["bureau"],
+    roles: line.cases ? ["bureau", "handler"] : ["bureau"],
     bureau: line.bureau,
     basePath: `/v1/${line.system}`,
     callers: [{ role: line.system, label: line.callerLabel, demoKey: `demo-${line.system}-key` }],
     settings: systemSettings(line.system, line.title, line.urlExample),
     simulator: { role: line.system, create: (s, log) => line.simulator(s, log) },
-    routes: [receiptRoute(l), feedbackRoute(l)],
+    routes: [receiptRoute(l), feedbackRoute(l), ...(line.cases ? caseRoutes(line.cases) : [])],
     commands: {
       notice: { schema: line.notice.schema, summary: line.notice.summary, build: (p) => line.notice.build(p as BureauNotice) },
       receiptRequest: { schema: line.receiptRequest.schema, summary: line.receiptRequest.summary, build: (p) => line.receiptRequest.build(p as ReceiptRequest) },
+      ...(line.cases ? caseCommands(line.system, line.cases) : {}),
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The case line: the cases routed to a bureau's units
+
+/** One unit as a bureau's builders see it (from the city data). */
+export interface UnitInfo {
+  id: string;
+  name: string;
+  districtCode?: string;
+  /** its 条线 tag (units.json `bureau`) */
+  bureau?: string;
+}
+
+/** The units of the city data, for builders that name a unit or look one up (the police's 辖区大队). */
+export interface UnitDirectory {
+  unit(id: string): UnitInfo | undefined;
+  readonly all: readonly UnitInfo[];
+}
+
+export function unitDirectory(units: UnitInfo[]): UnitDirectory {
+  const byId = new Map(units.map((u) => [u.id, u]));
+  return { unit: (id) => byId.get(id), all: units };
+}
+
+let cityDirectory: UnitDirectory | undefined;
+/** Every unit of cities/<city>/units.json, read once. */
+export function cityUnits(): UnitDirectory {
+  cityDirectory ??= unitDirectory(
+    loadCities().flatMap((c) =>
+      c.units.map((u) => compact({ id: u.id, name: u.name, districtCode: "districtCode" in u ? u.districtCode : undefined, bureau: "bureau" in u ? u.bureau : undefined }) as UnitInfo),
+    ),
+  );
+  return cityDirectory;
+}
+
+/** Where a bureau's answers on its cases arrive (under /api/v1/<system>): `<path>/:taskId/<action>`, the action in the bureau's words. */
+export interface CaseHubPaths {
+  /** "/jqgd" */
+  path: string;
+  actions: Record<CaseAnswer, string>;
+}
+
+/** The hub path of one answer on one task, relative to the bureau's basePath. */
+export function caseAnswerPath(hub: CaseHubPaths, taskId: string, answer: CaseAnswer): string {
+  return `${hub.path}/${encodeURIComponent(taskId)}/${hub.actions[answer]}`;
+}
+
+/** 签收 as a bureau's mapping reads it. */
+export interface CaseAcceptReading {
+  /** the unit that signed (its code in the bureau's body) */
+  unitId: string;
+  handler?: string;
+  at?: string;
+}
+
+/** 办结/回复 as a bureau's mapping reads it: the outcome in the hub's codes (its own code table is the mapping's). */
+export interface CaseResultReading {
+  unitId: string;
+  outcome: Outcome;
+  text: string;
+  handler?: string;
+  at?: string;
+}
+
+/** 延期 as read. */
+export interface CaseExtensionReading {
+  unitId: string;
+  until: string;
+  reason: string;
+}
+
+/** 退回 as read. */
+export interface CaseRefuseReading {
+  unitId: string;
+  reason: string;
+  legalBasis?: string;
+}
+
+const trimmed = (s: string | undefined): string | undefined => s?.trim() || undefined;
+
+/** cases.unitAccept's params (`receivedAt`: when the hub received the message, the default time). */
+export function toCaseAcceptParams(taskId: string, r: CaseAcceptReading, receivedAt: string): UnitAcceptParams {
+  return compact({ unitId: r.unitId, taskId, at: r.at ?? receivedAt, handler: trimmed(r.handler) }) as UnitAcceptParams;
+}
+
+export function toCaseResultParams(taskId: string, r: CaseResultReading, receivedAt: string): UnitResultParams {
+  return compact({ unitId: r.unitId, taskId, outcome: r.outcome, text: r.text.trim(), at: r.at ?? receivedAt, handler: trimmed(r.handler) }) as UnitResultParams;
+}
+
+export function toCaseExtensionParams(taskId: string, r: CaseExtensionReading): UnitExtensionParams {
+  return { unitId: r.unitId, taskId, until: r.until, reason: r.reason.trim() };
+}
+
+export function toCaseRefuseParams(taskId: string, r: CaseRefuseReading): UnitRefuseParams {
+  return compact({ unitId: r.unitId, taskId, reason: r.reason.trim(), legalBasis: trimmed(r.legalBasis) }) as UnitRefuseParams;
+}
+
+/** One inbound answer of the case line: its contract and the pure reading of the bureau's body. */
+export interface CaseAnswerRoute<B, R> {
+  schema: string;
+  summary: string;
+  read(body: B): R;
+}
+
+/** One outbound case command: the bureau's builder, given the canonical payload, the target unit and the directory. */
+export interface CaseCommand<P> {
+  schema: string;
+  summary: string;
+  build(payload: P, unit: UnitInfo, units: UnitDirectory): OutboundRequest;
+}
+
+export interface CaseLine {
+  hub: CaseHubPaths;
+  accept: CaseAnswerRoute<any, CaseAcceptReading>;
+  result: CaseAnswerRoute<any, CaseResultReading>;
+  extension: CaseAnswerRoute<any, CaseExtensionReading>;
+  refuse: CaseAnswerRoute<any, CaseRefuseReading>;
+  task: CaseCommand<HandlerTask>;
+  urge: CaseCommand<HandlerUrge>;
+  recall: CaseCommand<HandlerRecall>;
+  /** the units the builders see (default: the city data) */
+  units?: () => UnitDirectory;
+}
+
+const CASE_KIND: Record<CaseAnswer, string> = { accept: "accept", result: "result", extension: "extension", refuse: "refuse" };
+
+/** The four answer routes: each one mapping and one cases.* call, answered 200 {caseId, status}. */
+export function caseRoutes(cases: CaseLine): InboundRoute[] {
+  const route = (answer: CaseAnswer, r: CaseAnswerRoute<any, any>, params: (taskId: string, reading: any, at: string) => unknown): InboundRoute => ({
+    method: "POST",
+    path: `${cases.hub.path}/:taskId/${cases.hub.actions[answer]}`,
+    kind: CASE_KIND[answer],
+    schema: r.schema,
+    summary: r.summary,
+    handle: (body, p, hub: HubPort) => callCase(hub, CASE_ACTIONS[answer], params(p.taskId, r.read(body), now())),
+  });
+  return [
+    route("accept", cases.accept, toCaseAcceptParams),
+    route("result", cases.result, toCaseResultParams),
+    route("extension", cases.extension, (t, r) => toCaseExtensionParams(t, r)),
+    route("refuse", cases.refuse, (t, r) => toCaseRefuseParams(t, r)),
+  ];
+}
+
+/** The unit a case command is for: the target, with what the city data knows of it. */
+export function targetUnit(system: string, kind: string, target: string | null, units: UnitDirectory): UnitInfo {
+  if (!target) throw new Error(`${system} outbound "${kind}" needs a target (the unitId) / 案件消息缺少目标单位`);
+  return units.unit(target) ?? { id: target, name: target };
+}
+
+/** task, urge and recall, each through the bureau's builder for the target unit. */
+export function caseCommands(system: string, cases: CaseLine): Partial<Record<"task" | "urge" | "recall", OutboundKind>> {
+  const units = cases.units ?? cityUnits;
+  const kind = <P>(name: string, c: CaseCommand<P>): OutboundKind => ({
+    schema: c.schema,
+    summary: c.summary,
+    build: (payload, target) => {
+      const dir = units();
+      return c.build(payload as P, targetUnit(system, name, target, dir), dir);
+    },
+  });
+  return { task: kind("task", cases.task), urge: kind("urge", cases.urge), recall: kind("recall", cases.recall) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pure helpers for the case builders
+
+/** Candidate plates in free text (省 + letter + 5–6 characters, an optional 挂/学/警 suffix; a dot or space after the letter allowed). */
+const PLATE_CANDIDATE = new RegExp(`[${PLATE_PROVINCES}][A-Za-z][·•・.\\s]?[0-9A-Za-z]{5,6}[挂学警]?`, "g");
+
+/** The plates a case's texts mention, normalised (苏D·12345 → 苏D12345), each valid by GA 36 rules (domain/identity), once each, in order. */
+export function platesIn(...texts: (string | undefined)[]): string[] {
+  const out: string[] = [];
+  for (const t of texts) {
+    for (const m of (t ?? "").matchAll(PLATE_CANDIDATE)) {
+      // a 6th character may be the text going on after a 5-character serial
+      const r = [m[0], m[0].slice(0, -1)].map(checkPlate).find((x) => x.ok);
+      if (r?.ok && !out.includes(r.value)) out.push(r.value);
+    }
+  }
+  return out;
+}
+
+/** Capture group 1 (else the whole match) of every match of `re` (global) in the texts, trimmed, once each, in order. */
+export function mentions(re: RegExp, ...texts: (string | undefined)[]): string[] {
+  const g = re.global ? re : new RegExp(re.source, `${re.flags}g`);
+  const out: string[] = [];
+  for (const t of texts) {
+    for (const m of (t ?? "").matchAll(g)) {
+      const v = (m[1] ?? m[0]).trim();
+      if (v && !out.includes(v)) out.push(v);
+    }
+  }
+  return out;
+}
+
+/** A code table read both ways: `codeOf(table, value)` the wire code of a hub value, `fromCode(table, code)` back. */
+export function codeOf<V extends string | number, C extends string>(table: readonly (readonly [V, C])[], value: V): C {
+  const f = table.find(([v]) => v === value);
+  if (!f) throw new Error(`no wire code for ${String(value)} / 无对应代码`);
+  return f[1];
+}
+
+export function fromCode<V extends string | number, C extends string>(table: readonly (readonly [V, C])[], code: C): V {
+  const f = table.find(([, c]) => c === code);
+  if (!f) throw new Error(`unknown code ${code} / 未知代码`);
+  return f[0];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,7 +535,86 @@ export interface BureauSimulatorOptions<N = any> {
   /** time from signing to the feedback, default 3000 ms */
   feedbackDelayMs?: number;
   behaviour?: Record<string, BureauBehaviour>;
+  /** the bureau's case line: its units' tasks */
+  cases?: SimCaseOptions;
   log?: (line: string) => void;
+}
+
+/** How the simulated bureau treats the tasks of one unit (key: unitId, or "*" for every unit without its own). */
+export interface CaseBehaviour {
+  /** record tasks but never answer (to exercise sign-for deadlines and urging) */
+  silent?: boolean;
+  /** answer deliveries of its tasks with HTTP 500 */
+  fail?: boolean;
+  /** refuse (退回) owner tasks instead of signing them */
+  refuse?: boolean;
+  /** outcome of the reply, default 0 解决 */
+  outcome?: Outcome;
+  /** after signing, ask to extend the handling deadline by this many (calendar) days */
+  extensionDays?: number;
+}
+
+/** What the simulated bureau reads from a task in its own format. */
+export interface SimCaseReading {
+  taskId: string;
+  caseId: string;
+  unitId: string;
+  role: "owner" | "co";
+  rework: number;
+  title: string;
+  /** the category path, top level first */
+  category: string[];
+  confidential: boolean;
+  handleDeadline?: string;
+}
+
+/** What a bureau's simulator reads from one of its case messages. */
+export type SimCaseMessage = ({ what: "task" } & SimCaseReading) | { what: "urge"; taskId: string; level: HandlerUrge["level"]; text: string } | { what: "recall"; taskId: string; reason: string };
+
+export interface SimCaseRoute {
+  path: string;
+  schema: string;
+  read(body: any, params: Record<string, string>): SimCaseMessage;
+}
+
+/** The case line of a bureau's simulator: its wire routes and the bodies it answers with, in its format. */
+export interface SimCaseOptions {
+  /** where the hub takes the answers (the spec's case line `hub`) */
+  hub: CaseHubPaths;
+  routes: SimCaseRoute[];
+  /** the bodies of the answers, given the task as held (its wire body in `body`) */
+  acceptBody(t: SimCaseTask, at: string): unknown;
+  resultBody(t: SimCaseTask, outcome: Outcome, text: string, at: string): unknown;
+  extensionBody(t: SimCaseTask, until: string, reason: string): unknown;
+  refuseBody(t: SimCaseTask, reason: string, legalBasis: string): unknown;
+}
+
+export type SimTaskStatus = "received" | "accepted" | "replied" | "refused" | "recalled" | "failed";
+
+export interface SimCaseHubCall {
+  kind: CaseAnswer;
+  at: string;
+  body: unknown;
+  status: number;
+  answer: unknown;
+}
+
+/** One task as the simulated bureau holds it (the same fields as the unit simulator's SimTask where they mean the same). */
+export interface SimCaseTask extends SimCaseReading {
+  status: SimTaskStatus;
+  receivedAt: string;
+  /** the wire body as received */
+  body: unknown;
+  urges: { level: HandlerUrge["level"]; text: string; at: string; body: unknown }[];
+  recall?: { reason: string; at: string; body: unknown };
+  extensionRequested: boolean;
+  hubCalls: SimCaseHubCall[];
+  error?: string;
+}
+
+interface CaseState extends SimCaseTask {
+  generation: number;
+  timers: Set<NodeJS.Timeout>;
 }
 
 export type SimNoticeStatus = "received" | "signed" | "reported" | "failed";
@@ -337,6 +655,13 @@ function simError(status: number, code: string, message: string, messageEn: stri
  * undone. A reminder for a notice it has not yet answered makes it answer now (unless silent).
  * Over HTTP: POST /__sim/behaviour {noticeId?, silent?, fail?, noFeedback?, partial?} (no noticeId:
  * every notice), GET /__sim/notices (what it holds), and the base's /__sim/received and /__sim/mode.
+ *
+ * With a case line (`cases`) it also plays the bureau's units the way the unit simulator does: an
+ * owner task is signed after `receiptDelayMs`, optionally followed by an extension request, and
+ * replied `feedbackDelayMs` later, all in the bureau's format; a co-unit task (协办) is only
+ * recorded; per unit ("*": every unit) it stays silent, fails with 500, refuses (退回) or replies with
+ * another outcome (`setUnitBehaviour`, POST /__sim/unit-behaviour {unitId?, …}); urges and recalls
+ * are recorded (a recall stops the work); GET /__sim/tasks lists the tasks.
  */
 export class BureauSimulator<N = any> extends SimulatorServer {
   private hubUrl: string;
@@ -347,13 +672,18 @@ export class BureauSimulator<N = any> extends SimulatorServer {
   private readonly behaviours: Record<string, BureauBehaviour>;
   private readonly log: (line: string) => void;
   private readonly state = new Map<string, SimNotice & { timers: Set<NodeJS.Timeout> }>();
+  private readonly caseBehaviours: Record<string, CaseBehaviour> = {};
+  private readonly cases = new Map<string, CaseState>();
   private stopped = false;
 
   constructor(opts: BureauSimulatorOptions<N>) {
     super(opts.system, [
       ...opts.routes.map((r) => ({ method: "POST", path: r.path, handle: (req: SimRequest) => this.onMessage(r, req) })),
+      ...(opts.cases?.routes ?? []).map((r) => ({ method: "POST", path: r.path, handle: (req: SimRequest) => this.onCaseMessage(r, req) })),
       { method: "POST", path: "/__sim/behaviour", handle: (req: SimRequest) => this.onBehaviour(req) },
       { method: "GET", path: "/__sim/notices", handle: () => ({ status: 200, body: this.notices() }) },
+      { method: "POST", path: "/__sim/unit-behaviour", handle: (req: SimRequest) => this.onUnitBehaviour(req) },
+      { method: "GET", path: "/__sim/tasks", handle: () => ({ status: 200, body: this.tasks() }) },
     ]);
     this.opts = opts;
     this.hubUrl = (opts.hubUrl ?? "").replace(/\/+$/, "");
@@ -372,6 +702,21 @@ export class BureauSimulator<N = any> extends SimulatorServer {
   /** How one notice ("*": every notice without its own) is treated from now on; {} resets it. */
   setBehaviour(noticeId: string, behaviour: BureauBehaviour): void {
     this.behaviours[noticeId] = { ...behaviour };
+  }
+
+  /** How one unit's tasks ("*": every unit without its own) are treated from now on; {} resets it. */
+  setUnitBehaviour(unitId: string, behaviour: CaseBehaviour): void {
+    this.caseBehaviours[unitId] = { ...behaviour };
+  }
+
+  /** Every task received so far, oldest first (copies). */
+  tasks(): SimCaseTask[] {
+    return [...this.cases.values()].map((s) => this.caseView(s));
+  }
+
+  task(taskId: string): SimCaseTask | undefined {
+    const s = this.cases.get(taskId);
+    return s && this.caseView(s);
   }
 
   /** Every notice received so far, oldest first (copies). */
@@ -397,6 +742,7 @@ export class BureauSimulator<N = any> extends SimulatorServer {
   override async stop(): Promise<void> {
     this.stopped = true;
     for (const s of this.state.values()) for (const t of s.timers) clearTimeout(t);
+    for (const s of this.cases.values()) this.cancel(s);
     await super.stop();
   }
 
@@ -508,6 +854,152 @@ export class BureauSimulator<N = any> extends SimulatorServer {
     s.status = "reported";
     this.log(`[${this.opts.label}] 反馈 ${s.noticeId} 措施落实情况${partial ? "（部分未落实）" : ""}`);
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // The case line: the bureau's units and their tasks
+
+  private caseView(s: CaseState): SimCaseTask {
+    const { generation: _g, timers: _t, ...rest } = s;
+    return structuredClone(rest);
+  }
+
+  private unitBehaviourOf(unitId: string): CaseBehaviour {
+    return this.caseBehaviours[unitId] ?? this.caseBehaviours["*"] ?? {};
+  }
+
+  private onUnitBehaviour(req: SimRequest): SimResponse {
+    const { unitId, ...b } = (req.body ?? {}) as CaseBehaviour & { unitId?: string };
+    this.setUnitBehaviour(typeof unitId === "string" && unitId ? unitId : "*", b);
+    return { status: 200, body: this.caseBehaviours };
+  }
+
+  private onCaseMessage(route: SimCaseRoute, req: SimRequest): SimResponse {
+    const v = validate(route.schema, req.body);
+    if (!v.ok) {
+      this.log(`[${this.opts.label}] 拒收不合规报文 ${req.path}：${v.errors.map((e) => e.pointer).join(", ")}`);
+      return simError(400, "VALIDATION_FAILED", `报文不符合接口约定，共 ${v.errors.length} 处错误`, `the body does not match the contract: ${v.errors.length} error(s)`, v.errors);
+    }
+    const m = route.read(req.body, req.params);
+    const unitId = m.what === "task" ? m.unitId : this.cases.get(m.taskId)?.unitId;
+    if (unitId && this.unitBehaviourOf(unitId).fail) {
+      this.log(`[${this.opts.label}·${unitId}] 任务 ${m.taskId} 模拟故障（HTTP 500）`);
+      return simError(500, "SIMULATED_FAILURE", "模拟系统故障", "simulated failure");
+    }
+    if (m.what === "task") return this.onTask(m, req.body);
+    const s = this.cases.get(m.taskId);
+    if (!s) return simError(404, "TASK_NOT_FOUND", `没有任务 ${m.taskId}`, `no task ${m.taskId}`);
+    const at = new Date().toISOString();
+    if (m.what === "urge") {
+      s.urges.push({ level: m.level, text: m.text, at, body: req.body });
+      this.log(`[${this.opts.label}·${s.unitId}] 收到${m.level}：任务 ${s.taskId}，${m.text}`);
+    } else {
+      this.cancel(s);
+      s.status = "recalled";
+      s.recall = { reason: m.reason, at, body: req.body };
+      this.log(`[${this.opts.label}·${s.unitId}] 任务 ${s.taskId} 已被撤回：${m.reason}`);
+    }
+    return { status: 200, body: { taskId: s.taskId, status: s.status } };
+  }
+
+  private onTask(m: Extract<SimCaseMessage, { what: "task" }>, body: unknown): SimResponse {
+    const { what: _w, ...reading } = m;
+    const prev = this.cases.get(m.taskId);
+    // the same round again while under way or answered: as before, nothing new starts
+    if (prev && prev.rework === m.rework && !["recalled", "refused", "failed"].includes(prev.status)) return { status: 200, body: { taskId: m.taskId, status: prev.status, duplicate: true } };
+    if (prev) this.cancel(prev);
+    const s: CaseState = {
+      ...reading,
+      status: "received",
+      receivedAt: new Date().toISOString(),
+      body,
+      urges: prev?.urges ?? [],
+      extensionRequested: false,
+      hubCalls: prev?.hubCalls ?? [],
+      generation: (prev?.generation ?? 0) + 1,
+      timers: new Set(),
+    };
+    this.cases.set(m.taskId, s);
+    this.log(`[${this.opts.label}·${s.unitId}] 收到${s.role === "owner" ? "承办" : "协办"}任务 ${s.taskId}（案件 ${s.caseId}${s.rework ? `，第${s.rework}次重办` : ""}）：${s.title}`);
+    const b = this.unitBehaviourOf(s.unitId);
+    if (b.silent) this.log(`[${this.opts.label}·${s.unitId}] 任务 ${s.taskId} 不作应答（silent）`);
+    else if (s.role === "owner") this.laterCase(s, this.receiptDelayMs, () => (b.refuse ? this.refuseCase(s, s.generation) : this.acceptCase(s, s.generation)));
+    return { status: 200, body: { taskId: s.taskId, status: s.status } };
+  }
+
+  private cancel(s: CaseState) {
+    for (const t of s.timers) clearTimeout(t);
+    s.timers.clear();
+  }
+
+  private alive(s: CaseState, gen: number) {
+    return !this.stopped && s.generation === gen && s.status !== "recalled";
+  }
+
+  private laterCase(s: CaseState, ms: number, fn: () => Promise<void>) {
+    const gen = s.generation;
+    const t = setTimeout(() => {
+      s.timers.delete(t);
+      if (!this.alive(s, gen) || this.unitBehaviourOf(s.unitId).silent) return;
+      fn().catch((e) => this.failCase(s, (e as Error).message));
+    }, ms);
+    t.unref();
+    s.timers.add(t);
+  }
+
+  private failCase(s: CaseState, why: string) {
+    if (s.status === "recalled") return;
+    s.status = "failed";
+    s.error = why;
+    this.log(`[${this.opts.label}·${s.unitId}] 任务 ${s.taskId} 处理中断：${why}`);
+  }
+
+  private async caseToHub(s: CaseState, kind: CaseAnswer, body: unknown): Promise<boolean> {
+    if (!this.hubUrl) {
+      this.failCase(s, "未设置中枢地址（setHub） / hub URL not set");
+      return false;
+    }
+    const url = `${this.hubUrl}/api/v1/${this.opts.system}${caseAnswerPath(this.opts.cases!.hub, s.taskId, kind)}`;
+    const headers: Record<string, string> = this.apiKey ? { "x-api-key": this.apiKey } : {};
+    const res = await postJson(url, body, headers, { attempts: 20, keepTrying: () => !this.stopped });
+    s.hubCalls.push({ kind, at: new Date().toISOString(), body, status: res.status, answer: res.body });
+    const ok = res.status >= 200 && res.status < 300;
+    if (!ok) this.log(`[${this.opts.label}·${s.unitId}] 任务 ${s.taskId} ${kind} 被中枢拒绝：HTTP ${res.status}`);
+    return ok;
+  }
+
+  private async refuseCase(s: CaseState, gen: number) {
+    const r = refuseText(s.title);
+    if (!(await this.caseToHub(s, "refuse", this.opts.cases!.refuseBody(s, r.reason, r.legalBasis)))) return this.failCase(s, "退回未被中枢接受");
+    if (!this.alive(s, gen)) return;
+    s.status = "refused";
+    this.log(`[${this.opts.label}·${s.unitId}] 退回任务 ${s.taskId}：非本单位职责`);
+  }
+
+  private async acceptCase(s: CaseState, gen: number) {
+    const c = this.opts.cases!;
+    if (!(await this.caseToHub(s, "accept", c.acceptBody(s, new Date().toISOString())))) return this.failCase(s, "签收未被中枢接受");
+    if (!this.alive(s, gen)) return;
+    s.status = "accepted";
+    this.log(`[${this.opts.label}·${s.unitId}] 签收任务 ${s.taskId}`);
+    const days = this.unitBehaviourOf(s.unitId).extensionDays;
+    if (days && days > 0) {
+      const base = s.handleDeadline ? Date.parse(s.handleDeadline) : Date.now();
+      const ok = await this.caseToHub(s, "extension", c.extensionBody(s, new Date(base + days * 86_400_000).toISOString(), `需协调相关部门联合处置，申请延期${days}天。`));
+      if (!this.alive(s, gen)) return;
+      s.extensionRequested = ok;
+      this.log(`[${this.opts.label}·${s.unitId}] 任务 ${s.taskId} 申请延期${days}天${ok ? "" : "（未被接受）"}`);
+    }
+    this.laterCase(s, this.feedbackDelayMs, () => this.replyCase(s, gen));
+  }
+
+  private async replyCase(s: CaseState, gen: number) {
+    const outcome = this.unitBehaviourOf(s.unitId).outcome ?? 0;
+    const text = replyText({ category: { path: s.category }, reporter: { confidential: s.confidential } }, outcome);
+    if (!(await this.caseToHub(s, "result", this.opts.cases!.resultBody(s, outcome, text, new Date().toISOString())))) return this.failCase(s, "办理结果未被中枢接受");
+    if (!this.alive(s, gen)) return;
+    s.status = "replied";
+    this.log(`[${this.opts.label}·${s.unitId}] 报送任务 ${s.taskId} 办理结果（${["解决", "未解决", "部分解决", "不办理退单"][outcome]}）`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -525,8 +1017,9 @@ export interface StubCall {
 
 /**
  * A stand-in for the hub's gateway for one bureau spec: POST /api/v1/<system>/notices/:noticeId/…
- * goes through the spec's own route (its contract checked tolerantly, then `handle`) with a
- * recording hub that answers {noticeId, status: "received"}; `refuse` may answer a status instead.
+ * (and the case line's routes) goes through the spec's own route (its contract checked tolerantly,
+ * then `handle`) with a recording hub that answers {noticeId, status: "received"} (a cases.* call
+ * {caseId, status}); `refuse` may answer a status instead.
  * For simulator tests: what a bureau's simulator sends ends as the credit call it means.
  */
 export async function hubStub(spec: AdapterSpec, refuse: (action: string, params: any) => number | undefined = () => undefined): Promise<{ url: string; calls: StubCall[]; stop(): Promise<void> }> {
@@ -553,6 +1046,7 @@ export async function hubStub(spec: AdapterSpec, refuse: (action: string, params
         call = { action, params: p };
         const status = refuse(action, p);
         if (status) throw Object.assign(new Error(`refused with ${status}`), { status });
+        if (action.startsWith("cases.")) return { caseId: "TG-STUB-1", status: action === "cases.unitRefuse" ? "DISPATCHED" : "IN_PROGRESS" } as T;
         return { noticeId: (p as { noticeId?: string }).noticeId, status: "received" } as T;
       },
     };

@@ -9,7 +9,8 @@
  *   contracts   every contract the spec names is loaded; every contract in its folder is used
  *               and has examples, and each example validates
  *   commands    each is a canonical command; every canonical example, built for a plausible
- *               target, is a POST/PUT to a path whose body the receiving contract accepts
+ *               target (a unit, for a perTarget or handler adapter), is a POST/PUT to a path whose
+ *               body the receiving contract accepts
  *   routes      every example of a route's contract goes through `handle` and a fake hub: no
  *               throw, at least one hub call, a 2xx answer, the body left as it was
  *   simulator   created with the default SIM_* settings, starts on port 0, stops
@@ -19,7 +20,7 @@ import { allSchemas, getSchema, ROOT, validate } from "../contracts";
 import { COMMANDS, type AdapterSimulator, type AdapterSpec, type InboundResult, type OutboundRequest, type CommandName, type HubPort, type InboundRoute, type SimSettings } from "./adapter";
 
 export interface ConformanceOptions {
-  /** the target handed to `build` of a perTarget adapter (default "CZ-ZL-CGJ", a unit of the city data) */
+  /** the target handed to `build` of a perTarget or handler adapter (default "CZ-ZL-CGJ", a unit of the city data) */
   target?: string;
   /** path parameter values, before PATH_PARAMS and "X1" */
   params?: Record<string, string>;
@@ -252,7 +253,8 @@ export function checkCommand(spec: AdapterSpec, name: string, opts: ConformanceO
   if (!loaded(kind.schema)) return [`${at}: schema "${kind.schema}" is not a loaded contract`];
   const examples = examplesOf(canonical);
   if (!examples.length) return [`${at}: ${canonicalId} has no examples to build from`];
-  const target = spec.perTarget ? (opts.target ?? PATH_PARAMS.unitId) : null;
+  // a handler (also a bureau's case line, one URL for all its units) builds for a unit
+  const target = spec.perTarget || spec.roles?.includes("handler") ? (opts.target ?? PATH_PARAMS.unitId) : null;
   const problems: string[] = [];
   for (const [i, ex] of examples.entries()) {
     const of = `${at}: ${canonicalId} example ${i + 1}`;

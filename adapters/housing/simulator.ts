@@ -1,12 +1,26 @@
 /**
  * The simulated 住建 (kit/bureau.ts BureauSimulator): takes 联合惩戒抄告 and 催办 in housing's
  * format, signs as the construction-market office and reports per restriction, naming a sample
- * ongoing project for project supervision. Controls: setBehaviour(noticeId | "*", {silent, fail,
+ * ongoing project for project supervision; with its case line it plays the housing units: work
+ * orders signed, replied (with the rectification on the project/company the order named), or
+ * refused, in housing's format. Controls: setBehaviour(noticeId | "*", {silent, fail,
  * noFeedback, partial}) or POST /__sim/behaviour; notices() / GET /__sim/notices.
  */
-import type { HousingFeedback, HousingNotice, HousingReceipt, HousingReminder } from "../../contracts/types";
-import { type BureauBehaviour, BureauSimulator } from "../../kit/bureau";
-import { NOTICE_PATH, SCHEMA, SYSTEM } from "./mapping";
+import type {
+  HousingCaseAccept,
+  HousingCaseExtension,
+  HousingCaseRecall,
+  HousingCaseRefuse,
+  HousingCaseResult,
+  HousingCaseTask,
+  HousingCaseUrge,
+  HousingFeedback,
+  HousingNotice,
+  HousingReceipt,
+  HousingReminder,
+} from "../../contracts/types";
+import { type BureauBehaviour, BureauSimulator, codeOf, type SimCaseOptions, fromCode } from "../../kit/bureau";
+import { CASE_HUB, CASE_PATH, CASE_SCHEMA, NOTICE_PATH, RESULT_CODES, SCHEMA, SYSTEM, URGE_CODES } from "./mapping";
 
 export interface HousingSimulatorOptions {
   hubUrl?: string;
@@ -44,6 +58,44 @@ export function simFeedback(n: HousingNotice, at: string, partial: boolean): Hou
   };
 }
 
+/** Housing's case line in the simulator: work orders, 催办 and 撤回 read; sign, reply, postpone and return written. */
+export const housingSimCases: SimCaseOptions = {
+  hub: CASE_HUB,
+  routes: [
+    {
+      path: CASE_PATH,
+      schema: CASE_SCHEMA.task,
+      read: (b: HousingCaseTask) => ({
+        what: "task",
+        taskId: b.workOrderNo,
+        caseId: b.caseNo,
+        unitId: b.handlingUnit.code,
+        role: b.assignType === "HOST" ? "owner" : "co",
+        rework: b.reworkTimes,
+        title: b.subject,
+        category: b.category.name.split("/"),
+        confidential: b.complainant.confidential,
+        ...(b.handleDue ? { handleDeadline: b.handleDue } : {}),
+      }),
+    },
+    {
+      path: `${CASE_PATH}/:workOrderNo/urges`,
+      schema: CASE_SCHEMA.urge,
+      read: (b: HousingCaseUrge) => ({ what: "urge", taskId: b.workOrderNo, level: fromCode(URGE_CODES, b.urgeLevel), text: b.message }),
+    },
+    { path: `${CASE_PATH}/:workOrderNo/withdrawal`, schema: CASE_SCHEMA.recall, read: (b: HousingCaseRecall) => ({ what: "recall", taskId: b.workOrderNo, reason: b.reason }) },
+  ],
+  acceptBody: (t, at): HousingCaseAccept => ({ handlingUnitCode: t.unitId, signedBy: "周洁（模拟）", signedTime: at }),
+  resultBody: (t, outcome, text, at): HousingCaseResult => {
+    const b = t.body as HousingCaseTask;
+    const on = { ...(b.project ? { projectName: b.project.name } : {}), ...(b.enterprise ? { enterpriseName: b.enterprise.name } : {}) };
+    const rectification = Object.keys(on).length && outcome !== 3 ? { rectification: { ...on, measure: b.enterprise ? "责令限期整改，记入企业信用档案（模拟）" : "已现场督促整改（模拟）" } } : {};
+    return { handlingUnitCode: t.unitId, result: codeOf(RESULT_CODES, outcome), replyContent: text, ...rectification, handledBy: "周洁（模拟）", finishedTime: at };
+  },
+  extensionBody: (t, until, reason): HousingCaseExtension => ({ handlingUnitCode: t.unitId, postponeTo: until, reason }),
+  refuseBody: (t, reason, basis): HousingCaseRefuse => ({ handlingUnitCode: t.unitId, reason, basis }),
+};
+
 export function createHousingSimulator(opts: HousingSimulatorOptions = {}): BureauSimulator<HousingNotice> {
   return new BureauSimulator<HousingNotice>({
     system: SYSTEM,
@@ -62,6 +114,7 @@ export function createHousingSimulator(opts: HousingSimulatorOptions = {}): Bure
     ],
     receiptBody: simReceipt,
     feedbackBody: simFeedback,
+    cases: housingSimCases,
     ...opts,
   });
 }

@@ -1,12 +1,25 @@
 /**
  * The simulated 公安交警 (kit/bureau.ts BureauSimulator): takes 通行证抄告单 and 催办 in the
  * police's format, signs as the traffic police's duty officer and reports per vehicle what was
- * done with its pass. Controls: setBehaviour(noticeId | "*", {silent, fail, noFeedback, partial})
+ * done with its pass; with its case line it plays the police units: 警情工单 signed by the duty
+ * officer, replied (with the plates the 工单 named as 处罚情况), or refused, in the police's format. Controls: setBehaviour(noticeId | "*", {silent, fail, noFeedback, partial})
  * or POST /__sim/behaviour; notices() / GET /__sim/notices; messages() / GET /__sim/received.
  */
-import type { PoliceFeedback, PoliceNotice, PoliceReceipt, PoliceReminder } from "../../contracts/types";
-import { type BureauBehaviour, BureauSimulator } from "../../kit/bureau";
-import { NOTICE_PATH, SCHEMA, SYSTEM } from "./mapping";
+import type {
+  PoliceCaseAccept,
+  PoliceCaseExtension,
+  PoliceCaseRecall,
+  PoliceCaseRefuse,
+  PoliceCaseResult,
+  PoliceCaseTask,
+  PoliceCaseUrge,
+  PoliceFeedback,
+  PoliceNotice,
+  PoliceReceipt,
+  PoliceReminder,
+} from "../../contracts/types";
+import { type BureauBehaviour, BureauSimulator, codeOf, type SimCaseOptions, fromCode } from "../../kit/bureau";
+import { CASE_HUB, CASE_PATH, CASE_SCHEMA, NOTICE_PATH, OUTCOME_CODES, SCHEMA, SYSTEM, URGE_CODES } from "./mapping";
 
 export interface PoliceSimulatorOptions {
   hubUrl?: string;
@@ -45,6 +58,46 @@ export function simFeedback(n: PoliceNotice, at: string, partial: boolean): Poli
   };
 }
 
+/** The police's case line in the simulator: 警情工单, 催办 and 撤回 read; 签收, 办结, 延期 and 退回 written. */
+export const policeSimCases: SimCaseOptions = {
+  hub: CASE_HUB,
+  routes: [
+    {
+      path: CASE_PATH,
+      schema: CASE_SCHEMA.task,
+      read: (b: PoliceCaseTask) => ({
+        what: "task",
+        taskId: b.gdbh,
+        caseId: b.ajbh,
+        unitId: b.cbdwdm,
+        role: b.gdlx === "1" ? "owner" : "co",
+        rework: b.cbcs,
+        title: b.bt,
+        category: b.fl.split("/"),
+        confidential: b.sfbm === "1",
+        ...(b.blqx ? { handleDeadline: b.blqx } : {}),
+      }),
+    },
+    { path: `${CASE_PATH}/:gdbh/cb`, schema: CASE_SCHEMA.urge, read: (b: PoliceCaseUrge) => ({ what: "urge", taskId: b.gdbh, level: fromCode(URGE_CODES, b.cbjb), text: b.cbnr }) },
+    { path: `${CASE_PATH}/:gdbh/ch`, schema: CASE_SCHEMA.recall, read: (b: PoliceCaseRecall) => ({ what: "recall", taskId: b.gdbh, reason: b.chyy }) },
+  ],
+  acceptBody: (t, at): PoliceCaseAccept => ({ cbdwdm: t.unitId, qsr: "陈刚（模拟）", qsrjh: "050217", qssj: at }),
+  resultBody: (t, outcome, text, at): PoliceCaseResult => {
+    const plates = (t.body as PoliceCaseTask).sjhp ?? [];
+    return {
+      cbdwdm: t.unitId,
+      bjjg: codeOf(OUTCOME_CODES, outcome),
+      bjqk: text,
+      ...(plates.length && outcome !== 3 ? { cfqk: `对${plates.join("、")}依法处理（模拟）` } : {}),
+      cbr: "陈刚（模拟）",
+      cbrjh: "050217",
+      bjsj: at,
+    };
+  },
+  extensionBody: (t, until, reason): PoliceCaseExtension => ({ cbdwdm: t.unitId, yqzsj: until, yqyy: reason }),
+  refuseBody: (t, reason, legalBasis): PoliceCaseRefuse => ({ cbdwdm: t.unitId, thyy: reason, thyj: legalBasis }),
+};
+
 export function createPoliceSimulator(opts: PoliceSimulatorOptions = {}): BureauSimulator<PoliceNotice> {
   return new BureauSimulator<PoliceNotice>({
     system: SYSTEM,
@@ -55,6 +108,7 @@ export function createPoliceSimulator(opts: PoliceSimulatorOptions = {}): Bureau
     ],
     receiptBody: simReceipt,
     feedbackBody: simFeedback,
+    cases: policeSimCases,
     ...opts,
   });
 }

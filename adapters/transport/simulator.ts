@@ -1,12 +1,26 @@
 /**
  * The simulated 交通运输 (kit/bureau.ts BureauSimulator): takes 联合惩戒抄告 and 催办 in
  * transport's format, signs as the transport enforcement corps and reports per review item with
- * the operator's licence and the vehicles' 道路运输证. Controls: setBehaviour(noticeId | "*",
+ * the operator's licence and the vehicles' 道路运输证; with its case line it plays the transport
+ * units: complaint orders signed, finished (with what was done about the lines and vehicles the order
+ * named), or rejected, in transport's format. Controls: setBehaviour(noticeId | "*",
  * {silent, fail, noFeedback, partial}) or POST /__sim/behaviour; notices() / GET /__sim/notices.
  */
-import type { TransportFeedback, TransportNotice, TransportReceipt, TransportReminder } from "../../contracts/types";
-import { type BureauBehaviour, BureauSimulator } from "../../kit/bureau";
-import { NOTICE_PATH, SCHEMA, SYSTEM } from "./mapping";
+import type {
+  TransportCaseAccept,
+  TransportCaseExtension,
+  TransportCaseRecall,
+  TransportCaseRefuse,
+  TransportCaseResult,
+  TransportCaseTask,
+  TransportCaseUrge,
+  TransportFeedback,
+  TransportNotice,
+  TransportReceipt,
+  TransportReminder,
+} from "../../contracts/types";
+import { type BureauBehaviour, BureauSimulator, codeOf, type SimCaseOptions, fromCode } from "../../kit/bureau";
+import { CASE_HUB, CASE_PATH, CASE_SCHEMA, NOTICE_PATH, RESULT_CODES, SCHEMA, SYSTEM, URGE_CODES } from "./mapping";
 
 export interface TransportSimulatorOptions {
   hubUrl?: string;
@@ -43,6 +57,50 @@ export function simFeedback(n: TransportNotice, at: string, partial: boolean): T
   };
 }
 
+/** Transport's case line in the simulator: orders, 催办 and 撤回 read; receive, finish, delay and reject written. */
+export const transportSimCases: SimCaseOptions = {
+  hub: CASE_HUB,
+  routes: [
+    {
+      path: CASE_PATH,
+      schema: CASE_SCHEMA.task,
+      read: (b: TransportCaseTask) => ({
+        what: "task",
+        taskId: b.order_no,
+        caseId: b.case_no,
+        unitId: b.dept_code,
+        role: b.order_role === "1" ? "owner" : "co",
+        rework: b.redo_count,
+        title: b.title,
+        category: b.category_name.split("/"),
+        confidential: b.secret === 1,
+        ...(b.handle_limit ? { handleDeadline: b.handle_limit } : {}),
+      }),
+    },
+    {
+      path: `${CASE_PATH}/:order_no/reminders`,
+      schema: CASE_SCHEMA.urge,
+      read: (b: TransportCaseUrge) => ({ what: "urge", taskId: b.order_no, level: fromCode(URGE_CODES, b.remind_level), text: b.content }),
+    },
+    { path: `${CASE_PATH}/:order_no/cancel`, schema: CASE_SCHEMA.recall, read: (b: TransportCaseRecall) => ({ what: "recall", taskId: b.order_no, reason: b.cancel_reason }) },
+  ],
+  acceptBody: (t, at): TransportCaseAccept => ({ dept_code: t.unitId, receiver: "吴涛（模拟）", receive_time: at }),
+  resultBody: (t, outcome, text, at): TransportCaseResult => {
+    const b = t.body as TransportCaseTask;
+    const on = [...(b.lines ?? []), ...(b.plate_nos ?? [])];
+    return {
+      dept_code: t.unitId,
+      result_code: codeOf(RESULT_CODES, outcome),
+      handle_result: text,
+      ...(on.length && outcome !== 3 ? { punish_info: `${on.join(" ")} 已责成经营者整改（模拟）` } : {}),
+      handler: "吴涛（模拟）",
+      finish_time: at,
+    };
+  },
+  extensionBody: (t, until, reason): TransportCaseExtension => ({ dept_code: t.unitId, delay_to: until, delay_reason: reason }),
+  refuseBody: (t, reason, legalBasis): TransportCaseRefuse => ({ dept_code: t.unitId, reject_reason: reason, legal_basis: legalBasis }),
+};
+
 export function createTransportSimulator(opts: TransportSimulatorOptions = {}): BureauSimulator<TransportNotice> {
   return new BureauSimulator<TransportNotice>({
     system: SYSTEM,
@@ -61,6 +119,7 @@ export function createTransportSimulator(opts: TransportSimulatorOptions = {}): 
     ],
     receiptBody: simReceipt,
     feedbackBody: simFeedback,
+    cases: transportSimCases,
     ...opts,
   });
 }

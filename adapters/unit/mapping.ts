@@ -7,6 +7,7 @@
  * `cases.*` action.
  */
 import type { OutboundRequest } from "../../kit/adapter";
+import type { UnitAcceptParams, UnitExtensionParams, UnitRefuseParams, UnitResultParams, UnitTaskRef } from "../../kit/handler";
 import type { Outcome, UnitAccept, UnitExtension, UnitNotice, UnitRecall, UnitRefuse, UnitResult, UnitTask, UnitUrge } from "../../contracts/types";
 
 // ---------------------------------------------------------------------------------------------
@@ -46,40 +47,8 @@ export function buildNotice(payload: UnitNotice, target: string | null): Outboun
 // ---------------------------------------------------------------------------------------------
 // Inbound: unit → hub (params of the cases.* actions)
 
-/** Path parameters of every inbound unit route: /:unitId/tasks/:taskId/… */
-export interface UnitTaskRef {
-  unitId: string;
-  taskId: string;
-}
-
-/** cases.unitAccept // 签收 */
-export interface UnitAcceptParams extends UnitTaskRef {
-  /** when the unit signed: the message's acceptedAt, else when the hub received it */
-  at: string;
-  /** 经办人, absent when the unit gave none */
-  handler?: string;
-}
-
-/** cases.unitResult // 办理结果 */
-export interface UnitResultParams extends UnitTaskRef {
-  outcome: Outcome;
-  text: string;
-  /** when handling finished: the message's finishedAt, else when the hub received it */
-  at: string;
-  handler?: string;
-}
-
-/** cases.unitExtension // 延期申请 */
-export interface UnitExtensionParams extends UnitTaskRef {
-  until: string;
-  reason: string;
-}
-
-/** cases.unitRefuse // 退回 */
-export interface UnitRefuseParams extends UnitTaskRef {
-  reason: string;
-  legalBasis?: string;
-}
+/** The params of the cases.* actions are the kit's (kit/handler.ts): every handler adapter ends in the same calls. */
+export type { UnitAcceptParams, UnitExtensionParams, UnitRefuseParams, UnitResultParams, UnitTaskRef } from "../../kit/handler";
 
 function ref(params: Record<string, string>): UnitTaskRef {
   return { unitId: params.unitId, taskId: params.taskId };
