@@ -324,6 +324,97 @@ TZGS?: ("1" | "0")
 XFJG?: string
 }
 
+export type Industry = ("建筑垃圾运输处置" | "物业服务" | "户外广告" | "市容环卫责任区" | "环卫作业" | "绿化施工养护")
+/**
+ * 违法行为类型 a rule can name; extend the list when a rule needs a new kind (a misspelt kind would otherwise never match)
+ */
+
+export type ViolationKind = ("乱倒渣土" | "渣土撒漏" | "未密闭运输" | "无准运证运输" | "闯禁行" | "超限运输" | "违法建设" | "物业未履行违建巡查报告义务" | "占道经营" | "违规设置户外广告" | "车窗抛物" | "随地大小便" | "乱扔垃圾" | "违规养犬" | "乱贴小广告")
+
+/**
+ * 行政执法系统（城管综合执法，含街道综合执法）报送一份信用承诺：POST /api/v1/sanctions/commitments。如新房交付前业主签订的不违建承诺书、与物业服务企业签订的物业服务企业责任书（违建巡查、防控、提醒和报告责任）、市容和环境卫生责任书。字段：承诺书编号（同一编号重复报送答复 200 duplicate）、承诺类型、承诺主体名称和类别、统一社会信用代码（法人及非法人组织、个体工商户）或证件类型和证件号码（自然人）、法定代表人、所属行业、承诺内容、承诺不发生的违法行为类型（之后同一主体因这些违法行为受处罚即为违诺，关联该处罚决定）、承诺日期、有效期至、小区和房屋地址、签订单位及其统一社会信用代码、备注。代码和身份证号码按国家标准核验，不通过答复 422 并指明字段和规则。只检查结构：空字符串视为未提供，约定外的字段忽略（原文保留）。 / One credit commitment (信用承诺) from the enforcement system: an owner's no-illegal-building pledge, a property company's responsibility letter …; identities checked as for sanctions; the violation kinds it covers let a later sanction breach it. The same number again answers 200 duplicate.
+ */
+
+export interface EnforcementCommitment {
+/**
+ * 承诺书编号 the pledge's number (idempotency key)
+ */
+"承诺书编号": string
+/**
+ * 承诺类型 kind
+ */
+"承诺类型": ("不违建承诺" | "物业服务企业责任书" | "市容和环境卫生责任书" | "信用修复承诺" | "其他信用承诺")
+/**
+ * 承诺主体名称: the owner or the company
+ */
+"承诺主体名称": string
+/**
+ * 承诺主体类别 (the 行政相对人类别 of the 双公示 standard)
+ */
+"承诺主体类别": ("法人及非法人组织" | "个体工商户" | "自然人")
+/**
+ * 统一社会信用代码 (GB 32100; normalised) of a 法人及非法人组织 or 个体工商户 (required for one)
+ */
+"统一社会信用代码"?: string
+/**
+ * 证件类型 of a 自然人 (required for one), e.g. 身份证
+ */
+"证件类型"?: string
+/**
+ * 证件号码 of a 自然人 (required for one; GB 11643 when 身份证); masked in every view
+ */
+"证件号码"?: string
+/**
+ * 法定代表人 / 主要负责人
+ */
+"法定代表人"?: string
+/**
+ * 所属行业 (e.g. 物业服务): filed on the subject for graded supervision
+ * 
+ * @maxItems 10
+ */
+"所属行业"?: Industry[]
+/**
+ * 承诺内容 what is pledged
+ */
+"承诺内容": string
+/**
+ * the 违法行为类型 the pledge covers: a later sanction on the subject for one of them, decided while the pledge is valid, breaches it
+ * 
+ * @minItems 1
+ * @maxItems 20
+ */
+"违法行为类型": ViolationKind[]
+/**
+ * 承诺日期 (2026-11-28, 2026/11/28 or 2026年11月28日)
+ */
+"承诺日期": string
+/**
+ * 有效期至 (none: open-ended)
+ */
+"有效期至"?: string
+/**
+ * 小区（社区）名称
+ */
+"小区"?: string
+/**
+ * 房屋地址 (an owner's: personal data, masked in every view)
+ */
+"房屋地址"?: string
+/**
+ * 签订（受理）单位: the street office or the 城管 bureau
+ */
+"签订单位": string
+/**
+ * 签订单位的统一社会信用代码 (GB 32100)
+ */
+"签订单位统一社会信用代码"?: string
+/**
+ * 备注
+ */
+"备注"?: string
+}
+
 export interface EnforcementSanction {
 /**
  * 行政相对人名称 party name: the company, individual business or person penalised
@@ -2877,6 +2968,47 @@ export interface UnmergeCommand {
 reason: string
 }
 
+export type CommitmentKind = ("不违建承诺" | "物业服务企业责任书" | "市容和环境卫生责任书" | "信用修复承诺" | "其他信用承诺")
+
+export type PartyType = ("法人及非法人组织" | "个体工商户" | "自然人")
+/**
+ * 城市管理领域的行业 (常州市城市管理领域社会信用体系建设三年行动方案, plus 物业服务)
+ */
+
+export interface Commitment {
+commitmentNo: string
+kind: CommitmentKind
+party: {
+name: string
+type: PartyType
+creditCode?: string
+idType?: string
+idNumber?: string
+legalRep?: string
+/**
+ * @maxItems 10
+ */
+industries?: Industry[]
+}
+content: string
+/**
+ * @minItems 1
+ * @maxItems 20
+ */
+violationKinds: ViolationKind[]
+signedDate: string
+validUntil?: string
+place?: {
+community?: string
+address?: string
+}
+receivedBy: {
+name: string
+code?: string
+}
+note?: string
+}
+
 export interface FieldError {
 /**
  * JSON pointer into the request body, e.g. /region/districtCode
@@ -2908,11 +3040,28 @@ inboundId?: string
 }
 }
 
-export type PartyType = ("法人及非法人组织" | "个体工商户" | "自然人")
-
+export interface InspectionDrawCommand {
+industry: Industry
 /**
- * An administrative penalty decision (行政处罚决定) as the hub keeps it: the 双公示 penalty data items of the national data standard (their Chinese names in x-zh), the hub's own severity, the vehicles and their operator, and the cases it came from. Adapters (the enforcement system, a closed case) translate their format to this; the credit service keeps it, publishes it and fans it out.
+ * 抽查周期：2026、2026-H1、2026-Q2 或 2026-05
  */
+period: string
+/**
+ * 随机种子（如公开摇号的号码）；不给时由枢纽生成并记录
+ */
+seed?: string
+/**
+ * 城市代码（如 3204）；默认第一个城市
+ */
+city?: string
+/**
+ * 检查对象名录：统一社会信用代码（或身份证号码）；不给时取信用档案中该行业的全部主体。名录中档案未知的主体按无评价计
+ * 
+ * @minItems 1
+ * @maxItems 20000
+ */
+subjects?: string[]
+}
 
 export interface Sanction {
 decisionNo: string
@@ -3225,16 +3374,6 @@ export type JointRuleId = string
 export type SubjectType = ("法人及非法人组织" | "个体工商户" | "自然人" | "车辆")
 /**
  * 城市管理领域的行业 (常州市城市管理领域社会信用体系建设三年行动方案, plus 物业服务)
- */
-
-export type Industry = ("建筑垃圾运输处置" | "物业服务" | "户外广告" | "市容环卫责任区" | "环卫作业" | "绿化施工养护")
-/**
- * 违法行为类型 a rule can name; extend the list when a rule needs a new kind (a misspelt kind would otherwise never match)
- */
-
-export type ViolationKind = ("乱倒渣土" | "渣土撒漏" | "未密闭运输" | "无准运证运输" | "闯禁行" | "超限运输" | "违法建设" | "物业未履行违建巡查报告义务" | "占道经营" | "违规设置户外广告" | "车窗抛物" | "随地大小便" | "乱扔垃圾" | "违规养犬" | "乱贴小广告")
-/**
- * 失信严重程度 (the hub's own item; sets the publication period)
  */
 
 export type Severity = ("轻微" | "一般" | "严重")
@@ -3713,6 +3852,61 @@ export interface LocalStreet {
  * 属地: the street office (街道办事处/镇乡人民政府) of the case's place
  */
 street: true
+}
+
+export interface SupervisionFile {
+/**
+ * 说明，例如“示例数据，并非官方比例”
+ */
+_note: string
+/**
+ * @minItems 1
+ */
+basis: BasisDocument[]
+/**
+ * 监管等级, from the lowest risk to the highest
+ * 
+ * @minItems 2
+ * @maxItems 10
+ */
+levels: {
+/**
+ * 等级名称
+ */
+level: string
+/**
+ * 监管方式，如“信用状况好、风险小：降低抽查比例和频次”
+ */
+description: string
+/**
+ * 抽查比例: the share of the level's subjects drawn per period
+ */
+rate: number
+/**
+ * the evaluation grades (A 优, B 良, C 中, D 差) that put a subject at this level
+ */
+grades: ("A" | "B" | "C" | "D")[]
+}[]
+/**
+ * the level of a subject without any evaluation, list or breached pledge (default: the middle level)
+ */
+unrated?: string
+/**
+ * at least this level while the subject is on a list (黑名单) in force
+ */
+listed?: string
+/**
+ * at least this level when the subject broke a credit commitment (信用承诺)
+ */
+breachedCommitment?: string
+/**
+ * 所属行业 → level → rate: an industry's own rates where they differ (e.g. 建筑垃圾运输处置 drawn more)
+ */
+industries?: {
+[k: string]: {
+[k: string]: number | undefined
+} | undefined
+}
 }
 
 export type HandlingUnit = (HandlingUnit1 & HandlingUnit2)

@@ -4,6 +4,12 @@ import path from "node:path";
 import { loadCalendar } from "./calendar";
 import {
   addMonths,
+  breachedBy,
+  inspectionRates,
+  loadSupervision,
+  type SupervisionFacts,
+  supervisionLevelOf,
+  supervisionProblems,
   type CreditSubject,
   drawInspections,
   dualPublicationDue,
@@ -417,5 +423,62 @@ describe("graded supervision: the seeded 双随机 draw", () => {
       ),
     ).toThrow(/listed twice/);
     expect(() => drawInspections([], "P", 1, { 低风险: 1.5 })).toThrow(/within 0–1/);
+  });
+});
+
+describe("graded supervision: levels and rates from cities/<city>/supervision.json", () => {
+  const sup = loadSupervision("cities/changzhou");
+  const facts = (extra: Partial<SupervisionFacts> = {}): SupervisionFacts => ({ key: "91320404MA1W7K3D6G", name: "示例", type: "法人及非法人组织", ...extra });
+  const grade = (g: "A" | "B" | "C" | "D", source = "公共信用综合评价") => ({ grade: g, source, at: "2026-11-01T00:00:00.000Z" });
+
+  it("both cities' files load, are sample data, and give low-risk subjects the lowest rate and high-risk the highest", () => {
+    for (const f of [sup, loadSupervision("cities/suqian")]) {
+      expect(f._note).toMatch(/示例数据/);
+      const r = inspectionRates(f);
+      expect(r.低风险).toBeLessThan(r.一般风险);
+      expect(r.一般风险).toBeLessThan(r.高风险);
+    }
+    expect(inspectionRates(sup, "建筑垃圾运输处置").高风险).toBe(0.6);
+    expect(inspectionRates(sup, "物业服务").高风险).toBe(0.4);
+  });
+
+  it("the worse of the comprehensive and the industry grade decides; lists and broken pledges raise it; none → unrated", () => {
+    expect(supervisionLevelOf(facts({ comprehensive: grade("A") }), sup)).toEqual({ level: "低风险", why: ["公共信用综合评价 A（2026-11-01） → 低风险"] });
+    const both = supervisionLevelOf(facts({ comprehensive: grade("A"), industry: grade("C", "住建·物业服务企业信用评价") }), sup);
+    expect(both.level).toBe("高风险");
+    expect(both.why).toHaveLength(2);
+    expect(supervisionLevelOf(facts({ comprehensive: grade("A"), lists: ["建筑垃圾运输企业黑名单"] }), sup).level).toBe("高风险");
+    expect(supervisionLevelOf(facts({ comprehensive: grade("B"), breachedCommitments: ["承诺第1号"] }), sup).why.join()).toContain("违反信用承诺 承诺第1号");
+    expect(supervisionLevelOf(facts(), sup)).toEqual({ level: "一般风险", why: ["无信用评价结果，按一般风险"] });
+  });
+
+  it("cross-checks: every grade in exactly one level, named levels exist", () => {
+    const bad = structuredClone(sup);
+    bad.levels[0].grades = ["A", "B"];
+    bad.listed = "极高风险";
+    const problems = supervisionProblems(bad);
+    expect(problems.join("\n")).toMatch(/B 同时属于/);
+    expect(problems.join("\n")).toMatch(/listed: 极高风险/);
+  });
+
+  it("the same population, period and seed give the same draw over the levels the file sets", () => {
+    const population = Array.from({ length: 300 }, (_, i) => ({ id: `S${String(i).padStart(4, "0")}`, level: ["低风险", "一般风险", "高风险"][i % 3] }));
+    const a = drawInspections(population, "2026-Q2", "20260401", inspectionRates(sup, "建筑垃圾运输处置"));
+    const b = drawInspections([...population].reverse(), "2026-Q2", "20260401", inspectionRates(sup, "建筑垃圾运输处置"));
+    expect(b.selected).toEqual(a.selected);
+    expect(a.levels.高风险.drawn).toBeGreaterThan(a.levels.低风险.drawn);
+  });
+});
+
+describe("credit commitments (信用承诺)", () => {
+  const pledge = { id: "CM1", commitmentNo: "不违建承诺第0001号", kind: "不违建承诺", violationKinds: ["违法建设"], signedDate: "2026-03-01", validUntil: "2027-02-28" };
+  it("a sanction for a covered kind decided within the validity breaks the pledge", () => {
+    expect(breachedBy([pledge], { decisionDate: "2026-06-01", violationKind: "违法建设" })).toEqual([pledge]);
+  });
+  it("another kind, a decision before signing or after the validity does not", () => {
+    expect(breachedBy([pledge], { decisionDate: "2026-06-01", violationKind: "占道经营" })).toEqual([]);
+    expect(breachedBy([pledge], { decisionDate: "2026-02-28", violationKind: "违法建设" })).toEqual([]);
+    expect(breachedBy([pledge], { decisionDate: "2027-03-01", violationKind: "违法建设" })).toEqual([]);
+    expect(breachedBy([{ ...pledge, validUntil: null }], { decisionDate: "2030-01-01", violationKind: "违法建设" })).toHaveLength(1);
   });
 });

@@ -17,11 +17,25 @@
 import fs from "node:fs";
 import path from "node:path";
 import { assertValid, ROOT } from "../contracts/index";
-import type { BasisDocument, Industry, JointMeasure, JointPunishmentRule, JointRule, JointRulesFile, JointTarget, ListDecision, PartyType, ScoreRule, Severity, SubjectType } from "../contracts/types";
+import type {
+  BasisDocument,
+  Industry,
+  JointMeasure,
+  JointPunishmentRule,
+  JointRule,
+  JointRulesFile,
+  JointTarget,
+  ListDecision,
+  PartyType,
+  ScoreRule,
+  Severity,
+  SubjectType,
+  SupervisionFile,
+} from "../contracts/types";
 import { CalendarGapError, type DeadlineResult, type WorkingCalendar } from "./calendar";
 import { maskResidentId } from "./identity";
 
-export type { BasisDocument, Industry, JointMeasure, JointPunishmentRule, JointRule, JointRulesFile, JointTarget, ListDecision, PartyType, ScoreRule, Severity, SubjectType };
+export type { BasisDocument, Industry, JointMeasure, JointPunishmentRule, JointRule, JointRulesFile, JointTarget, ListDecision, PartyType, ScoreRule, Severity, SubjectType, SupervisionFile };
 
 const DAY = 86_400_000;
 const OFFSET = 8 * 3_600_000;
@@ -701,4 +715,130 @@ export function drawInspections(subjects: readonly SupervisedSubject[], period: 
   }
   selected.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { period, seed: seedText, method: "mulberry32 seeded with FNV-1a(seed|period|level); partial Fisher–Yates over ids sorted; count = rate × population, randomly rounded", levels, selected };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Graded supervision: each subject's level and the rates (cities/<city>/supervision.json)
+// ---------------------------------------------------------------------------------------------
+
+/** A credit grade of an evaluation (the platform's comprehensive one or an industry's): A 优 … D 差. */
+export type CreditGrade = "A" | "B" | "C" | "D";
+
+/** What graded supervision knows of a subject. */
+export interface SupervisionFacts {
+  key: string;
+  name: string;
+  type: string;
+  /** 公共信用综合评价 from the platform, when it sent one */
+  comprehensive?: { grade: CreditGrade; source: string; at?: string | null } | null;
+  /** 行业信用评价, when one was sent */
+  industry?: { grade: CreditGrade; source: string; at?: string | null } | null;
+  /** lists in force (名单名称) */
+  lists?: readonly string[];
+  /** commitment numbers of its breached pledges (信用承诺) */
+  breachedCommitments?: readonly string[];
+}
+
+export interface SupervisionLevel {
+  level: string;
+  /** 中文说明: each fact that set or raised the level */
+  why: string[];
+}
+
+/** The cross-checks of a schema-valid supervision file; every problem found (empty when consistent). */
+export function supervisionProblems(data: SupervisionFile): string[] {
+  const problems: string[] = [];
+  const names = data.levels.map((l) => l.level);
+  const dup = names.filter((n, i) => names.indexOf(n) !== i);
+  if (dup.length) problems.push(`levels: 等级重复 / duplicate level ${dup.join(", ")}`);
+  const graded = new Map<string, string>();
+  for (const l of data.levels)
+    for (const g of l.grades) {
+      if (graded.has(g)) problems.push(`levels: 评价等级 ${g} 同时属于 ${graded.get(g)} 和 ${l.level} / grade in two levels`);
+      graded.set(g, l.level);
+    }
+  for (const g of ["A", "B", "C", "D"]) if (!graded.has(g)) problems.push(`levels: 评价等级 ${g} 不属于任何等级 / grade ${g} has no level`);
+  for (const [k, v] of [
+    ["unrated", data.unrated],
+    ["listed", data.listed],
+    ["breachedCommitment", data.breachedCommitment],
+  ] as const)
+    if (v !== undefined && !names.includes(v)) problems.push(`${k}: ${v} 不是 levels 中的等级 / not one of the levels`);
+  for (const [industry, rates] of Object.entries(data.industries ?? {}))
+    for (const level of Object.keys(rates ?? {})) if (!names.includes(level)) problems.push(`industries.${industry}: ${level} 不是 levels 中的等级 / not one of the levels`);
+  return problems;
+}
+
+/** Reads and checks `<cityDir>/supervision.json` (tongguan:data/supervision); throws naming the file. */
+export function loadSupervision(cityDir: string): SupervisionFile {
+  const abs = path.resolve(ROOT, cityDir, "supervision.json");
+  const shown = path.relative(ROOT, abs);
+  if (!fs.existsSync(abs)) throw new Error(`分级分类监管数据文件缺失 / supervision file missing: ${shown}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(abs, "utf8"));
+  } catch (e) {
+    throw new Error(`分级分类监管数据文件不是合法 JSON / supervision file is not valid JSON: ${shown}: ${(e as Error).message}`);
+  }
+  const data = assertValid<SupervisionFile>("tongguan:data/supervision", raw, shown);
+  const problems = supervisionProblems(data);
+  if (problems.length) throw new Error(`分级分类监管数据有误 / supervision data is inconsistent (${shown}):\n  ${problems.join("\n  ")}`);
+  return data;
+}
+
+/** The rates of an industry: the file's levels, with the industry's own rates where it sets them. */
+export function inspectionRates(data: SupervisionFile, industry?: string): Record<string, number> {
+  const over: Record<string, number | undefined> = (industry && data.industries?.[industry as Industry]) || {};
+  return Object.fromEntries(data.levels.map((l) => [l.level, over[l.level] ?? l.rate]));
+}
+
+/**
+ * A subject's supervision level: the highest-risk of what it has — the level of its comprehensive
+ * grade and of its industry grade (the worse decides, as the 常州 plan combines 公共信用综合评价 and
+ * 行业信用评价), `listed` when it is on a list in force, `breachedCommitment` when it broke a pledge —
+ * and `unrated` when it has none of these. The reasons name every fact.
+ */
+export function supervisionLevelOf(f: SupervisionFacts, data: SupervisionFile): SupervisionLevel {
+  const order = data.levels.map((l) => l.level);
+  const ofGrade = (g: CreditGrade) => data.levels.find((l) => (l.grades as string[]).includes(g))!.level;
+  const found: { level: string; why: string }[] = [];
+  if (f.comprehensive)
+    found.push({ level: ofGrade(f.comprehensive.grade), why: `${f.comprehensive.source} ${f.comprehensive.grade}${f.comprehensive.at ? `（${f.comprehensive.at.slice(0, 10)}）` : ""}` });
+  if (f.industry) found.push({ level: ofGrade(f.industry.grade), why: `${f.industry.source} ${f.industry.grade}${f.industry.at ? `（${f.industry.at.slice(0, 10)}）` : ""}` });
+  if (data.listed && f.lists?.length) found.push({ level: data.listed, why: `列入${f.lists.join("、")}` });
+  if (data.breachedCommitment && f.breachedCommitments?.length) found.push({ level: data.breachedCommitment, why: `违反信用承诺 ${f.breachedCommitments.join("、")}` });
+  if (!found.length) {
+    const level = data.unrated ?? order[Math.floor(order.length / 2)];
+    return { level, why: [`无信用评价结果，按${level}`] };
+  }
+  const level = found.reduce((a, b) => (order.indexOf(b.level) > order.indexOf(a.level) ? b : a)).level;
+  return { level, why: found.map((x) => `${x.why} → ${x.level}`) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Credit commitments (信用承诺) and their breach
+// ---------------------------------------------------------------------------------------------
+
+/** A pledge as the breach check reads it. */
+export interface CommitmentRecord {
+  id: string;
+  commitmentNo: string;
+  kind: string;
+  /** 违法行为类型 the pledge covers */
+  violationKinds: readonly string[];
+  signedDate: string;
+  validUntil?: string | null;
+}
+
+/**
+ * The pledges a decision breaks: those of its subject (the caller passes only them) that cover the
+ * decision's violation kind, signed on or before the decision date and still valid on it.
+ */
+export function breachedBy<C extends CommitmentRecord>(commitments: readonly C[], s: Pick<SanctionRecord, "decisionDate" | "violationKind">): C[] {
+  const d = dayOf(s.decisionDate, "decisionDate");
+  return commitments.filter((c) => {
+    if (!c.violationKinds.includes(s.violationKind)) return false;
+    if (dayOf(c.signedDate, `signedDate of ${c.commitmentNo}`) > d) return false;
+    return !c.validUntil || dayOf(c.validUntil, `validUntil of ${c.commitmentNo}`) >= d;
+  });
 }

@@ -594,7 +594,7 @@ export const API: ApiRoute[] = [
     path: "/v1/flow",
     action: "gateway.flow",
     roles: ["engineer"],
-    summary: "流转健康：案件状态分布、外发积压、入站拒收、熔断器状态、工作日历告警、失败的定时任务 / flow health",
+    summary: "流转健康：案件状态分布、外发积压、入站拒收、熔断器状态、工作日历告警、失败的定时任务、双公示超期告警 / flow health",
     response: {
       status: 200,
       description: "流转健康；某项不可用时该项为 {unavailable} / flow health; a part that cannot be read is {unavailable}",
@@ -617,6 +617,12 @@ export const API: ApiRoute[] = [
           breakers: { type: "object", description: "各节点外发接口的熔断器", additionalProperties: true },
           calendars: { type: "object", description: "各城市工作日历覆盖的年份；下一年尚无节假日数据时 alarm 说明须补什么 / each city's working calendar and its alarm" },
           failedJobs: { type: "array", description: "最近失败的定时任务执行（含重试） / recent failed job runs", items: { type: "object" } },
+          publications: {
+            type: "object",
+            description:
+              "双公示告警：超过 7 个工作日仍未送达公共信用信息共享平台的行政处罚信息（overdue，由 notice-sweep 判定）和报送时限落入工作日历未覆盖年份的（dueUnknown）；alarm 为中文说明，items 为最早的若干条 / 双公示 records past their deadline and records whose deadline is unknown",
+            properties: { overdue: { type: "integer" }, dueUnknown: { type: "integer" }, alarm: { type: ["string", "null"] }, items: { type: "array", items: { type: "object" } } },
+          },
         },
       },
     },

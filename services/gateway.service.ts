@@ -402,19 +402,20 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
             return { unavailable: (e as Error).message };
           }
         };
-        const [store, inbound, breakers, calendars, jobs] = await Promise.all([
+        const [store, inbound, breakers, calendars, jobs, publications] = await Promise.all([
           safe<{ cases: unknown; outbox: unknown }>("cases.stats"),
           safe("intake.stats"),
           safe("delivery.breakers"),
           safe("routing.calendars"),
           safe<{ items: { status: string }[] }>("schedule.runs"),
+          safe("sanctions.publicationAlarms"),
         ]);
         const s = store as { cases?: unknown; overdue?: number; outbox?: unknown; unavailable?: string };
         const i = inbound as { lastReceivedAt?: unknown };
         if (i && "lastReceivedAt" in i) i.lastReceivedAt = isoTime(i.lastReceivedAt);
         const j = jobs as { items?: { status: string; job: string; attempt: number; error: string | null; runAt: string }[] };
         const failedJobs = j.items ? j.items.filter((r) => r.status === "failed").slice(0, 10) : jobs;
-        return { at: new Date().toISOString(), cases: s.cases ?? s, overdue: s.overdue ?? null, outbox: s.outbox ?? s, inbound, breakers, calendars, failedJobs };
+        return { at: new Date().toISOString(), cases: s.cases ?? s, overdue: s.overdue ?? null, outbox: s.outbox ?? s, inbound, breakers, calendars, failedJobs, publications };
       },
     },
   },

@@ -106,6 +106,26 @@ const OutboxService: ServiceSchema<ServiceSettingSchema, Methods, Vars> = {
       },
     },
 
+    /**
+     * Many subjects' messages of one type (optionally of one kind), oldest first: how a subject's
+     * owner learns whether its messages were delivered without reading this service's table (the
+     * sanctions service: are the 双公示 records past their deadline at the platform?). At most 500 ids.
+     */
+    ofSubjects: {
+      visibility: "public",
+      params: { type: "string", ids: { type: "array", items: "string", max: 500 }, kind: { type: "string", optional: true } },
+      async handler(this: This, ctx: Context<{ type: string; ids: string[]; kind?: string }>) {
+        const p = ctx.params;
+        if (!p.ids.length) return [];
+        const rows = await this.db
+          .select()
+          .from(outbox)
+          .where(and(eq(outbox.subjectType, p.type), inArray(outbox.subjectId, p.ids), p.kind ? eq(outbox.kind, p.kind) : undefined))
+          .orderBy(asc(outbox.seq));
+        return rows.map(view);
+      },
+    },
+
     /** Engineers: send a dead (or waiting) message again now. */
     retry: {
       params: { id: "string" },

@@ -16,10 +16,26 @@
 import path from "node:path";
 import { sql as dsql, type SQL } from "drizzle-orm";
 import type { Context, Service, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import type { JointRulesFile, Sanction } from "../contracts/types";
+import type { Commitment, JointRulesFile, Sanction, SupervisionFile } from "../contracts/types";
 import { bureauSystem, creditRegistry } from "../adapters";
 import { CalendarGapError, type DeadlineResult } from "../domain/calendar";
-import { evaluate, loadJointRules, noticesFor, personalScore, PLATFORM_TARGET, publicationOf, type JointNotice } from "../domain/credit";
+import {
+  breachedBy,
+  type CreditGrade,
+  drawInspections,
+  dualPublicationDue,
+  evaluate,
+  inspectionRates,
+  type JointNotice,
+  loadJointRules,
+  loadSupervision,
+  noticesFor,
+  PLATFORM_TARGET,
+  personalScore,
+  publicationOf,
+  supervisionLevelOf,
+} from "../domain/credit";
+import { maskName, maskResidentId } from "../domain/identity";
 import { loadCities, type CityData } from "../domain/routing";
 import { creditSubjectOf, maskedSanction, publicationRecord, recordOf, subjectKeyOf } from "../domain/sanction";
 import { ROOT } from "../contracts";
@@ -36,10 +52,13 @@ interface Vars {
   db: Db;
   cities: CityData[];
   rules: Map<string, JointRulesFile>;
+  /** graded supervision (cities/<city>/supervision.json), by city code */
+  supervision: Map<string, { file: string; data: SupervisionFile }>;
 }
 interface Methods {
   cityOfSanction(s: Sanction): CityData;
   destinationOf(tag: string, city: CityData): { origin: string } | { target: string } | null;
+  sweepPublications(now: Date): Promise<{ checked: number; delivered: number; overdue: number }>;
 }
 type This = Vars & Methods & Service<ServiceSettingSchema>;
 
@@ -60,6 +79,18 @@ const json = <T>(v: unknown): T => (typeof v === "string" ? (JSON.parse(v) as T)
 
 /** Escalate a notice still unanswered this long after its reminder. */
 const ESCALATE_AFTER_MS = 24 * 3600_000;
+
+/** The evaluation source the platform's comprehensive level comes with (any other is an industry evaluation, 行业信用评价). */
+const isComprehensive = (source: string | undefined) => !source || /公共信用综合评价/.test(source);
+
+/** Subject keys shown to people: a person's ID number masked, an organisation's code whole. */
+const shownKey = (key: string, type: unknown) => (type === "自然人" ? maskResidentId(key) : key);
+
+/** the industries of a subject merged with new ones, in one statement (credit_subjects.industries) */
+const MERGE_INDUSTRIES = "(SELECT coalesce(jsonb_agg(DISTINCT v ORDER BY v), '[]'::jsonb) FROM jsonb_array_elements_text(credit_subjects.industries || EXCLUDED.industries) v)";
+
+/** The undelivered 双公示 records the sweep checks per round (outbox.ofSubjects takes at most 500). */
+const PUBLICATION_BATCH = 500;
 
 const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string, never>, Vars> = {
   name: "sanctions",
@@ -106,11 +137,16 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
               due?.toISOString() ?? null,
             ],
           );
-          await run(tx, `INSERT INTO credit_subjects (key, type, name) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, updated_at = now()`, [
-            key,
-            s.party.type,
-            s.party.name,
-          ]);
+          await run(
+            tx,
+            `INSERT INTO credit_subjects (key, type, name, industries) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, industries = ${MERGE_INDUSTRIES}, updated_at = now()`,
+            [key, s.party.type, s.party.name, JSON.stringify(s.party.industries ?? [])],
+          );
+
+          // 信用承诺: the subject's pledges this decision breaks (covered kind, decided within their validity)
+          const pledges = await run<Record<string, unknown>>(tx, "SELECT * FROM credit_commitments WHERE subject_key = $1", [key]);
+          const broken = breachedBy(pledges.map(commitmentRecordOf), recordOf(s));
+          for (const c of broken) await markBreached(tx, c.id, { sanctionId: id, decisionNo: s.decisionNo, violationType: s.violationType, decisionDate: s.decisionDate }, now);
 
           const batches: OutboxBatch[] = [];
           const registry = creditRegistry();
@@ -194,7 +230,7 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
             const out = await run<{ id: string; status: string }>(tx, OUTBOX_INSERT("$1", "(SELECT 1) AS one"), [JSON.stringify(rows)]);
             for (const b of batches) claimed.push(...b.claimed(out));
           }
-          return { sanctionId: id, duplicate: false, fired };
+          return { sanctionId: id, duplicate: false, fired, breachedCommitments: broken.map((c) => c.commitmentNo) };
         });
         handOff(this.broker, claimed);
         return result;
@@ -211,14 +247,25 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
       },
     },
 
-    /** Sanctions, newest first, by subject (credit code or ID number) or severity. */
+    /**
+     * Sanctions, newest first, by subject (credit code or ID number), severity or the state of their
+     * 双公示 record: `overdue` — not delivered to the platform by its deadline (the alarm, found by the
+     * notice sweep), `dueUnknown` — its deadline fell into a year the working calendar lacks and it is
+     * not delivered yet, `undelivered`, `delivered`.
+     */
     list: {
-      params: { subject: { type: "string", optional: true }, severity: { type: "string", optional: true }, limit: { type: "number", integer: true, min: 1, max: 500, default: 50, convert: true } },
-      async handler(this: This, ctx: Context<{ subject?: string; severity?: string; limit: number }>) {
+      params: {
+        subject: { type: "string", optional: true },
+        severity: { type: "string", optional: true },
+        publication: { type: "string", optional: true, enum: ["overdue", "dueUnknown", "undelivered", "delivered"] },
+        limit: { type: "number", integer: true, min: 1, max: 500, default: 50, convert: true },
+      },
+      async handler(this: This, ctx: Context<{ subject?: string; severity?: string; publication?: string; limit: number }>) {
         const where: string[] = [];
         const params: unknown[] = [];
         if (ctx.params.subject) where.push(`subject_key = $${params.push(ctx.params.subject.toUpperCase())}`);
         if (ctx.params.severity) where.push(`severity = $${params.push(ctx.params.severity)}`);
+        if (ctx.params.publication) where.push(PUBLICATION_STATES[ctx.params.publication as keyof typeof PUBLICATION_STATES]);
         params.push(ctx.params.limit);
         const rows = await run<Record<string, unknown>>(
           this.db,
@@ -264,6 +311,7 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
         const sanctionsOf = await run<Record<string, unknown>>(this.db, "SELECT * FROM sanctions WHERE subject_key = $1 ORDER BY decision_date", [key]);
         const lists = await run<Record<string, unknown>>(this.db, "SELECT * FROM list_entries WHERE subject_key = $1 ORDER BY created_at", [key]);
         const noticesOf = await run<Record<string, unknown>>(this.db, "SELECT * FROM notices WHERE subject_key = $1 ORDER BY created_at", [key]);
+        const pledges = await run<Record<string, unknown>>(this.db, "SELECT * FROM credit_commitments WHERE subject_key = $1 ORDER BY signed_date, created_at", [key]);
         const person = subj.type === "自然人";
         // 个人信用分: a person's score from their decisions under the city's score rules
         const rules = person && sanctionsOf.length ? this.rules.get(this.cityOfSanction(json<Sanction>(sanctionsOf[0].sanction)).code) : undefined;
@@ -282,8 +330,11 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
           ...(person ? { personalScore: score } : {}),
           key: person ? `${key.slice(0, 6)}********${key.slice(-4)}` : key,
           type: subj.type,
-          name: person ? sanctionView(sanctionsOf[0] ?? { sanction: { party: { name: subj.name, type: "自然人" } } }).party?.name : subj.name,
+          name: person ? maskName(String(subj.name)) : subj.name,
           level: subj.level ? { level: subj.level, source: subj.level_source, at: subj.level_at } : null,
+          industryLevel: subj.industry_level ? { level: subj.industry_level, source: subj.industry_level_source, at: subj.industry_level_at } : null,
+          industries: json<string[]>(subj.industries ?? []),
+          commitments: pledges.map(commitmentView),
           lists: lists.map((l) => ({
             list: l.name,
             basis: l.basis,
@@ -425,11 +476,13 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
       params: { subject: "object", level: "string", evaluatedAt: { type: "string", optional: true }, source: { type: "string", optional: true } },
       async handler(this: This, ctx: Context<{ subject: { type?: string; code: string; name?: string }; level: string; evaluatedAt?: string; source?: string }>) {
         const s = ctx.params.subject;
+        // the platform's 公共信用综合评价 and an industry's 行业信用评价 are kept apart: graded supervision combines them
+        const [lv, src, at] = isComprehensive(ctx.params.source) ? ["level", "level_source", "level_at"] : ["industry_level", "industry_level_source", "industry_level_at"];
         await run(
           this.db,
-          `INSERT INTO credit_subjects (key, type, name, level, level_source, level_at) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (key) DO UPDATE SET level = EXCLUDED.level, level_source = EXCLUDED.level_source, level_at = EXCLUDED.level_at, updated_at = now()`,
-          [s.code.toUpperCase(), s.type ?? "法人及非法人组织", s.name ?? s.code, ctx.params.level, ctx.params.source ?? "公共信用信息共享平台", ctx.params.evaluatedAt ?? new Date().toISOString()],
+          `INSERT INTO credit_subjects (key, type, name, ${lv}, ${src}, ${at}) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (key) DO UPDATE SET ${lv} = EXCLUDED.${lv}, ${src} = EXCLUDED.${src}, ${at} = EXCLUDED.${at}, updated_at = now()`,
+          [s.code.toUpperCase(), s.type ?? "法人及非法人组织", s.name ?? s.code, ctx.params.level, ctx.params.source ?? "公共信用综合评价", ctx.params.evaluatedAt ?? new Date().toISOString()],
         );
         return { subject: s.code.toUpperCase(), level: ctx.params.level };
       },
@@ -481,12 +534,272 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
           }
         }
         handOff(this.broker, claimed);
-        return { reminded, escalated };
+        // the 双公示 records: delivered, or past their 7-working-day deadline (the alarm)
+        const publications = await this.sweepPublications(now);
+        return { reminded, escalated, publicationsDelivered: publications.delivered, publicationsOverdue: publications.overdue };
+      },
+    },
+
+    /**
+     * Flow health's 双公示 alarm: records not delivered to the credit platform by their deadline
+     * (`overdue`, as the notice sweep last found them) and records whose deadline is unknown because
+     * it fell into a year the working calendar lacks (`dueUnknown`), with the oldest of each.
+     */
+    publicationAlarms: {
+      async handler(this: This) {
+        const count = async (state: keyof typeof PUBLICATION_STATES) =>
+          Number((await run<{ n: string }>(this.db, `SELECT count(*) AS n FROM sanctions WHERE ${PUBLICATION_STATES[state]}`))[0]?.n ?? 0);
+        const oldest = async (state: keyof typeof PUBLICATION_STATES) =>
+          (await run<Record<string, unknown>>(this.db, `SELECT * FROM sanctions WHERE ${PUBLICATION_STATES[state]} ORDER BY publication_due NULLS FIRST, decision_date LIMIT 10`)).map(alarmView);
+        const [overdue, dueUnknown] = await Promise.all([count("overdue"), count("dueUnknown")]);
+        const alarm =
+          overdue || dueUnknown
+            ? [
+                overdue ? `${overdue} 条双公示行政处罚信息超过 7 个工作日仍未报送至公共信用信息共享平台` : "",
+                dueUnknown ? `${dueUnknown} 条双公示信息的报送时限落入工作日历未覆盖的年份，无法计算（请补充节假日数据）` : "",
+              ]
+                .filter(Boolean)
+                .join("；")
+            : null;
+        return {
+          overdue,
+          dueUnknown,
+          alarm,
+          items: [...(overdue ? await oldest("overdue") : []), ...(dueUnknown ? await oldest("dueUnknown") : [])],
+        };
+      },
+    },
+
+    /**
+     * A credit commitment (信用承诺) in: recorded on the subject's record — `{ commitmentId, status }`;
+     * the same number again changes nothing. A pledge filed after a sanction that already broke it
+     * (a covered kind decided within its validity) is recorded breached, linked to that sanction.
+     */
+    commitment: {
+      async handler(this: This, ctx: Context<{ commitment: Commitment }>) {
+        const c = ctx.params.commitment;
+        const key = (c.party.creditCode ?? c.party.idNumber ?? c.party.name).toUpperCase();
+        const now = new Date();
+        return this.db.transaction(async (tx) => {
+          await run(tx, "SELECT pg_advisory_xact_lock(hashtext($1))", [key]);
+          const [known] = await run<{ id: string; status: string }>(tx, "SELECT id, status FROM credit_commitments WHERE commitment_no = $1", [c.commitmentNo]);
+          if (known) return { commitmentId: known.id, status: known.status, duplicate: true };
+          const id = newId("CM", now);
+          await run(
+            tx,
+            `INSERT INTO credit_commitments (id, commitment_no, kind, subject_key, subject_type, commitment, violation_kinds, signed_date, valid_until, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active')`,
+            [id, c.commitmentNo, c.kind, key, c.party.type, JSON.stringify(c), JSON.stringify(c.violationKinds), c.signedDate, c.validUntil ?? null],
+          );
+          await run(tx, `INSERT INTO credit_subjects (key, type, name, industries) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET industries = ${MERGE_INDUSTRIES}, updated_at = now()`, [
+            key,
+            c.party.type,
+            c.party.name,
+            JSON.stringify(c.party.industries ?? []),
+          ]);
+          const record = { id, commitmentNo: c.commitmentNo, kind: c.kind, violationKinds: c.violationKinds, signedDate: c.signedDate, validUntil: c.validUntil ?? null };
+          const earlier = await run<{ id: string; sanction: unknown }>(tx, "SELECT id, sanction FROM sanctions WHERE subject_key = $1 ORDER BY decision_date, created_at", [key]);
+          let status = "active";
+          for (const e of earlier) {
+            const s = json<Sanction>(e.sanction);
+            if (!breachedBy([record], recordOf(s)).length) continue;
+            await markBreached(tx, id, { sanctionId: e.id, decisionNo: s.decisionNo, violationType: s.violationType, decisionDate: s.decisionDate }, now);
+            status = "breached";
+          }
+          return { commitmentId: id, status };
+        });
+      },
+    },
+
+    /**
+     * 分级分类监管的双随机抽查 of an industry for a period: each subject's level (platform grade, industry
+     * grade, lists, broken pledges: domain/credit supervisionLevelOf) and the city's rates
+     * (supervision.json) → drawInspections, seeded; recorded once per (city, industry, period, seed),
+     * so asking again answers the recorded draw (`recorded: true`).
+     */
+    drawInspections: {
+      async handler(this: This, ctx: Context<{ industry: string; period: string; seed?: string; city?: string; subjects?: string[] }, { user?: { role?: string } }>) {
+        const p = ctx.params;
+        const city = p.city ? this.cities.find((c) => c.code === p.city) : this.cities[0];
+        if (!city) throw notFound("城市数据", "city data", String(p.city));
+        const sup = this.supervision.get(city.code);
+        // a city without its rates: nothing to draw by (404 names the file)
+        if (!sup) throw notFound("分级分类监管数据", "supervision rates", `${city.dir}/supervision.json`);
+        const seed = p.seed ?? randomSeed();
+        const [known] = await run<Record<string, unknown>>(this.db, "SELECT * FROM inspection_draws WHERE city_code = $1 AND industry = $2 AND period = $3 AND seed = $4", [
+          city.code,
+          p.industry,
+          p.period,
+          seed,
+        ]);
+        if (known) return { ...drawView(known, false), recorded: true };
+
+        const keys = p.subjects?.map((k) => k.trim().toUpperCase());
+        const stored = keys
+          ? await run<Record<string, unknown>>(this.db, "SELECT * FROM credit_subjects WHERE key IN (SELECT jsonb_array_elements_text($1::jsonb))", [JSON.stringify(keys)])
+          : await run<Record<string, unknown>>(this.db, "SELECT * FROM credit_subjects WHERE industries @> jsonb_build_array($1::text)", [p.industry]);
+        const byKey = new Map(stored.map((r) => [String(r.key), r]));
+        const all = keys ?? [...byKey.keys()];
+        const today = localDate(new Date());
+        const lists = await run<{ subject_key: string; name: string }>(
+          this.db,
+          "SELECT subject_key, name FROM list_entries WHERE removed_at IS NULL AND (until_date IS NULL OR until_date >= $2) AND subject_key IN (SELECT jsonb_array_elements_text($1::jsonb))",
+          [JSON.stringify(all), today],
+        );
+        const broken = await run<{ subject_key: string; commitment_no: string }>(
+          this.db,
+          "SELECT subject_key, commitment_no FROM credit_commitments WHERE status = 'breached' AND subject_key IN (SELECT jsonb_array_elements_text($1::jsonb))",
+          [JSON.stringify(all)],
+        );
+        const grade = (v: unknown, source: unknown, at: unknown) => (v ? { grade: String(v) as CreditGrade, source: String(source ?? ""), at: at ? new Date(String(at)).toISOString() : null } : null);
+        const population = all.map((k) => {
+          const r = byKey.get(k);
+          const lv = supervisionLevelOf(
+            {
+              key: k,
+              name: String(r?.name ?? k),
+              type: String(r?.type ?? ""),
+              comprehensive: grade(r?.level, r?.level_source, r?.level_at),
+              industry: grade(r?.industry_level, r?.industry_level_source, r?.industry_level_at),
+              lists: lists.filter((l) => l.subject_key === k).map((l) => l.name),
+              breachedCommitments: broken.filter((b) => b.subject_key === k).map((b) => b.commitment_no),
+            },
+            sup.data,
+          );
+          return { key: k, name: String(r?.name ?? "（名录主体，信用档案无记录）"), type: String(r?.type ?? "法人及非法人组织"), level: lv.level, why: lv.why };
+        });
+        const rates = inspectionRates(sup.data, p.industry);
+        const draw = drawInspections(
+          population.map((x) => ({ id: x.key, level: x.level })),
+          p.period,
+          seed,
+          rates,
+        );
+        const of = new Map(population.map((x) => [x.key, x]));
+        const selected = draw.selected.map((d) => of.get(d.id)!);
+        const id = newId("ID", new Date());
+        const rows = await run<Record<string, unknown>>(
+          this.db,
+          `INSERT INTO inspection_draws (id, city_code, industry, period, seed, method, rates, population, levels, selected, drawn_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (city_code, industry, period, seed) DO NOTHING RETURNING *`,
+          [
+            id,
+            city.code,
+            p.industry,
+            p.period,
+            seed,
+            draw.method,
+            JSON.stringify({ file: sup.file, rates, levels: sup.data.levels.map((l) => ({ level: l.level, description: l.description, grades: l.grades })) }),
+            JSON.stringify(population),
+            JSON.stringify(draw.levels),
+            JSON.stringify(selected),
+            ctx.meta?.user?.role ?? null,
+          ],
+        );
+        // a concurrent identical draw won the insert: answer the recorded one
+        const [row] = rows.length
+          ? rows
+          : await run<Record<string, unknown>>(this.db, "SELECT * FROM inspection_draws WHERE city_code = $1 AND industry = $2 AND period = $3 AND seed = $4", [city.code, p.industry, p.period, seed]);
+        return { ...drawView(row, false), recorded: !rows.length };
+      },
+    },
+
+    /** Recorded draws, newest first, by industry and period. */
+    inspections: {
+      params: { industry: { type: "string", optional: true }, period: { type: "string", optional: true }, limit: { type: "number", integer: true, min: 1, max: 200, default: 50, convert: true } },
+      async handler(this: This, ctx: Context<{ industry?: string; period?: string; limit: number }>) {
+        const where: string[] = [];
+        const params: unknown[] = [];
+        if (ctx.params.industry) where.push(`industry = $${params.push(ctx.params.industry)}`);
+        if (ctx.params.period) where.push(`period = $${params.push(ctx.params.period)}`);
+        params.push(ctx.params.limit);
+        const rows = await run<Record<string, unknown>>(
+          this.db,
+          `SELECT * FROM inspection_draws ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY drawn_at DESC LIMIT $${params.length}`,
+          params,
+        );
+        return { items: rows.map((r) => drawView(r, false)) };
+      },
+    },
+
+    /** One recorded draw with its whole population (each subject's level and why). */
+    inspection: {
+      params: { id: "string" },
+      async handler(this: This, ctx: Context<{ id: string }>) {
+        const [row] = await run<Record<string, unknown>>(this.db, "SELECT * FROM inspection_draws WHERE id = $1", [ctx.params.id]);
+        if (!row) throw notFound("抽查记录", "inspection draw", ctx.params.id);
+        return drawView(row, true);
       },
     },
   },
 
   methods: {
+    /**
+     * The 双公示 records not yet known delivered: asks the outbox (outbox.ofSubjects, the record's
+     * publication message is the first of its sanction's) and notes delivery; one still undelivered
+     * past its deadline becomes overdue (the alarm, once, logged). A record whose deadline was
+     * unknown (calendar gap) gets it once the calendar covers the year.
+     */
+    async sweepPublications(this: This, now: Date) {
+      let checked = 0;
+      let delivered = 0;
+      let overdue = 0;
+      let after = "";
+      for (;;) {
+        const rows = await run<Record<string, unknown>>(
+          this.db,
+          `SELECT id, decision_no, party_name, party_type, publication_due, publication_overdue_at, sanction FROM sanctions
+           WHERE published = 1 AND publication_sent_at IS NULL AND repaired_at IS NULL AND id > $1 ORDER BY id LIMIT ${PUBLICATION_BATCH}`,
+          [after],
+        );
+        if (!rows.length) break;
+        after = String(rows[rows.length - 1].id);
+        checked += rows.length;
+        const msgs = await this.broker.call<{ id: string; subject: { id: string }; status: string; attempts: number; lastError: string | null; settledAt: string | null }[], unknown>(
+          "outbox.ofSubjects",
+          {
+            type: "sanction",
+            ids: rows.map((r) => String(r.id)),
+            kind: "publication",
+          },
+        );
+        const first = new Map<string, (typeof msgs)[number]>();
+        for (const m of msgs) if (!first.has(m.subject.id)) first.set(m.subject.id, m);
+        for (const r of rows) {
+          const m = first.get(String(r.id));
+          const delivery = m ? JSON.stringify({ outboxId: m.id, status: m.status, attempts: m.attempts, lastError: m.lastError }) : null;
+          if (m?.status === "sent") {
+            await run(this.db, "UPDATE sanctions SET publication_sent_at = $2, publication_delivery = $3 WHERE id = $1", [r.id, m.settledAt ?? now.toISOString(), delivery]);
+            delivered++;
+            continue;
+          }
+          let due = r.publication_due ? new Date(String(r.publication_due)) : null;
+          if (!due) {
+            const cal = calendarOf(this.cityOfSanction(json<Sanction>(r.sanction)).code);
+            const d = cal ? dualPublicationDue(json<Sanction>(r.sanction).decisionDate, cal) : null;
+            if (d && "at" in d) {
+              due = d.at;
+              await run(this.db, "UPDATE sanctions SET publication_due = $2 WHERE id = $1", [r.id, due.toISOString()]);
+            }
+          }
+          const late = due !== null && due.getTime() < now.getTime();
+          if (late && !r.publication_overdue_at) {
+            overdue++;
+            this.logger.warn(
+              `双公示信息 ${r.decision_no}（${r.party_type === "自然人" ? maskName(String(r.party_name)) : r.party_name}）超过报送时限 ${due!.toISOString()} 仍未送达公共信用信息共享平台（外发状态 ${m?.status ?? "未排队"}） / 双公示 record overdue`,
+            );
+          }
+          await run(this.db, `UPDATE sanctions SET publication_delivery = $2${late ? ", publication_overdue_at = coalesce(publication_overdue_at, $3)" : ""} WHERE id = $1`, [
+            r.id,
+            delivery,
+            ...(late ? [now.toISOString()] : []),
+          ]);
+        }
+        if (rows.length < PUBLICATION_BATCH) break;
+      }
+      return { checked, delivered, overdue };
+    },
+
     /** The city whose rules apply: the penalising authority's region code, else the party's, else the first city. */
     cityOfSanction(this: This, s: Sanction) {
       for (const code of [s.authority.code, s.dataSource.code, s.party.creditCode]) {
@@ -515,6 +828,14 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
         this.rules.set(c.code, loadJointRules(path.join(ROOT, c.dir)));
       } catch (e) {
         if (!/ENOENT|缺失|missing/.test((e as Error).message)) throw e;
+      }
+    }
+    this.supervision = new Map();
+    for (const c of this.cities) {
+      try {
+        this.supervision.set(c.code, { file: `${c.dir}/supervision.json`, data: loadSupervision(path.join(ROOT, c.dir)) });
+      } catch (e) {
+        if (!/缺失|missing/.test((e as Error).message)) throw e;
       }
     }
   },
@@ -564,6 +885,112 @@ async function writeNotice(tx: Tx, svc: This, n: JointNotice, key: string, firin
   return b;
 }
 
+/** The 双公示 record states the list and the flow-health alarm filter on (SQL over sanctions). */
+const PUBLICATION_STATES = {
+  overdue: "publication_overdue_at IS NOT NULL AND publication_sent_at IS NULL AND repaired_at IS NULL",
+  dueUnknown: "published = 1 AND publication_due IS NULL AND publication_sent_at IS NULL AND repaired_at IS NULL",
+  undelivered: "published = 1 AND publication_sent_at IS NULL AND repaired_at IS NULL",
+  delivered: "publication_sent_at IS NOT NULL",
+} as const;
+
+const iso = (v: unknown) => (v == null ? null : new Date(String(v)).toISOString());
+
+/** One alarm line: which record, whose (masked), since when, its outbox state. */
+function alarmView(r: Record<string, unknown>) {
+  const person = r.party_type === "自然人";
+  return {
+    id: r.id,
+    decisionNo: r.decision_no,
+    party: person ? maskName(String(r.party_name)) : r.party_name,
+    decisionDate: r.decision_date,
+    due: iso(r.publication_due),
+    overdueSince: iso(r.publication_overdue_at),
+    alarm: r.publication_overdue_at ? "overdue" : "dueUnknown",
+    delivery: r.publication_delivery ? json(r.publication_delivery) : null,
+  };
+}
+
+/** A 信用承诺 row as the breach check reads it. */
+function commitmentRecordOf(r: Record<string, unknown>) {
+  return {
+    id: String(r.id),
+    commitmentNo: String(r.commitment_no),
+    kind: String(r.kind),
+    violationKinds: json<string[]>(r.violation_kinds),
+    signedDate: String(r.signed_date),
+    validUntil: r.valid_until ? String(r.valid_until) : null,
+  };
+}
+
+/** Marks a pledge breached by a sanction (the first breach sets breached_at; each sanction is listed once). */
+async function markBreached(tx: Tx, id: string, breach: { sanctionId: string; decisionNo: string; violationType: string; decisionDate: string }, now: Date) {
+  await run(
+    tx,
+    `UPDATE credit_commitments SET status = 'breached', breached_at = coalesce(breached_at, $3),
+       breaches = CASE WHEN breaches @> jsonb_build_array(jsonb_build_object('sanctionId', $4::text)) THEN breaches ELSE breaches || jsonb_build_array($2::jsonb) END
+     WHERE id = $1`,
+    [id, JSON.stringify({ ...breach, at: now.toISOString() }), now.toISOString(), breach.sanctionId],
+  );
+}
+
+/** A pledge as people see it: a person's name, ID number and house address masked; a company's whole. */
+function commitmentView(r: Record<string, unknown>) {
+  const c = json<Commitment>(r.commitment);
+  const person = c.party.type === "自然人";
+  const until = r.valid_until ? String(r.valid_until) : null;
+  return {
+    id: r.id,
+    commitmentNo: r.commitment_no,
+    kind: r.kind,
+    party: {
+      ...c.party,
+      ...(person ? { name: maskName(c.party.name) } : {}),
+      ...(c.party.idNumber ? { idNumber: maskResidentId(c.party.idNumber) } : {}),
+    },
+    content: c.content,
+    violationKinds: c.violationKinds,
+    signedDate: r.signed_date,
+    validUntil: until,
+    ...(c.place ? { place: { ...(c.place.community ? { community: c.place.community } : {}), ...(c.place.address ? { address: maskAddress(c.place.address, person) } : {}) } } : {}),
+    receivedBy: c.receivedBy,
+    status: r.status === "breached" ? "breached" : until && until < localDate(new Date()) ? "expired" : "active",
+    breaches: json<Record<string, unknown>[]>(r.breaches ?? []),
+    breachedAt: iso(r.breached_at),
+    createdAt: iso(r.created_at),
+  };
+}
+
+/** An owner's house address shows its first characters only (the community is shown on its own). */
+const maskAddress = (a: string, person: boolean) => (person ? `${[...a].slice(0, Math.min(6, Math.ceil([...a].length / 3))).join("")}****` : a);
+
+/** A draw as answered: the rates, counts per level and the drawn subjects (persons masked); with `full`, the whole population. */
+function drawView(r: Record<string, unknown>, full: boolean) {
+  type Item = { key: string; name: string; type: string; level: string; why: string[] };
+  const shown = (x: Item) => ({ ...x, key: shownKey(x.key, x.type), name: x.type === "自然人" ? maskName(x.name) : x.name });
+  const population = json<Item[]>(r.population);
+  return {
+    id: r.id,
+    city: r.city_code,
+    industry: r.industry,
+    period: r.period,
+    seed: r.seed,
+    method: r.method,
+    rates: json(r.rates),
+    levels: json(r.levels),
+    population: population.length,
+    selected: json<Item[]>(r.selected).map(shown),
+    ...(full ? { subjects: population.map(shown) } : {}),
+    drawnBy: r.drawn_by ?? null,
+    drawnAt: iso(r.drawn_at),
+  };
+}
+
+/** A seed when the caller gives none: recorded with the draw, so the draw stays reproducible. */
+const randomSeed = () =>
+  Math.floor(Math.random() * 0xffffffff)
+    .toString(16)
+    .padStart(8, "0");
+
 function sanctionView(r: Record<string, unknown>): Sanction & Record<string, unknown> {
   const s = maskedSanction(json<Sanction>(r.sanction));
   return {
@@ -578,6 +1005,10 @@ function sanctionView(r: Record<string, unknown>): Sanction & Record<string, unk
           maxUntil: r.max_until ?? null,
           due: r.publication_due ? new Date(String(r.publication_due)).toISOString() : null,
           repairedAt: r.repaired_at ? new Date(String(r.repaired_at)).toISOString() : null,
+          deliveredAt: iso(r.publication_sent_at),
+          overdueSince: iso(r.publication_overdue_at),
+          delivery: r.publication_delivery ? json(r.publication_delivery) : null,
+          alarm: Number(r.published) === 1 && !r.publication_sent_at && !r.repaired_at ? (r.publication_overdue_at ? "overdue" : r.publication_due ? null : "dueUnknown") : null,
         }
       : undefined,
   } as Sanction & Record<string, unknown>;

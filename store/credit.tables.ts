@@ -5,6 +5,7 @@
  * their receipts and feedback, and list entries (黑名单/严重失信主体名单). Outbound messages go
  * to the shared outbox in the same transaction.
  */
+import { sql } from "drizzle-orm";
 import { pgTable, text, jsonb, timestamp, date, integer, index, uniqueIndex } from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -33,9 +34,20 @@ export const sanctions = pgTable(
     publicationDue: ts("publication_due"),
     repairedAt: ts("repaired_at"),
     repair: jsonb("repair").$type<Record<string, unknown> | null>(),
+    /** when the outbox delivered the 双公示 record to the platform (learnt by the notice sweep from outbox.ofSubjects) */
+    publicationSentAt: ts("publication_sent_at"),
+    /** when the sweep first found the record undelivered past publication_due: the alarm */
+    publicationOverdueAt: ts("publication_overdue_at"),
+    /** the record's outbox message as last seen: {outboxId, status, attempts, lastError} (null: none queued) */
+    publicationDelivery: jsonb("publication_delivery").$type<Record<string, unknown> | null>(),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("sanctions_decision_uq").on(t.decisionNo), index("sanctions_subject_idx").on(t.subjectKey, t.decisionDate)],
+  (t) => [
+    uniqueIndex("sanctions_decision_uq").on(t.decisionNo),
+    index("sanctions_subject_idx").on(t.subjectKey, t.decisionDate),
+    // the records still to be confirmed delivered (live rows only, so the sweep does not slow down as delivered ones accumulate)
+    index("sanctions_undelivered_idx").on(t.id).where(sql`published = 1 AND publication_sent_at IS NULL AND repaired_at IS NULL`),
+  ],
 );
 
 export const creditSubjects = pgTable("credit_subjects", {
@@ -46,6 +58,12 @@ export const creditSubjects = pgTable("credit_subjects", {
   level: text("level"),
   levelSource: text("level_source"),
   levelAt: ts("level_at"),
+  /** the latest industry evaluation (行业信用评价, e.g. 住建·物业服务企业信用评价): A–D, its source and date */
+  industryLevel: text("industry_level"),
+  industryLevelSource: text("industry_level_source"),
+  industryLevelAt: ts("industry_level_at"),
+  /** 所属行业, from the subject's sanctions and commitments (graded supervision draws by industry) */
+  industries: jsonb("industries").$type<string[]>().notNull().default([]),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
 
@@ -115,4 +133,61 @@ export const listEntries = pgTable(
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [index("list_entries_subject_idx").on(t.subjectKey)],
+);
+
+/**
+ * 信用承诺: an owner's no-illegal-building pledge (不违建承诺), a property company's responsibility
+ * letter (物业服务企业责任书) … — who pledged, what, which violation kinds it covers and for how
+ * long. A later sanction on the same subject for one of those kinds, decided within the pledge's
+ * validity, breaches it (written in the sanction's transaction).
+ */
+export const commitments = pgTable(
+  "credit_commitments",
+  {
+    id: text("id").primaryKey(),
+    /** 承诺书编号: the sender's number, the idempotency key */
+    commitmentNo: text("commitment_no").notNull(),
+    /** 不违建承诺 | 物业服务企业责任书 | 市容和环境卫生责任书 | 信用修复承诺 | 其他信用承诺 */
+    kind: text("kind").notNull(),
+    subjectKey: text("subject_key").notNull(),
+    subjectType: text("subject_type").notNull(),
+    /** the canonical commitment, whole (personal data masked only in views) */
+    commitment: jsonb("commitment").$type<Record<string, unknown>>().notNull(),
+    violationKinds: jsonb("violation_kinds").$type<string[]>().notNull(),
+    signedDate: date("signed_date", { mode: "string" }).notNull(),
+    validUntil: date("valid_until", { mode: "string" }),
+    /** active | breached */
+    status: text("status").notNull(),
+    /** the sanctions that broke it: [{sanctionId, decisionNo, violationType, decisionDate, at}] */
+    breaches: jsonb("breaches").$type<Record<string, unknown>[]>().notNull().default([]),
+    breachedAt: ts("breached_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("credit_commitments_no_uq").on(t.commitmentNo), index("credit_commitments_subject_idx").on(t.subjectKey)],
+);
+
+/**
+ * 双随机 draws of graded supervision, as made: the population with each subject's level and why,
+ * the rates used and the subjects drawn. One per (city, industry, period, seed): asking again
+ * answers the recorded draw; anyone can re-run domain/credit drawInspections over the recorded
+ * population and get the same list.
+ */
+export const inspectionDraws = pgTable(
+  "inspection_draws",
+  {
+    id: text("id").primaryKey(),
+    cityCode: text("city_code").notNull(),
+    industry: text("industry").notNull(),
+    period: text("period").notNull(),
+    seed: text("seed").notNull(),
+    method: text("method").notNull(),
+    /** the rates file and its levels as used */
+    rates: jsonb("rates").$type<Record<string, unknown>>().notNull(),
+    population: jsonb("population").$type<Record<string, unknown>[]>().notNull(),
+    levels: jsonb("levels").$type<Record<string, unknown>>().notNull(),
+    selected: jsonb("selected").$type<Record<string, unknown>[]>().notNull(),
+    drawnBy: text("drawn_by"),
+    drawnAt: ts("drawn_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("inspection_draws_uq").on(t.cityCode, t.industry, t.period, t.seed), index("inspection_draws_period_idx").on(t.industry, t.period)],
 );

@@ -259,7 +259,7 @@ describe("enforcement mapping: helpers and samples", () => {
     for (const s of muck) expect(s.vehicles?.length).toBeGreaterThan(0);
     expect(new Set(accepted.map((s) => s.decisionNo)).size).toBe(8);
     expect(accepted.filter((s) => s.party.type === "自然人").map((s) => s.violationType)).toEqual(["车窗抛物", "乱扔垃圾"]);
-    expect(accepted.some((s) => s.party.creditCode === SAMPLE.property.creditCode && s.violationType.includes("违法建设"))).toBe(true);
+    expect(accepted.some((s) => s.party.creditCode === SAMPLE.property.creditCode && s.violationType === "物业未履行违建巡查报告义务")).toBe(true);
     for (const s of accepted) expect(s.decisionDate < "2026-12-01" && s.decisionDate >= "2026-11-17").toBe(true);
     const bad = results.find((r) => !r.ok);
     expect(bad).toEqual({ ok: false, errors: [expect.objectContaining({ pointer: "/统一社会信用代码", rule: "creditCode.check" })] });

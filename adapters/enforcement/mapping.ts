@@ -23,6 +23,7 @@ export const SYSTEM = "enforcement" as const;
 /** The contract ids of this adapter's messages. */
 export const SCHEMA = {
   sanction: "tongguan:enforcement/sanction",
+  commitment: "tongguan:enforcement/commitment",
 } as const;
 
 /** Where the enforcement system posts its decisions (the gateway mounts the spec's basePath under /api). */

@@ -14,11 +14,14 @@ const [route] = enforcement.routes;
 const [company] = getSchema(SCHEMA.sanction).examples as EnforcementSanction[];
 
 describe("enforcement spec", () => {
-  it("declares itself: a source under /v1/sanctions with one route, no commands, one caller role", () => {
+  it("declares itself: a source under /v1/sanctions with its sanction and commitment routes, no commands, one caller role", () => {
     expect(enforcement.system).toBe("enforcement");
     expect(enforcement.basePath).toBe("/v1/sanctions");
     expect(enforcement.roles).toEqual(["source"]);
-    expect(enforcement.routes.map((r) => `${r.method} ${r.path} ${r.kind} ${r.schema}`)).toEqual(["POST / sanction tongguan:enforcement/sanction"]);
+    expect(enforcement.routes.map((r) => `${r.method} ${r.path} ${r.kind} ${r.schema}`)).toEqual([
+      "POST / sanction tongguan:enforcement/sanction",
+      "POST /commitments commitment tongguan:enforcement/commitment",
+    ]);
     expect(enforcement.commands).toEqual({});
     expect(enforcement.callers).toEqual([{ role: ENFORCEMENT_ROLE, label: "行政执法系统", demoKey: "demo-enforcement-key" }]);
     expect(enforcement.simulator?.role).toBe(ENFORCEMENT_ROLE);
@@ -92,6 +95,8 @@ describe("the OpenAPI document of the credit routes", () => {
     expect(Object.keys(doc.paths)).not.toContain("/api/v1/sanctions/");
     expect(answerOf("/api/v1/sanctions", "202")).toBe("#/components/schemas/SanctionAccepted");
     expect(answerOf("/api/v1/sanctions", "200")).toBe("#/components/schemas/SanctionDuplicate");
+    expect(answerOf("/api/v1/sanctions/commitments", "202")).toBe("#/components/schemas/CommitmentAccepted");
+    expect(answerOf("/api/v1/sanctions/commitments", "200")).toBe("#/components/schemas/CommitmentDuplicate");
   });
 
   it("the credit platform's repair and level routes answer their own shapes", () => {

@@ -4,8 +4,9 @@
  * them; the hub checks every identity in them (mapping.ts) and hands the canonical sanction to the
  * credit service. The hub sends the enforcement system nothing: no commands.
  */
-import type { EnforcementSanction } from "../../contracts/types";
+import type { EnforcementCommitment, EnforcementSanction } from "../../contracts/types";
 import { type AdapterSpec, type HubPort, systemSettings } from "../../kit/adapter";
+import { toCommitment } from "./commitment";
 import { SCHEMA, SYSTEM, toSanction } from "./mapping";
 import { EnforcementSimulator } from "./simulator";
 
@@ -17,6 +18,13 @@ export const ENFORCEMENT_ROLE = "enforcement";
 /** What the credit service answers for a sanction: its id, and whether the decision number was already known. */
 export interface SanctionAnswer {
   sanctionId: string;
+  duplicate?: boolean;
+}
+
+/** What the credit service answers for a commitment. */
+export interface CommitmentAnswer {
+  commitmentId: string;
+  status: string;
   duplicate?: boolean;
 }
 
@@ -53,6 +61,25 @@ export const enforcement: AdapterSpec = {
         const intake = toSanction(body, { today: todayCst() });
         const r = await hub.call<SanctionAnswer>("sanctions.sanction", intake);
         return r?.duplicate ? { status: 200, body: { sanctionId: r.sanctionId, duplicate: true } } : { status: 202, body: { sanctionId: r?.sanctionId } };
+      },
+    },
+    {
+      method: "POST",
+      // POST /api/v1/sanctions/commitments: the enforcement system (城管 and the streets' 综合执法) files the pledges it signs
+      path: "/commitments",
+      kind: "commitment",
+      schema: SCHEMA.commitment,
+      summary:
+        "信用承诺：业主不违建承诺书、物业服务企业责任书等，核验主体代码或身份证号码后记入主体信用档案；之后同一主体因承诺涵盖的违法行为受处罚即标注违诺并关联该处罚决定（同一承诺书编号重复报送答复 200 duplicate） / a credit commitment",
+      responses: [
+        { status: 202, description: "已记录：信用承诺已记入主体信用档案 / recorded", answer: "CommitmentAccepted" },
+        { status: 200, description: "重复：同一承诺书编号已收到，未作改变 / a duplicate; nothing changed", answer: "CommitmentDuplicate" },
+      ],
+      async handle(body: EnforcementCommitment, _params, hub: HubPort) {
+        const r = await hub.call<CommitmentAnswer>("sanctions.commitment", toCommitment(body, { today: todayCst() }));
+        return r?.duplicate
+          ? { status: 200, body: { commitmentId: r.commitmentId, status: r.status, duplicate: true } }
+          : { status: 202, body: { commitmentId: r?.commitmentId, status: r?.status ?? "active" } };
       },
     },
   ],
