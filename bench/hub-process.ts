@@ -24,7 +24,26 @@ function mainThreadCpuMs(): number | undefined {
   }
 }
 
+/**
+ * BENCH_COUNT_SQL=1: counts the statements the hub sends to PostgreSQL (pg's Client.query, by
+ * their first 70 characters) since the last `mark`; `sql` answers them, most frequent first.
+ */
+const sqlCounts = new Map<string, number>();
+function countStatements(): void {
+  // required here: only the hub process patches pg, and only when asked
+  const pg = require("pg") as { Client: { prototype: { query: (...a: unknown[]) => unknown } } };
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+    const q = args[0] as string | { text?: string; name?: string } | undefined;
+    const text = typeof q === "string" ? q : (q?.text ?? q?.name ?? "?");
+    const k = text.replace(/\s+/g, " ").trim().slice(0, 70);
+    sqlCounts.set(k, (sqlCounts.get(k) ?? 0) + 1);
+    return query.apply(this, args);
+  };
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_COUNT_SQL === "1") countStatements();
   const settings = JSON.parse(process.env.BENCH_HUB_ENV ?? "{}") as Record<string, string>;
   const hub = await startTestHub(testEnv(settings));
   let peak = process.memoryUsage.rss();
@@ -32,7 +51,11 @@ async function main(): Promise<void> {
   sampler.unref();
   serveParent(
     {
+      sql() {
+        return [...sqlCounts].sort((a, b) => b[1] - a[1]).map(([text, n]) => ({ text, n }));
+      },
       mark() {
+        sqlCounts.clear();
         peak = process.memoryUsage.rss();
         return true;
       },

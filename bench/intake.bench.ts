@@ -27,10 +27,34 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { execFileSync } from "node:child_process";
 import { connect } from "nats";
-import { API_KEYS, KEYS, NATS_URL, PG_ADMIN_URL, freshDatabase, natsNamespace } from "../test/harness";
-import { Child, RESULTS_DIR, ROOT, intEnv, latency, mib, round, running, sleep, withTimeout, type HubUsage, type Latency, type LoadResult, type LoadRun, type LogSummary } from "./lib";
+import { API_KEYS, KEYS, NATS_URL, PG_ADMIN_URL } from "../test/harness";
+import {
+  type Child,
+  type CpuUse,
+  cpuText,
+  cpuUse,
+  intEnv,
+  latency,
+  type HubUsage,
+  type Latency,
+  type LoadResult,
+  type LoadRun,
+  type LogSummary,
+  machine,
+  mib,
+  orchestrate,
+  production,
+  RESULTS_DIR,
+  ROOT,
+  round,
+  scope,
+  sleep,
+  startChild,
+  tempDir,
+  textTable,
+  wasInterrupted,
+} from "./lib";
 
 type Profile = "production" | "embedded";
 type Phase = "intake" | "lifecycle";
@@ -67,36 +91,6 @@ const WARMUP = { firstSeq: 9_000_000, seed: 999 };
 
 type RunSummary = Omit<LoadResult, "requests">;
 
-/** CPU of the hub process over an interval, and per unit of work (an accepted order, an archived case) */
-interface CpuUse {
-  userMs: number;
-  systemMs: number;
-  /** process.cpuUsage() (every thread: JavaScript, GC helpers, libuv pool) ÷ units */
-  msPerUnit: number;
-  /** the main thread's own CPU time (Linux) ÷ units */
-  mainThreadMsPerUnit?: number;
-  /** share of the interval the main thread's event loop was not idle (1 = saturated) */
-  eventLoopUtilization: number;
-  wallSeconds: number;
-  units: number;
-}
-
-function cpuUse(a: HubUsage, b: HubUsage, units: number): CpuUse {
-  const ms = (b.cpu.user - a.cpu.user + (b.cpu.system - a.cpu.system)) / 1000;
-  const main = a.mainThreadCpuMs !== undefined && b.mainThreadCpuMs !== undefined ? b.mainThreadCpuMs - a.mainThreadCpuMs : undefined;
-  const active = b.elu.active - a.elu.active;
-  const idle = b.elu.idle - a.elu.idle;
-  return {
-    userMs: round((b.cpu.user - a.cpu.user) / 1000),
-    systemMs: round((b.cpu.system - a.cpu.system) / 1000),
-    msPerUnit: units ? round(ms / units, 2) : NaN,
-    mainThreadMsPerUnit: main !== undefined && units ? round(main / units, 2) : undefined,
-    eventLoopUtilization: round(active / (active + idle), 3),
-    wallSeconds: round((active + idle) / 1000, 2),
-    units,
-  };
-}
-
 interface HubResult {
   phase: Phase;
   services: string;
@@ -123,76 +117,6 @@ interface ProfileResult {
   intakeOnly?: HubResult;
   lifecycle: HubResult;
   ratios: { intakeOnly?: number; lifecycle: number };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Clean-up: every resource is registered when made and released in reverse order, at the end
-// of its step or on any exit path (error, signal, watchdog)
-
-interface Cleanup {
-  what: string;
-  run(): Promise<unknown>;
-  /** set once it started: whoever asks again waits for the same run */
-  running?: Promise<void>;
-}
-/** registered and not finished yet, oldest first */
-const pending: Cleanup[] = [];
-
-function release(c: Cleanup): Promise<void> {
-  c.running ??= (async () => {
-    try {
-      await withTimeout(c.what, c.run(), 40_000);
-      console.log(`  cleanup: ${c.what}`);
-    } catch (e) {
-      console.error(`  cleanup failed: ${c.what}: ${(e as Error).message}`);
-    } finally {
-      const i = pending.indexOf(c);
-      if (i >= 0) pending.splice(i, 1);
-    }
-  })();
-  return c.running;
-}
-
-/** Everything still registered, newest first (a step's own clean-up in progress is waited for). */
-async function releaseAll(): Promise<void> {
-  while (pending.length) await release(pending[pending.length - 1]);
-}
-
-type Defer = (what: string, run: () => Promise<unknown>) => void;
-
-/** Runs fn; whatever it deferred is released when it ends, however it ends. */
-async function scope<T>(fn: (defer: Defer) => Promise<T>): Promise<T> {
-  const mine: Cleanup[] = [];
-  try {
-    return await fn((what, run) => {
-      const c = { what, run };
-      mine.push(c);
-      pending.push(c);
-    });
-  } finally {
-    for (const c of mine.reverse()) await release(c);
-  }
-}
-
-function startChild(defer: Defer, name: string, file: string, env: Record<string, string>, logName: string, nodeArgs: string[] = []): Child {
-  const c = new Child(name, file, env, path.join(RESULTS_DIR, `${logName}.log`), nodeArgs);
-  defer(`stopped ${name} (pid ${c.pid})`, () => c.stop());
-  return c;
-}
-
-async function production(defer: Defer): Promise<{ url: string; namespace: string }> {
-  const db = await freshDatabase();
-  const name = db.url.slice(db.url.lastIndexOf("/") + 1);
-  defer(`dropped database ${name}`, () => db.drop());
-  const bus = await natsNamespace();
-  defer(`deleted JetStream streams ${bus.namespace}*`, () => bus.cleanup());
-  return { url: db.url, namespace: bus.namespace };
-}
-
-function tempDir(defer: Defer, prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  defer(`removed ${dir}`, async () => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -415,7 +339,6 @@ function table(results: ProfileResult[]): string {
   row("  ÷ baseline", (r) => x(r.ratios.intakeOnly));
   row("  202 p50 / p95 / p99", (r) => (r.intakeOnly ? lat(r.intakeOnly.intake.latencyMs) : "—"));
   row("  statuses", (r) => (r.intakeOnly ? st(r.intakeOnly.intake.statuses) : "—"));
-  const cpuText = (c: CpuUse) => `${c.msPerUnit} ms  (main thread ${c.mainThreadMsPerUnit ?? "—"} ms; event loop ${Math.round(c.eventLoopUtilization * 100)} % busy)`;
   row("  hub CPU per accepted order", (r) => (r.intakeOnly ? cpuText(r.intakeOnly.intakeCpu) : "—"));
   row("  hub RSS peak", (r) => (r.intakeOnly ? `${r.intakeOnly.memory.rssPeakMiB} MiB` : "—"));
   row("HUB, DELIVERY ON", (r) => `all services, simulators ${r.lifecycle.simulators}`);
@@ -441,15 +364,7 @@ function table(results: ProfileResult[]): string {
         `${h.hubLog.duringRun.errors} / ${h.hubLog.duringRun.warnings}${h.hubLog.errors + h.hubLog.warnings > h.hubLog.duringRun.errors + h.hubLog.duringRun.warnings ? ` (+${h.hubLog.errors - h.hubLog.duringRun.errors} / ${h.hubLog.warnings - h.hubLog.duringRun.warnings} at stop)` : ""}`,
     ),
   );
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c + " ".repeat(widths[i] - [...c].length))
-        .join("   ")
-        .trimEnd(),
-    )
-    .join("\n");
+  return textTable(rows);
 }
 
 /** The last line of stdout: production figures (embedded ones when only that profile ran). */
@@ -463,31 +378,7 @@ function resultLine(results: ProfileResult[]): string {
   return `RESULT throughput=${n(intake.intake.perSecond)} p99_ms=${n(intake.intake.latencyMs.p99)} ratio_to_baseline=${n(ratio, 2)} sign_p99_ms=${n(r.lifecycle.sign?.p99)} cpu_ms_per_case=${n(r.lifecycle.cpu?.msPerUnit)} rss_mb=${n(rss)}`;
 }
 
-function machine() {
-  let commit: string | undefined;
-  try {
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    commit = git("rev-parse", "--short", "HEAD");
-    // the figures are of the working tree: say so when it is not the commit (bench/ itself aside)
-    if (git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench").length) commit += " + uncommitted changes";
-  } catch {
-    /* not a git checkout */
-  }
-  return { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model?.trim(), memoryGiB: round(os.totalmem() / 2 ** 30), os: `${os.type()} ${os.release()}`, commit };
-}
-
 // ---------------------------------------------------------------------------------------------
-
-let interrupted = false;
-
-async function abort(why: string, code: number): Promise<never> {
-  if (interrupted) return new Promise<never>(() => undefined);
-  interrupted = true;
-  console.error(`\n${why}: stopping the bench and cleaning up`);
-  for (const c of running) c.proc.kill("SIGTERM");
-  await releaseAll();
-  process.exit(code);
-}
 
 async function main(): Promise<void> {
   for (const p of PROFILES)
@@ -499,10 +390,6 @@ async function main(): Promise<void> {
     console.error(`BENCH_SIMULATORS=${SIMULATORS}: process or hub`);
     process.exit(2);
   }
-  process.once("SIGINT", () => void abort("SIGINT", 130));
-  process.once("SIGTERM", () => void abort("SIGTERM", 143));
-  setTimeout(() => void abort(`still running after ${TOTAL_TIMEOUT_MS / 1000} s (BENCH_TIMEOUT_MS)`, 1), TOTAL_TIMEOUT_MS).unref();
-  fs.mkdirSync(RESULTS_DIR, { recursive: true });
 
   const m = machine();
   const load0 = os.loadavg()[0];
@@ -522,7 +409,7 @@ async function main(): Promise<void> {
       try {
         out.push(await runProfile(p, client));
       } catch (e) {
-        if (interrupted) throw e;
+        if (wasInterrupted()) throw e;
         // the other profile still runs; what failed is said below the table and in the exit code
         failures.push({ profile: p, error: (e as Error).message });
         console.error(`  ${p} profile failed: ${(e as Error).message}`);
@@ -564,12 +451,4 @@ async function main(): Promise<void> {
   if (failures.length) process.exitCode = 1;
 }
 
-main().then(
-  () => process.exit(),
-  async (e: Error) => {
-    if (interrupted) return;
-    console.error(`bench failed: ${e.stack ?? e.message}`);
-    await releaseAll();
-    process.exit(1);
-  },
-);
+orchestrate(main, TOTAL_TIMEOUT_MS);

@@ -4,8 +4,9 @@
  * orchestrator over Node's IPC channel: `{id, cmd, args}` requests, `{id, ok, result|error}`
  * replies, `{event: "ready", data}` once a child is up).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 
@@ -77,7 +78,32 @@ export interface LoadRun {
   timeoutMs: number;
 }
 
+/** One run of seeded penalty decisions (bench/sanction-load.ts), as bench/notices.bench.ts asks it. */
+export interface SanctionRun {
+  url: string;
+  key: string;
+  spec: { companies: number; singles: number; firstSeq: number; seed: number };
+  /** ISO time the decisions' dates are counted back from (the orchestrator's, so both sides generate the same batch) */
+  now: string;
+  concurrency: number;
+  maxSeconds: number;
+  timeoutMs: number;
+}
+
+/** Messages to post as they are (JSON lines {system, path, idempotencyKey, body}) to each system's URL. */
+export interface ReplayRun {
+  file: string;
+  /** system → base URL */
+  targets: Record<string, string>;
+  /** "interleave": in the order the hub created them (by Idempotency-Key), across systems; "file": as written */
+  order: "interleave" | "file";
+  concurrency: number;
+  maxSeconds: number;
+  timeoutMs: number;
+}
+
 export interface Sent {
+  /** what the request carried: the order number (12345), the decision number (sanctions), the Idempotency-Key (replay) */
   orderNo: string;
   /** Date.now() just before the request was written */
   sentAt: number;
@@ -301,4 +327,172 @@ export class Child {
     await this.logClosed;
     return code;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orchestrator side: clean-up on every exit path. Every resource is registered when made and
+// released in reverse order, at the end of its step or on any exit path (error, signal, watchdog).
+
+interface Cleanup {
+  what: string;
+  run(): Promise<unknown>;
+  /** set once it started: whoever asks again waits for the same run */
+  running?: Promise<void>;
+}
+/** registered and not finished yet, oldest first */
+const pendingCleanups: Cleanup[] = [];
+
+function release(c: Cleanup): Promise<void> {
+  c.running ??= (async () => {
+    try {
+      await withTimeout(c.what, c.run(), 40_000);
+      console.log(`  cleanup: ${c.what}`);
+    } catch (e) {
+      console.error(`  cleanup failed: ${c.what}: ${(e as Error).message}`);
+    } finally {
+      const i = pendingCleanups.indexOf(c);
+      if (i >= 0) pendingCleanups.splice(i, 1);
+    }
+  })();
+  return c.running;
+}
+
+/** Everything still registered, newest first (a step's own clean-up in progress is waited for). */
+export async function releaseAll(): Promise<void> {
+  while (pendingCleanups.length) await release(pendingCleanups[pendingCleanups.length - 1]);
+}
+
+export type Defer = (what: string, run: () => Promise<unknown>) => void;
+
+/** Runs fn; whatever it deferred is released when it ends, however it ends. */
+export async function scope<T>(fn: (defer: Defer) => Promise<T>): Promise<T> {
+  const mine: Cleanup[] = [];
+  try {
+    return await fn((what, run) => {
+      const c = { what, run };
+      mine.push(c);
+      pendingCleanups.push(c);
+    });
+  } finally {
+    for (const c of mine.reverse()) await release(c);
+  }
+}
+
+/** A child whose stop is deferred; its log goes to bench/results/<logName>.log. */
+export function startChild(defer: Defer, name: string, file: string, env: Record<string, string>, logName: string, nodeArgs: string[] = []): Child {
+  const c = new Child(name, file, env, path.join(RESULTS_DIR, `${logName}.log`), nodeArgs);
+  defer(`stopped ${name} (pid ${c.pid})`, () => c.stop());
+  return c;
+}
+
+/** A fresh PostgreSQL database and NATS namespace (test/harness), both removed by the deferred clean-up. */
+export async function production(defer: Defer): Promise<{ url: string; namespace: string }> {
+  // imported here: the children that use bench/lib do not need the harness
+  const { freshDatabase, natsNamespace } = await import("../test/harness.js");
+  const db = await freshDatabase();
+  const name = db.url.slice(db.url.lastIndexOf("/") + 1);
+  defer(`dropped database ${name}`, () => db.drop());
+  const bus = await natsNamespace();
+  defer(`deleted JetStream streams ${bus.namespace}*`, () => bus.cleanup());
+  return { url: db.url, namespace: bus.namespace };
+}
+
+export function tempDir(defer: Defer, prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  defer(`removed ${dir}`, async () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+let interrupted = false;
+export const wasInterrupted = (): boolean => interrupted;
+
+/** Stops every child, releases everything registered and exits (once; a second signal waits for the first). */
+export async function abort(why: string, code: number): Promise<never> {
+  if (interrupted) return new Promise<never>(() => undefined);
+  interrupted = true;
+  console.error(`\n${why}: stopping the bench and cleaning up`);
+  for (const c of running) c.proc.kill("SIGTERM");
+  await releaseAll();
+  process.exit(code);
+}
+
+/**
+ * Runs an orchestrator's main: SIGINT/SIGTERM and the watchdog abort with clean-up; an error
+ * releases everything and exits 1.
+ */
+export function orchestrate(main: () => Promise<void>, totalTimeoutMs: number): void {
+  process.once("SIGINT", () => void abort("SIGINT", 130));
+  process.once("SIGTERM", () => void abort("SIGTERM", 143));
+  setTimeout(() => void abort(`still running after ${totalTimeoutMs / 1000} s (BENCH_TIMEOUT_MS)`, 1), totalTimeoutMs).unref();
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  main().then(
+    () => process.exit(),
+    async (e: Error) => {
+      if (interrupted) return;
+      console.error(`bench failed: ${e.stack ?? e.message}`);
+      await releaseAll();
+      process.exit(1);
+    },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures the orchestrators share
+
+/** CPU of the hub process over an interval, and per unit of work (an accepted order, an archived case, a notice) */
+export interface CpuUse {
+  userMs: number;
+  systemMs: number;
+  /** process.cpuUsage() (every thread: JavaScript, GC helpers, libuv pool) ÷ units */
+  msPerUnit: number;
+  /** the main thread's own CPU time (Linux) ÷ units */
+  mainThreadMsPerUnit?: number;
+  /** share of the interval the main thread's event loop was not idle (1 = saturated) */
+  eventLoopUtilization: number;
+  wallSeconds: number;
+  units: number;
+}
+
+export function cpuUse(a: HubUsage, b: HubUsage, units: number): CpuUse {
+  const ms = (b.cpu.user - a.cpu.user + (b.cpu.system - a.cpu.system)) / 1000;
+  const main = a.mainThreadCpuMs !== undefined && b.mainThreadCpuMs !== undefined ? b.mainThreadCpuMs - a.mainThreadCpuMs : undefined;
+  const active = b.elu.active - a.elu.active;
+  const idle = b.elu.idle - a.elu.idle;
+  return {
+    userMs: round((b.cpu.user - a.cpu.user) / 1000),
+    systemMs: round((b.cpu.system - a.cpu.system) / 1000),
+    msPerUnit: units ? round(ms / units, 2) : NaN,
+    mainThreadMsPerUnit: main !== undefined && units ? round(main / units, 2) : undefined,
+    eventLoopUtilization: round(active / (active + idle), 3),
+    wallSeconds: round((active + idle) / 1000, 2),
+    units,
+  };
+}
+
+export const cpuText = (c: CpuUse): string => `${c.msPerUnit} ms  (main thread ${c.mainThreadMsPerUnit ?? "—"} ms; event loop ${Math.round(c.eventLoopUtilization * 100)} % busy)`;
+
+/** The machine and the commit the figures are of ("+ uncommitted changes" when the tree outside bench/ differs). */
+export function machine() {
+  let commit: string | undefined;
+  try {
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    commit = git("rev-parse", "--short", "HEAD");
+    if (git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench").length) commit += " + uncommitted changes";
+  } catch {
+    /* not a git checkout */
+  }
+  return { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model?.trim(), memoryGiB: round(os.totalmem() / 2 ** 30), os: `${os.type()} ${os.release()}`, commit };
+}
+
+/** Rows of cells as a left-aligned text table (widths by code points, so Chinese labels line up roughly). */
+export function textTable(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? "")].length)));
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c + " ".repeat(widths[i] - [...c].length))
+        .join("   ")
+        .trimEnd(),
+    )
+    .join("\n");
 }

@@ -1,31 +1,46 @@
 /**
- * The load client: a process of its own (not the hub's, not the baseline's), started by the
- * orchestrator (bench/intake.bench.ts) and asked over IPC to `run` a LoadRun: post `count`
- * generated 12345 work orders (generateOrder with the seeded random source, unique order
- * numbers) to POST <url>/api/v1/hotline12345/work-orders with `concurrency` requests in flight
- * over keep-alive connections (node:http Agent, one per run), and answer the throughput, the
- * latency to each 202 and the status counts, with every request's send time (for 签收 latency).
+ * The load client: a process of its own (not the hub's, not the baseline's, not a simulator's),
+ * started by an orchestrator and asked over IPC to
  *
- * The orders are generated and serialised before the clock starts, so the client spends its
- * time on HTTP only.
+ * - `run` a LoadRun (bench/intake.bench.ts): post `count` generated 12345 work orders
+ *   (generateOrder with the seeded random source, unique order numbers) to
+ *   POST <url>/api/v1/hotline12345/work-orders;
+ * - `sanctions` a SanctionRun (bench/notices.bench.ts): post the seeded penalty decisions of
+ *   bench/sanction-load.ts to POST <url>/api/v1/sanctions;
+ * - `replay` a ReplayRun (the notices bench's baseline): post the very messages the hub delivered
+ *   (JSON lines: system, path, body, Idempotency-Key) to the fresh simulators directly;
+ *
+ * each with `concurrency` requests in flight over keep-alive connections (node:http Agent, one per
+ * run and target), answering the throughput, the latency to each answer and the status counts,
+ * with every request's send time (for end-to-end latencies). Bodies are generated and serialised
+ * before the clock starts, so the client spends its time on HTTP only.
  */
+import fs from "node:fs";
 import http from "node:http";
 import { generateOrder } from "../adapters/hotline12345/mapping";
+import { SANCTIONS_PATH } from "../adapters/enforcement/mapping";
 import { seededRandom } from "../lib/random";
-import { announceReady, latency, round, serveParent, type LoadResult, type LoadRun, type Sent } from "./lib";
+import { announceReady, latency, round, serveParent, type LoadResult, type LoadRun, type ReplayRun, type SanctionRun, type Sent } from "./lib";
+import { generateSanctions } from "./sanction-load";
 
 const PATH = "/api/v1/hotline12345/work-orders";
 
-function post(agent: http.Agent, target: URL, key: string, body: Buffer, timeoutMs: number): Promise<{ status: number; text: string }> {
+function loopback(url: string): URL {
+  const target = new URL(url);
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(target.hostname)) throw new Error(`loopback only: ${url}`);
+  return target;
+}
+
+function post(agent: http.Agent, target: URL, path: string, headers: Record<string, string>, body: Buffer, timeoutMs: number): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
         host: target.hostname,
         port: target.port,
-        path: PATH,
+        path,
         method: "POST",
         agent,
-        headers: { "content-type": "application/json", "content-length": body.length, "x-api-key": key },
+        headers: { "content-type": "application/json", "content-length": body.length, ...headers },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -40,45 +55,55 @@ function post(agent: http.Agent, target: URL, key: string, body: Buffer, timeout
   });
 }
 
-async function run(r: LoadRun): Promise<LoadResult> {
-  const target = new URL(r.url);
-  if (!["127.0.0.1", "localhost", "[::1]"].includes(target.hostname)) throw new Error(`loopback only: ${r.url}`);
-  const rand = seededRandom(r.seed);
-  const now = new Date();
-  const orders = Array.from({ length: r.count }, (_, i) => generateOrder(r.firstSeq + i, now, rand));
-  const bodies = orders.map((o) => Buffer.from(JSON.stringify(o)));
-  const agent = new http.Agent({ keepAlive: true, maxSockets: r.concurrency });
+interface Item {
+  ref: string;
+  target: URL;
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
 
+/** Posts every item with `concurrency` in flight (closed loop) until done or `maxSeconds`; `okStatus`: what counts as accepted. */
+async function closedLoop(
+  items: Item[],
+  opts: { concurrency: number; maxSeconds: number; timeoutMs: number; okStatus: (s: number) => boolean; idOf?: (text: string) => string | undefined },
+): Promise<LoadResult> {
+  const agents = new Map<string, http.Agent>();
+  const agentOf = (u: URL) => {
+    let a = agents.get(u.host);
+    if (!a) agents.set(u.host, (a = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency })));
+    return a;
+  };
   const requests: Sent[] = [];
   let next = 0;
   let firstError: string | undefined;
   const t0 = performance.now();
-  const deadline = t0 + r.maxSeconds * 1000;
+  const deadline = t0 + opts.maxSeconds * 1000;
   const worker = async () => {
-    while (next < r.count && performance.now() < deadline) {
-      const i = next++;
+    while (next < items.length && performance.now() < deadline) {
+      const it = items[next++];
       const sentAt = Date.now();
       const s = performance.now();
       let status = 0;
       let caseId: string | undefined;
       try {
-        const a = await post(agent, target, r.key, bodies[i], r.timeoutMs);
+        const a = await post(agentOf(it.target), it.target, it.path, it.headers, it.body, opts.timeoutMs);
         status = a.status;
-        if (status === 202 || status === 200) caseId = (JSON.parse(a.text) as { caseId?: string }).caseId;
-        else firstError ??= `${status} ${a.text.slice(0, 200)}`;
+        if (opts.okStatus(status) || status === 200) caseId = opts.idOf?.(a.text);
+        if (!opts.okStatus(status) && status !== 200) firstError ??= `${status} ${a.text.slice(0, 200)}`;
       } catch (e) {
         firstError ??= (e as Error).message;
       }
-      requests.push({ orderNo: orders[i].orderNo, sentAt, ms: performance.now() - s, status, caseId });
+      requests.push({ orderNo: it.ref, sentAt, ms: performance.now() - s, status, caseId });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(r.concurrency, r.count) }, worker));
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency, items.length) }, worker));
   const seconds = (performance.now() - t0) / 1000;
-  agent.destroy();
+  for (const a of agents.values()) a.destroy();
 
   const statuses: Record<string, number> = {};
   for (const q of requests) statuses[q.status] = (statuses[q.status] ?? 0) + 1;
-  const ok = requests.filter((q) => q.status === 202);
+  const ok = requests.filter((q) => opts.okStatus(q.status));
   return {
     attempted: requests.length,
     accepted: ok.length,
@@ -86,11 +111,52 @@ async function run(r: LoadRun): Promise<LoadResult> {
     seconds: round(seconds, 3),
     perSecond: round(ok.length / seconds),
     latencyMs: latency(ok.map((q) => q.ms)),
-    timeCapped: requests.length < r.count,
+    timeCapped: requests.length < items.length,
     firstError,
     requests,
   };
 }
 
-serveParent({ run }, async () => undefined);
+const idField = (field: string) => (text: string) => {
+  try {
+    return (JSON.parse(text) as Record<string, string | undefined>)[field];
+  } catch {
+    return undefined;
+  }
+};
+
+async function run(r: LoadRun): Promise<LoadResult> {
+  const target = loopback(r.url);
+  const rand = seededRandom(r.seed);
+  const now = new Date();
+  const items = Array.from({ length: r.count }, (_, i) => {
+    const o = generateOrder(r.firstSeq + i, now, rand);
+    return { ref: o.orderNo, target, path: PATH, headers: { "x-api-key": r.key }, body: Buffer.from(JSON.stringify(o)) };
+  });
+  return closedLoop(items, { ...r, okStatus: (s) => s === 202, idOf: idField("caseId") });
+}
+
+async function sanctions(r: SanctionRun): Promise<LoadResult> {
+  const target = loopback(r.url);
+  const load = generateSanctions(r.spec, new Date(r.now));
+  const items = load.bodies.map((b) => ({ ref: b.行政处罚决定书文号, target, path: SANCTIONS_PATH, headers: { "x-api-key": r.key }, body: Buffer.from(JSON.stringify(b)) }));
+  return closedLoop(items, { ...r, okStatus: (s) => s === 202, idOf: idField("sanctionId") });
+}
+
+async function replay(r: ReplayRun): Promise<LoadResult> {
+  const targets = new Map(Object.entries(r.targets).map(([k, v]) => [k, loopback(v)]));
+  const items: Item[] = [];
+  for (const line of fs.readFileSync(r.file, "utf8").split("\n")) {
+    if (!line) continue;
+    const m = JSON.parse(line) as { system: string; path: string; idempotencyKey?: string; body: unknown };
+    const target = targets.get(m.system);
+    if (!target) throw new Error(`replay: no URL for ${m.system}`);
+    items.push({ ref: m.idempotencyKey ?? m.path, target, path: m.path, headers: m.idempotencyKey ? { "idempotency-key": m.idempotencyKey } : {}, body: Buffer.from(JSON.stringify(m.body)) });
+  }
+  // interleaved across systems in the order the hub's messages left (the file is by system)
+  if (r.order === "interleave") items.sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+  return closedLoop(items, { ...r, okStatus: (s) => s >= 200 && s < 300 });
+}
+
+serveParent({ run, sanctions, replay }, async () => undefined);
 announceReady({ pid: process.pid });
