@@ -653,6 +653,51 @@ photos?: string[]
 fixedOnSite?: boolean
 }
 
+export interface GridOverdueNotice {
+/**
+ * 事件编号 the grid system's own id of the report
+ */
+eventId: string
+/**
+ * 统管案件编号
+ */
+caseId: string
+level: ("预警" | "催办" | "督办")
+/**
+ * 签收时限 / 处置时限
+ */
+limitKind: ("签收" | "处置")
+deadline: string
+/**
+ * 超期
+ */
+overdue: boolean
+/**
+ * 处置单位
+ */
+unitName: string
+/**
+ * 督办单位 (督办 only)
+ */
+supervisorName?: string
+text: string
+notifiedAt: string
+}
+
+export interface GridRecall {
+dispatchId: string
+caseId: string
+/**
+ * 处置单位
+ */
+unitId: string
+/**
+ * 撤回原因
+ */
+reason: string
+recalledAt: string
+}
+
 export interface GridTaskAccept {
 /**
  * 签收时间; the hub's receipt time when absent
@@ -690,6 +735,21 @@ handler?: string
  * @maxItems 20
  */
 photos?: string[]
+}
+
+export interface GridTaskRefuse {
+/**
+ * 退回理由
+ */
+reason: string
+/**
+ * 职责依据
+ */
+legalBasis?: string
+/**
+ * 经办人
+ */
+handler?: string
 }
 
 export type Urgency = ("一般" | "较急" | "紧急")
@@ -775,6 +835,46 @@ dispatchedAt: string
 cityManagement?: {
 [k: string]: unknown | undefined
 }
+/**
+ * 现场照片: the report's photos (上报) and, after a 返工, the earlier disposal (处置) and check (核查) photos
+ * 
+ * @maxItems 60
+ */
+photos?: GridPhoto[]
+}
+/**
+ * 一张照片：地址、环节（上报/处置/核查）、拍摄或上报人、时间 / a photo: its URL, the step it belongs to, who sent it and when
+ */
+
+export interface GridPhoto {
+url: string
+/**
+ * 上报 the report / 处置 the disposal / 核查 a supervisor's check
+ */
+kind: ("上报" | "处置" | "核查")
+/**
+ * 拍摄/上报人
+ */
+by?: string
+at?: string
+}
+
+export interface GridUrge {
+/**
+ * 派遣编号 (the owner's dispatch)
+ */
+dispatchId: string
+caseId: string
+/**
+ * 接收单位 who is urged (督办: the owner's supervisor)
+ */
+unitId: string
+level: ("预警" | "催办" | "督办")
+/**
+ * 催办内容
+ */
+content: string
+urgedAt: string
 }
 
 export interface GridVerificationResult {
@@ -841,7 +941,16 @@ feedback: string
  */
 dueAt: string
 requestedAt: string
+/**
+ * 照片: the report's photos (上报) and the owner's disposal photos (处置), to compare on site
+ * 
+ * @maxItems 60
+ */
+photos?: GridPhoto[]
 }
+/**
+ * 一张照片：地址、环节（上报/处置/核查）、拍摄或上报人、时间 / a photo: its URL, the step it belongs to, who sent it and when
+ */
 
 export type Satisfaction = (0 | 1 | 2 | 3)
 
@@ -878,6 +987,41 @@ unitName: string
  * 申请时间 time of the request
  */
 requestedAt: string
+}
+
+export interface Overdue12345 {
+/**
+ * 通报级别
+ */
+level: ("预警" | "催办" | "督办")
+/**
+ * 所涉时限
+ */
+limitType: ("签收时限" | "办理时限")
+/**
+ * 时限
+ */
+deadline: string
+/**
+ * 是否超期 the deadline has passed
+ */
+overdue: boolean
+/**
+ * 承办单位
+ */
+unitName: string
+/**
+ * 督办单位 (督办 only: the owner's supervisor the notice went to)
+ */
+supervisorName?: string
+/**
+ * 通报内容
+ */
+text: string
+/**
+ * 通报时间
+ */
+notifiedAt: string
 }
 
 export interface Reply12345 {
@@ -1607,6 +1751,41 @@ visitTime?: string
  * 回访员 (kept in the raw message only)
  */
 visitor?: string
+}
+
+export interface Warn12319 {
+/**
+ * 提醒类型
+ */
+warnType: ("预警" | "催办" | "督办")
+/**
+ * 时限类型
+ */
+limitType: ("签收" | "处理")
+/**
+ * 时限
+ */
+limitTime: string
+/**
+ * 是否超时
+ */
+overtime: ("是" | "否")
+/**
+ * 处理单位
+ */
+handleDept: string
+/**
+ * 督办单位 (督办 only)
+ */
+superviseDept?: string
+/**
+ * 提醒内容
+ */
+warnContent: string
+/**
+ * 提醒时间
+ */
+warnTime: string
 }
 
 export interface PoliceCaseAccept {
@@ -2523,6 +2702,52 @@ unitName: string
 repliedAt: string
 }
 /**
+ * 时限通报（状态同步）hub → origin: the deadline jobs warned, urged or supervised the owner of the origin's case — 预警 (a working hour left), 催办 (the deadline has passed: 超期) or 督办 (escalated to the owner's supervisor). Queued in the same change as the urge to the unit; an origin whose adapter takes no `overdue` command is told nothing.
+ */
+
+export interface OriginOverdue {
+/**
+ * 来源系统的单号 the origin's own id for the case (e.g. 12345 工单编号, 网格事件编号)
+ */
+externalId: string
+/**
+ * 统管案件编号 hub case id
+ */
+caseId: string
+/**
+ * 预警 the deadline is near / 催办 the deadline has passed, the owner was urged / 督办 still overdue, escalated to the owner's supervisor
+ */
+level: ("预警" | "催办" | "督办")
+/**
+ * which deadline: sign 签收时限 / handle 办理时限（处置时限）
+ */
+deadlineKind: ("sign" | "handle")
+/**
+ * the deadline concerned
+ */
+deadline: string
+/**
+ * 超期: the deadline has passed (the case is marked overdue)
+ */
+overdue: boolean
+/**
+ * 承办单位名称 the owner unit
+ */
+unitName: string
+/**
+ * 督办单位 (督办 only): the owner's supervisor the notice went to
+ */
+supervisorName?: string
+/**
+ * 通报内容 the notice's text
+ */
+text: string
+/**
+ * 通报时间 when the job raised it
+ */
+notifiedAt: string
+}
+/**
  * 派发任务 hub → unit: one case given to one handling unit (承办单位) as owner (承办) or co-unit (协办). Sent as POST /units/{unitId}/tasks to the unit's base URL. The reporter is already masked by the hub and omitted entirely when confidential (是否保密). A re-handled case (重办) is sent again with a higher `rework` and the reason in `note`.
  */
 
@@ -2630,9 +2855,34 @@ note?: string
  */
 sentAt: string
 cityManagement?: CityManagement
+/**
+ * 现场照片: the case's photos so far (上报, and after a 返工 the earlier 处置 and 核查 ones)
+ * 
+ * @maxItems 60
+ */
+attachments?: Attachment[]
 }
 /**
  * 数字城管: the 部件/事件 class (and a component's object code) of a case in the 7-step loop
+ */
+
+export interface Attachment {
+url: string
+/**
+ * 上报 report / 处置 disposal / 核查 verification
+ */
+kind: ("上报" | "处置" | "核查")
+/**
+ * from whom: a reporter id with role (监督员 JD0401017), a unit's name, an inspector
+ */
+by: string
+/**
+ * when the message carrying it arrived (or the time it names)
+ */
+at: string
+}
+/**
+ * 催办/督办 hub → owner unit: a reminder (催办) or a supervision notice (督办, e.g. 超期督办 / 领导督办) about an open task. Sent as POST /units/{unitId}/tasks/{taskId}/urge.
  */
 
 export interface HandlerUrge {
@@ -2834,6 +3084,12 @@ reply: string
  */
 dueAt: string
 sentAt: string
+/**
+ * 照片: the report photos (上报) and the owner's disposal photos (处置) for the supervisor to compare on site
+ * 
+ * @maxItems 60
+ */
+attachments?: Attachment[]
 }
 /**
  * What the grid system (网格化/数字城管) says of a case it reported, or what the hub derived for a case that entered the 7-step loop: the 部件/事件 class (CJ/T 214 大类/小类 codes), the component's object code, the reporter (网格员/监督员), photos, and whether the inspector fixed it on the spot (即时处理: recorded, not opened as a case).
@@ -2868,6 +3124,25 @@ photos?: string[]
  * 即时处理：监督员现场已处理，低于立案标准，只记录不立案
  */
 fixedOnSite?: boolean
+}
+/**
+ * A photo kept on a case: who took it at which step. kind 上报 (the report: a grid member's or supervisor's photo), 处置 (the owner's disposal photo), 核查 (the supervisor's check).
+ */
+
+export interface Attachment1 {
+url: string
+/**
+ * 上报 report / 处置 disposal / 核查 verification
+ */
+kind: ("上报" | "处置" | "核查")
+/**
+ * from whom: a reporter id with role (监督员 JD0401017), a unit's name, an inspector
+ */
+by: string
+/**
+ * when the message carrying it arrived (or the time it names)
+ */
+at: string
 }
 
 export interface AssignCommand {

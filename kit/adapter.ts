@@ -60,6 +60,7 @@ export const COMMANDS = {
   notice: "tongguan:command/notice",
   receiptRequest: "tongguan:command/receipt-request",
   publication: "tongguan:command/publication",
+  overdue: "tongguan:command/overdue",
   verification: "tongguan:command/verification",
 } as const;
 export type CommandName = keyof typeof COMMANDS;

@@ -6,9 +6,13 @@
  *
  *   routes    tolerant ticket intake (→ cases.open: 202, a repeated number 200 duplicate), the
  *             call-back 回访 (→ cases.callback) and 催办/督办 (→ cases.urge)
- *   commands  sign 签收, return 退单, extension 延期, reply 回复: the canonical payload's fields
- *             renamed (and, where the line has its own code words, translated) to the line's
- *             wire names, POSTed to `<ticketPath>/<number>/<action>`
+ *   commands  sign 签收, return 退单, extension 延期, reply 回复 and overdue 时限通报 (the deadline
+ *             jobs' 预警/催办/督办): the canonical payload's fields renamed (and, where the line has
+ *             its own code words, translated) to the line's wire names, POSTed to
+ *             `<ticketPath>/<number>/<action>` — one builder (`wireRequest`) for every line and
+ *             command. A line that leaves a command out hears nothing of it: the registry's
+ *             deliverer answers null and no outbox row is written (deliberately: e.g. a platform
+ *             that keeps its own overdue clock and has no 时限通报 interface).
  *
  * Everything here is pure apart from the one hub call of each route.
  */
@@ -22,6 +26,9 @@ export type TicketNeeds = { fields: string[]; zh: string; en: string }[];
 /** The canonical satisfaction and urge vocabularies a line's messages are read into. */
 export type Satisfaction = 0 | 1 | 2 | 3;
 export type UrgeLevel = "催办" | "督办";
+
+/** The origin commands a hotline line may take. */
+export type LineCommand = "sign" | "return" | "extension" | "reply" | "overdue";
 
 export interface HotlineLine<Ticket, Callback, Urge> {
   /** the adapter's system: the origin of the cases its tickets open */
@@ -52,8 +59,8 @@ export interface HotlineLine<Ticket, Callback, Urge> {
     summary: string;
     read(body: Urge): { level: UrgeLevel; text?: string; at?: string };
   };
-  /** the canonical commands the line takes, in its wire format */
-  commands: Partial<Record<"sign" | "return" | "extension" | "reply", WireCommand>>;
+  /** the canonical commands the line takes, in its wire format (one it leaves out is not sent to it) */
+  commands: Partial<Record<LineCommand, WireCommand>>;
 }
 
 /**

@@ -109,6 +109,20 @@ export const ANSWERS = {
         required: ["statusLabel", "timeline", "tasks", "outbound"],
         properties: {
           statusLabel: { type: "string", examples: ["办理中"] },
+          attachments: {
+            type: "array",
+            description: "照片：案件各环节报文带来的照片（上报、处置、核查），含发送者和时间 / the photos the case's messages carried",
+            items: {
+              type: "object",
+              required: ["url", "kind", "by", "at"],
+              properties: {
+                url: { type: "string", format: "uri" },
+                kind: { type: "string", enum: ["上报", "处置", "核查"] },
+                by: { type: "string", examples: ["监督员 JD0401017"] },
+                at: { type: "string", format: "date-time" },
+              },
+            },
+          },
           timeline: { type: "array", items: ref("tongguan:canonical/case-event"), description: "流转记录，按时间先后" },
           tasks: {
             type: "array",

@@ -8,7 +8,7 @@ import type { Case, CaseEvent, CaseStatus } from "../contracts/types";
 import type { CommandName, OutboundCommand } from "../kit/adapter";
 import { newId } from "../lib/ids";
 import { maskReporter } from "../lib/mask";
-import { cases, type caseEvents, type caseTasks } from "./cases.tables";
+import { type CaseAttachment, cases, type caseEvents, type caseTasks } from "./cases.tables";
 import { OUTBOX_INSERT, OutboxBatch } from "./outbox";
 import { Coalescer, camel, json, snake, type Row, type Sql } from "./sql";
 
@@ -96,9 +96,18 @@ export function taskPayload(c: CaseRow, taskId: string, role: "owner" | "co", ro
     handleDeadline: iso(c.handleDeadline),
     reporter: Object.fromEntries(Object.entries(reporter).filter(([, v]) => v !== undefined)),
     ...(c.cityManagement ? { cityManagement: c.cityManagement } : {}),
+    ...(c.attachments?.length ? { attachments: c.attachments.slice(-MAX_ATTACHMENTS_SENT) } : {}),
     ...(note ? { note } : {}),
     sentAt: now.toISOString(),
   };
+}
+
+/** at most this many photos go with one outbound message (the latest; the contracts' maxItems) */
+export const MAX_ATTACHMENTS_SENT = 60;
+
+/** Photo URLs of one message as the case keeps them: each with its step, sender and time. */
+export function attachmentsOf(urls: readonly string[] | undefined, kind: CaseAttachment["kind"], by: string, at: string): CaseAttachment[] {
+  return [...new Set(urls ?? [])].map((url) => ({ url, kind, by, at }));
 }
 
 const CASE_COLUMNS = Object.values(getTableColumns(cases)).map((c) => c.name);
@@ -121,6 +130,7 @@ const MUTABLE = [
   "supervised_at",
   "master_id",
   "merge",
+  "attachments",
   "handle_deadline",
   "city_code",
   "category_code",
@@ -288,6 +298,13 @@ export class CaseWriter {
   /** A message to a handling unit, through the adapter that serves it. */
   toUnit(command: CommandName, unitId: string, payload: Record<string, unknown>): string | null {
     return this.out.send(command, { target: unitId }, payload);
+  }
+
+  /** 照片: photos a message carried, kept on the case (after those it has) */
+  attach(list: CaseAttachment[]): void {
+    if (!list.length) return;
+    const had = this.patch.attachments ?? this.c.attachments ?? [];
+    this.patch.attachments = [...had, ...list.filter((a) => !had.some((h) => h.url === a.url && h.kind === a.kind))];
   }
 
   newTask(unit: UnitRef, role: "owner" | "co", round: number, note?: string): string {

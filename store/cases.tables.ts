@@ -5,6 +5,14 @@
  */
 import { pgTable, text, integer, bigserial, jsonb, timestamp, index, uniqueIndex } from "drizzle-orm/pg-core";
 
+/** A photo kept on a case (the canonical Attachment of contracts/canonical/command.schema.json). */
+export interface CaseAttachment {
+  url: string;
+  kind: "上报" | "处置" | "核查";
+  by: string;
+  at: string;
+}
+
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 export const cases = pgTable(
@@ -37,6 +45,8 @@ export const cases = pgTable(
     /** 并案: the master case this one is linked to, and the link's reasons (score, distance, minutes, category, text) */
     masterId: text("master_id"),
     merge: jsonb("merge").$type<Record<string, unknown> | null>(),
+    /** 照片: photos the case's messages carried — url, kind 上报/处置/核查, from whom, when — in arrival order */
+    attachments: jsonb("attachments").$type<CaseAttachment[]>().notNull().default([]),
     outcome: integer("outcome"),
     replyText: text("reply_text"),
     satisfaction: integer("satisfaction"),

@@ -8,6 +8,7 @@ import { startProductionHub, type TestHub, http, waitFor, KEYS } from "./harness
 import { loadSamples } from "../adapters/hotline12345/simulator";
 import { fromSample } from "../adapters/hotline12345/mapping";
 import type { WorkOrder12345 } from "../contracts/types";
+import type { GridSimulator } from "../adapters/grid/simulator";
 
 jest.setTimeout(60_000);
 
@@ -15,8 +16,10 @@ type Task = { id: string; unitId: string; unitName: string; role: string; round:
 type Event = { type: string; summary: string; fromStatus: string | null; toStatus: string | null; actor: { kind: string; id?: string }; data?: Record<string, any> };
 
 const WO = "/api/v1/hotline12345/work-orders";
-// sample 0 is 占道经营 on 南大街: the rules' chain is 南大街街道 (属地) then 钟楼区城市管理局
+// sample 0 is 占道经营 on 南大街: the rules' chain is 南大街街道 (属地) then 钟楼区城市管理局;
+// 南大街街道 works through the grid system (units.json adapter "grid"): it refuses there (派遣退回)
 const NDJ = "CZ-ZL-NDJ-JD";
+const gridOf = (hub: TestHub) => (hub.sims as unknown as { grid: GridSimulator }).grid;
 const CGJ = "CZ-ZL-CGJ";
 const BASIS = "《常州市城市管理领域职责清单》第12项：占道经营的查处属城市管理部门职责";
 
@@ -63,7 +66,7 @@ describe("派单审定 with the default REFUSALS_BEFORE_ADJUDICATION (2)", () =>
   it("re-routes after the first refusal, sends the case to 派单审定 after the second, and an agent's decision dispatches it", async () => {
     const { hub } = h;
     const units = hub.sims.unit!;
-    units.setBehaviour(NDJ, { refuse: true });
+    gridOf(hub).setBehaviour(NDJ, { refuse: true });
     units.setBehaviour(CGJ, { refuse: true });
     const no = "CZ2611000000901";
     const id = await h.post(no);
@@ -91,6 +94,8 @@ describe("派单审定 with the default REFUSALS_BEFORE_ADJUDICATION (2)", () =>
       [NDJ, "refused"],
       [CGJ, "refused"],
     ]);
+    // 南大街街道 got its dispatch and refused it through the grid system
+    expect(gridOf(hub).dispatchesOf(ownerTasks(c)[0].id)[0]).toMatchObject({ status: "refused", dispatch: { unitId: NDJ, caseId: id } });
     await new Promise((r) => setTimeout(r, 500));
     const order = hub.sims.hotline12345!.order(no)!;
     expect(order.returned).toBeUndefined();
@@ -152,7 +157,7 @@ describe("派单审定 with the default REFUSALS_BEFORE_ADJUDICATION (2)", () =>
     expect(ret.status).toBe(200);
     expect(ret.body.status).toBe("RETURNED");
     await waitFor("12345 received the 退单", async () => hub.sims.hotline12345!.order(no)?.returned);
-    units.setBehaviour(NDJ, {});
+    gridOf(hub).setBehaviour(NDJ, {});
     units.setBehaviour(CGJ, {});
   });
 });
@@ -161,8 +166,8 @@ describe("派单审定 with REFUSALS_BEFORE_ADJUDICATION=1", () => {
   const h = harness({ REFUSALS_BEFORE_ADJUDICATION: "1" });
 
   it("sends the case to 派单审定 on its first refusal, without trying the next unit", async () => {
-    const units = h.hub.sims.unit!;
-    units.setBehaviour(NDJ, { refuse: true });
+    const grid = gridOf(h.hub);
+    grid.setBehaviour(NDJ, { refuse: true });
     const no = "CZ2611000000902";
     const id = await h.post(no);
     const c = await h.waitStatus(id, "ADJUDICATION");

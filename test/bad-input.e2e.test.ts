@@ -9,6 +9,7 @@ import { startProductionHub, type TestHub, http, waitFor, KEYS, API_KEYS, type A
 import { loadSamples } from "../adapters/hotline12345/simulator";
 import { fromSample } from "../adapters/hotline12345/mapping";
 import type { WorkOrder12345 } from "../contracts/types";
+import type { GridSimulator } from "../adapters/grid/simulator";
 
 jest.setTimeout(60_000);
 
@@ -32,6 +33,8 @@ beforeAll(async () => {
   });
   // units record their tasks and never answer: cases stay where the tests put them
   hub.sims.unit!.setBehaviour("*", { silent: true });
+  // and so do the streets that work through the grid system (南大街街道 …)
+  (hub.sims as unknown as { grid: GridSimulator }).grid.setBehaviour("*", { silent: true });
 });
 
 afterAll(async () => {

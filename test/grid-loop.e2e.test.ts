@@ -2,9 +2,15 @@
  * Issue 7 on real NATS + PostgreSQL: a grid event runs the 7-step loop (采集→立案→派遣→处置→反馈→
  * 核查结案); an inspector's on-the-spot fix is recorded, not opened; bad codes are refused with the
  * segment named and nothing written; the deadline job on a test clock warns, urges and supervises
- * at the right working hour across a weekend and across 国庆 with its 调休 Saturday.
+ * at the right working hour across a weekend and across 国庆 with its 调休 Saturday, and tells the
+ * origin (the grid system, 12345) each time; photos are kept on the case and shown to the
+ * supervisor; a street office that works through the grid system (南大街街道) gets its dispatch,
+ * its urges and its recall there.
  */
-import { startProductionHub, type TestHub, http, waitFor, KEYS } from "./harness";
+import type { GridSimulator } from "../adapters/grid/simulator";
+import type { Hotline12345Simulator } from "../adapters/hotline12345/simulator";
+import type { UnitSimulator } from "../adapters/unit/simulator";
+import { startProductionHub, type TestHub, http, waitFor, KEYS, postWorkOrder, workOrder } from "./harness";
 
 jest.setTimeout(120_000);
 
@@ -25,6 +31,9 @@ async function postEvent(hub: TestHub, body: unknown) {
   return http(`${hub.url}/api/v1/grid/events`, { key: KEYS.grid, body });
 }
 const getCase = async (hub: TestHub, id: string) => (await http(`${hub.url}/api/v1/cases/${id}`, { key: KEYS.agent })).body;
+const gridSim = (hub: TestHub) => (hub.sims as unknown as { grid: GridSimulator }).grid;
+const NDJ = "CZ-ZL-NDJ-JD"; // 钟楼区南大街街道办事处: works through the grid system (units.json adapter "grid")
+const ownerTask = (c: { tasks: { id: string; role: string; unitId: string }[] }) => c.tasks.filter((t) => t.role === "owner").at(-1)!;
 const types = (c: { timeline: { type: string }[] }) => c.timeline.map((e) => e.type);
 
 describe("a grid event through the 7-step loop", () => {
@@ -50,6 +59,42 @@ describe("a grid event through the 7-step loop", () => {
     const t = types(closed);
     for (const step of ["RECEIVED", "DEADLINE_SET", "ROUTED", "ACCEPTED", "REPLIED", "VERIFICATION_REQUESTED", "VERIFIED", "ARCHIVED"]) expect(t).toContain(step);
     expect(t.indexOf("VERIFICATION_REQUESTED")).toBeLessThan(t.indexOf("VERIFIED"));
+  });
+
+  it("keeps the photos of the report, the disposal and the check on the case, and shows the first two to the unit and the supervisor", async () => {
+    const reportPhoto = `https://grid.example.gov.cn/photos/e2e-${Date.now()}-1.jpg`;
+    const r = await postEvent(hub, event({ photos: [reportPhoto] }));
+    expect(r.status).toBe(202);
+    const closed = await waitFor(
+      "closed after verification",
+      async () => {
+        const c = await getCase(hub, r.body.caseId);
+        return c.status === "ARCHIVED" && c;
+      },
+      40_000,
+      200,
+    );
+    // 南大街街道 works through the grid system: the dispatch went there, with the report photo
+    expect(closed.owner.unitId).toBe(NDJ);
+    const task = ownerTask(closed);
+    const dispatch = gridSim(hub).dispatchesOf(task.id)[0];
+    expect(dispatch.dispatch.unitId).toBe(NDJ);
+    expect(dispatch.dispatch.photos).toEqual([{ url: reportPhoto, kind: "上报", by: "监督员 JD0401017", at: expect.any(String) }]);
+    const disposal = `https://grid.example.gov.cn/photos/${encodeURIComponent(task.id)}-after.jpg`;
+    const verification = [...gridSim(hub).verifications.values()].find((v) => v.request.caseId === closed.id)!;
+    expect(verification.request.photos!.map((p) => [p.kind, p.url])).toEqual([
+      ["上报", reportPhoto],
+      ["处置", disposal],
+    ]);
+    expect(verification.request.photos![1].by).toContain("钟楼区南大街街道办事处");
+    const check = `https://grid.example.gov.cn/photos/${encodeURIComponent(verification.request.verificationId)}-check.jpg`;
+    expect(closed.attachments.map((a: { kind: string; url: string }) => [a.kind, a.url])).toEqual([
+      ["上报", reportPhoto],
+      ["处置", disposal],
+      ["核查", check],
+    ]);
+    for (const a of closed.attachments) expect(Number.isNaN(Date.parse(a.at))).toBe(false);
+    expect(closed.attachments[2].by).toBe("监督员 JD0000001");
   });
 
   it("records an inspector's on-the-spot fix without opening a case", async () => {
@@ -80,27 +125,54 @@ describe("a grid event through the 7-step loop", () => {
 describe("loop deadlines on the working calendar, on a test clock", () => {
   let hub: TestHub;
   beforeAll(async () => {
-    // units sign at once and then take their time: the cases stay 办理中 while the clock moves
-    hub = await startProductionHub({ LOG_LEVEL: "error", SIM_UNIT_ACCEPT_MS: "50", SIM_UNIT_WORK_MS: "600000", DEADLINE_SWEEP_CRON: "0 0 1 1 *" });
+    // units sign at once and then take their time: the cases stay 办理中 while the clock moves; 12345's city-management orders run the loop too
+    hub = await startProductionHub({ LOG_LEVEL: "error", SIM_UNIT_ACCEPT_MS: "50", SIM_UNIT_WORK_MS: "600000", DEADLINE_SWEEP_CRON: "0 0 1 1 *", LOOP_SOURCES: "hotline12345" });
   });
   afterAll(async () => hub?.stop());
 
   const sweep = async (now: string) => (await http(`${hub.url}/api/v1/jobs/deadline-sweep/run`, { key: KEYS.engineer, body: { now } })).body;
   const urges = async (id: string) =>
     ((await getCase(hub, id)).timeline as { type: string; data: { level?: string; to?: string } }[]).filter((e) => e.type === "URGED").map((e) => [e.data.level, e.data.to]);
+  /** what the grid system (as the event's origin) was told, as [level, when, overdue] */
+  const gridNotices = (eventId: string) =>
+    gridSim(hub)
+      .overdueNotices.filter((n) => n.eventId === eventId)
+      .map((n) => [n.level, n.notifiedAt, n.overdue]);
+  const sim12345 = () => hub.sims.hotline12345 as Hotline12345Simulator;
+  const notices12345 = (orderNo: string) => (sim12345().order(orderNo)?.overdue ?? []).map((n) => [n.level, n.notifiedAt, n.limitType]);
+  /** the notices are delivered after the sweep's commit: wait until the origin's simulator holds `n` */
+  const heard = <T>(what: string, read: () => T[], n: number) => waitFor(what, async () => read().length >= n && read());
 
-  it("across a weekend: reported Friday 16:00 with 4 工作时 is due Monday 11:00; 预警 at 10:05, 催办 at 11:05, 督办 to the supervisor a working day later", async () => {
+  it("across a weekend: reported Friday 16:00 with 4 工作时 is due Monday 11:00; 预警 at 10:05, 催办 at 11:05, 督办 to the supervisor a working day later — and the origin is told each time", async () => {
     const r = await postEvent(hub, event({ reportedAt: "2026-11-27T16:00:00+08:00" }));
     expect(r.status).toBe(202);
     const id = r.body.caseId;
+    const eventId = (await getCase(hub, id)).origin.externalId;
+    // the same matter by 12345 in 天宁区 (LOOP_SOURCES): its origin is 12345
+    const order = workOrder({
+      receivedAt: "2026-11-27T16:00:00+08:00",
+      category: ["城市管理", "环境卫生", "暴露垃圾"],
+      title: "茶山街道小区北门外暴露垃圾",
+      content: "来电人反映茶山街道某小区北门外空地上堆了一堆生活垃圾，好几天没人清运。",
+      address: "常州市天宁区茶山街道某小区北门外空地",
+      region: { city: "常州市", district: "天宁区", street: "茶山街道" },
+    });
+    const id12345 = await postWorkOrder(hub, order);
+    const orderNo = order.orderNo as string;
     const c = await waitFor("signed", async () => {
       const x = await getCase(hub, id);
       return x.status === "IN_PROGRESS" && x;
     });
+    const c12345 = await waitFor("12345 order signed", async () => {
+      const x = await getCase(hub, id12345);
+      return x.status === "IN_PROGRESS" && x;
+    });
     expect(c.handleDeadline).toBe("2026-11-30T03:00:00.000Z"); // Monday 11:00 +08
+    expect(c12345.handleDeadline).toBe("2026-11-30T03:00:00.000Z");
     await sweep("2026-11-28T10:00:00+08:00"); // Saturday: nothing
     await sweep("2026-11-30T09:55:00+08:00"); // 1 h 05 left: nothing yet
     expect(await urges(id)).toEqual([]);
+    expect(gridNotices(eventId)).toEqual([]);
     await sweep("2026-11-30T10:05:00+08:00");
     expect((await urges(id)).map((u) => u[0])).toEqual(["预警"]);
     await sweep("2026-11-30T11:05:00+08:00");
@@ -111,6 +183,35 @@ describe("loop deadlines on the working calendar, on a test clock", () => {
     const all = await urges(id);
     expect(all.map((u) => u[0])).toEqual(["预警", "催办", "督办"]);
     expect(all[2][1]).not.toBe(c.owner.unitId); // to the owner's supervisor
+    expect(all[2][1]).toBe("CZ-ZL-CGJ");
+
+    // the grid system, which reported the event, heard each one at the hour it was raised
+    await heard("the grid system's notices", () => gridNotices(eventId), 3);
+    expect(gridNotices(eventId)).toEqual([
+      ["预警", "2026-11-30T02:05:00.000Z", false],
+      ["催办", "2026-11-30T03:05:00.000Z", true],
+      ["督办", "2026-12-01T03:35:00.000Z", true],
+    ]);
+    const sup = gridSim(hub).overdueNotices.find((n) => n.eventId === eventId && n.level === "督办")!;
+    expect(sup).toMatchObject({ caseId: id, limitKind: "处置", deadline: "2026-11-30T03:00:00.000Z", unitName: "钟楼区南大街街道办事处", supervisorName: "钟楼区城市管理局" });
+    // 南大街街道 works through the grid system: its 预警 and 催办 reached it there; the 督办 went to its supervisor (a unit on the generic interface)
+    const dispatch = gridSim(hub).dispatchesOf(ownerTask(c).id)[0];
+    expect(dispatch.urges.map((u) => [u.level, u.unitId, u.urgedAt])).toEqual([
+      ["预警", NDJ, "2026-11-30T02:05:00.000Z"],
+      ["催办", NDJ, "2026-11-30T03:05:00.000Z"],
+    ]);
+    const unitSim = hub.sims.unit as UnitSimulator;
+    expect(JSON.stringify(unitSim.receivedOn("/units/CZ-ZL-CGJ/tasks/").map((m) => m.body))).toContain("督办");
+    // 12345 heard of its order in its own format, at the same hours
+    await heard("12345's notices", () => notices12345(orderNo), 3);
+    expect(notices12345(orderNo)).toEqual([
+      ["预警", "2026-11-30T02:05:00.000Z", "办理时限"],
+      ["催办", "2026-11-30T03:05:00.000Z", "办理时限"],
+      ["督办", "2026-12-01T03:35:00.000Z", "办理时限"],
+    ]);
+    expect(sim12345().order(orderNo)!.overdue[2]).toMatchObject({ overdue: true, unitName: "天宁区茶山街道办事处", supervisorName: "天宁区城市管理局" });
+    const timeline = (await getCase(hub, id12345)).timeline as { type: string; summary: string }[];
+    expect(timeline.filter((e) => e.type === "URGED").every((e) => e.summary.includes("已通报12345"))).toBe(true);
   });
 
   it("across 国庆: reported 30 September 16:00 is due 8 October 11:00, and a 调休 Saturday counts as a working day", async () => {
@@ -131,6 +232,28 @@ describe("loop deadlines on the working calendar, on a test clock", () => {
     expect(cb.handleDeadline).toBe("2026-10-10T02:00:00.000Z");
     await sweep("2026-10-10T10:05:00+08:00");
     expect((await urges(cb.id)).map((u) => u[0])).toEqual(["催办"]); // past the deadline: 催办 (the test clock skipped the 预警 window)
+    await heard("the grid system's notice", () => gridNotices(cb.origin.externalId), 1);
+    expect(gridNotices(cb.origin.externalId)).toEqual([["催办", "2026-10-10T02:05:00.000Z", true]]);
+    // the first case: nothing during the holiday (the sweep of 3 October), 催办 once its deadline of 8 October had passed
+    expect(gridNotices(ca.origin.externalId)).toEqual([["催办", "2026-10-10T02:05:00.000Z", true]]);
+  });
+
+  it("recalls a dispatch through the grid system when an agent moves the case (改派)", async () => {
+    const r = await postEvent(hub, event({ description: "路口暴露垃圾，待改派" }));
+    const c = await waitFor("signed", async () => {
+      const x = await getCase(hub, r.body.caseId);
+      return x.status === "IN_PROGRESS" && x;
+    });
+    expect(c.owner.unitId).toBe(NDJ);
+    const task = ownerTask(c);
+    const moved = await http(`${hub.url}/api/v1/cases/${c.id}/reassign`, { key: KEYS.agent, body: { unitId: "CZ-ZL-CGJ", reason: "属区城管局职责" } });
+    expect(moved.status).toBe(200);
+    const recalled = await waitFor("the grid system hears the recall", async () => {
+      const d = gridSim(hub).dispatchesOf(task.id)[0];
+      return d?.status === "recalled" && d;
+    });
+    expect(recalled.recall).toMatchObject({ dispatchId: task.id, caseId: c.id, unitId: NDJ });
+    expect(recalled.recall!.reason).toContain("钟楼区城市管理局");
   });
 });
 

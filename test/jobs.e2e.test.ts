@@ -1,12 +1,15 @@
 /**
  * Scheduled jobs on real PostgreSQL: a run claims its slot so two hub nodes run a job once; every
  * run is recorded; a failed run is retried and both attempts stay visible; engineers run a job
- * now or for a given time (the test clock of the deadline tests).
+ * now or for a given time (the test clock of the deadline tests); the deadline sweep's 催办 and 督办
+ * reach the origin too (12345's 时限通报), stamped with the run's clock.
  */
 import { openDb } from "../lib/db";
 import { sqlOf } from "../store/sql";
 import { runner, slotOf, type JobSpec } from "../services/schedule/runner";
 import { freshDatabase, startProductionHub, http, KEYS, waitFor, type TestHub } from "./harness";
+import { loadSamples } from "../adapters/hotline12345/simulator";
+import { fromSample } from "../adapters/hotline12345/mapping";
 
 jest.setTimeout(60_000);
 
@@ -79,6 +82,70 @@ describe("jobs for engineers", () => {
     expect(list.body.jobs).toEqual(expect.arrayContaining(["deadline-sweep", "triage-sweep"]));
     expect((await http(`${hub.url}/api/v1/jobs/nope/run`, { key: KEYS.engineer, body: {} })).status).toBe(404);
     expect((await http(`${hub.url}/api/v1/jobs`, { key: KEYS.agent })).status).toBe(403);
+  });
+});
+
+describe("the deadline sweep tells the origin (12345 时限通报)", () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    // units sign at once and then take their time; the sweep runs only when the test says so
+    hub = await startProductionHub({ LOG_LEVEL: "error", SIM_UNIT_ACCEPT_MS: "50", SIM_UNIT_WORK_MS: "600000", SIM_CALLBACK_DELAY_MS: "600000", DEADLINE_SWEEP_CRON: "0 0 1 1 *" });
+  });
+  afterAll(async () => hub?.stop());
+
+  const post = async (sample: number, orderNo: string, deadlines: { signDeadline: string; handleDeadline: string }) => {
+    const body = { ...fromSample(loadSamples()[sample], new Date()), orderNo, ...deadlines };
+    const r = await http(`${hub.url}/api/v1/hotline12345/work-orders`, { key: KEYS.hotline12345, body });
+    expect(r.status).toBe(202);
+    return r.body.caseId as string;
+  };
+  const getCase = async (id: string) => (await http(`${hub.url}/api/v1/cases/${id}`, { key: KEYS.agent })).body;
+  const notices = (orderNo: string) => hub.sims.hotline12345!.order(orderNo)?.overdue ?? [];
+
+  it("a unit that has not signed by the 签收时限 is urged (催办) and 12345 hears it; a case past its 办理时限 is supervised (督办) and 12345 hears that", async () => {
+    const sign = new Date(Date.now() + 3600_000).toISOString();
+    const handle = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    // sample 1 (新北区城市管理局) stays unsigned; sample 5 (金坛区城市管理局) signs and then works
+    hub.sims.unit!.setBehaviour("CZ-XB-CGJ", { silent: true });
+    const late = await post(1, "CZ2611300000501", { signDeadline: sign, handleDeadline: handle });
+    const slow = await post(5, "CZ2611300000502", { signDeadline: sign, handleDeadline: handle });
+    await waitFor("the second unit signed", async () => (await getCase(slow)).status === "IN_PROGRESS");
+
+    // an hour and a minute later: past the 签收时限 only — the unsigned one is urged
+    const t1 = new Date(Date.parse(sign) + 60_000).toISOString();
+    const r1 = await http(`${hub.url}/api/v1/jobs/deadline-sweep/run`, { key: KEYS.engineer, body: { now: t1 } });
+    expect(r1.body).toMatchObject({ status: "ok", result: { urged: 1 } });
+    const n1 = await waitFor("12345 heard the 催办", async () => notices("CZ2611300000501").length === 1 && notices("CZ2611300000501"));
+    expect(n1[0]).toEqual({
+      level: "催办",
+      limitType: "签收时限",
+      deadline: new Date(sign).toISOString(),
+      overdue: true,
+      unitName: "新北区城市管理局",
+      text: expect.stringContaining("签收时限"),
+      notifiedAt: t1,
+    });
+    expect(notices("CZ2611300000502")).toEqual([]);
+
+    // past the 办理时限: both are supervised (督办) once, and 12345 hears each at that run's time
+    const t2 = new Date(Date.parse(handle) + 60_000).toISOString();
+    await http(`${hub.url}/api/v1/jobs/deadline-sweep/run`, { key: KEYS.engineer, body: { now: t2 } });
+    await http(`${hub.url}/api/v1/jobs/deadline-sweep/run`, { key: KEYS.engineer, body: { now: new Date(Date.parse(t2) + 60_000).toISOString() } }); // nothing new
+    await waitFor("12345 heard both 督办", async () => notices("CZ2611300000501").length === 2 && notices("CZ2611300000502").length === 1);
+    await new Promise((r) => setTimeout(r, 300)); // a second notice would have been relayed by now
+    expect(notices("CZ2611300000501").map((n) => [n.level, n.limitType, n.notifiedAt])).toEqual([
+      ["催办", "签收时限", t1],
+      ["督办", "办理时限", t2],
+    ]);
+    expect(notices("CZ2611300000502")).toEqual([
+      { level: "督办", limitType: "办理时限", deadline: new Date(handle).toISOString(), overdue: true, unitName: "金坛区城市管理局", text: expect.stringContaining("办理时限"), notifiedAt: t2 },
+    ]);
+    // the timeline says the origin was told
+    const urged = ((await getCase(slow)).timeline as { type: string; summary: string }[]).filter((e) => e.type === "URGED");
+    expect(urged).toHaveLength(1);
+    expect(urged[0].summary).toContain("已通报12345");
+    expect(late).toMatch(/^TG/);
+    hub.sims.unit!.setBehaviour("CZ-XB-CGJ", {});
   });
 });
 

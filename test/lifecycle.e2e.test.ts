@@ -7,6 +7,8 @@ import { startProductionHub, type TestHub, http, waitFor, KEYS } from "./harness
 import { loadSamples } from "../adapters/hotline12345/simulator";
 import { fromSample } from "../adapters/hotline12345/mapping";
 import type { WorkOrder12345 } from "../contracts/types";
+import { adapterOfTarget } from "../adapters/index";
+import type { GridSimulator } from "../adapters/grid/simulator";
 
 jest.setTimeout(60_000);
 
@@ -37,6 +39,9 @@ type Event = { type: string; summary: string; fromStatus: string | null; toStatu
 
 const sim12345 = () => hub.sims.hotline12345!;
 const units = () => hub.sims.unit!;
+/** 南大街街道 (and the other 钟楼 streets) work through the grid system: their dispatches reach its simulator */
+const grid = () => (hub.sims as unknown as { grid: GridSimulator }).grid;
+const gridTasks = (caseId: string, unitId: string) => [...grid().dispatches.values()].filter((d) => d.dispatch.caseId === caseId && d.dispatch.unitId === unitId);
 const WO = "/api/v1/hotline12345/work-orders";
 
 function order(i: number, orderNo: string, patch: Partial<WorkOrder12345> = {}): WorkOrder12345 {
@@ -64,11 +69,18 @@ const waitCase = (id: string, what: string, pred: (c: any) => boolean, ms = 15_0
 const waitStatus = (id: string, status: string, ms?: number) => waitCase(id, `status ${status}`, (c) => c.status === status, ms);
 const ownerTasks = (c: { tasks: Task[] }) => c.tasks.filter((t) => t.role === "owner");
 const types = (c: { timeline: Event[] }) => c.timeline.map((e) => e.type);
-/** What the unit simulator received for a case, per unit. */
+const BUREAUS = ["housing", "police", "transport"] as const;
+/** The bureau whose simulator plays a unit (units.json `adapter`), if any. */
+const bureauOf = (unitId: string) => BUREAUS.find((b) => b === adapterOfTarget(unitId));
+/** Steers the simulator that plays a unit: its bureau's, else the generic unit simulator. */
+const behave = (unitId: string, b: { silent?: boolean }) => {
+  const bureau = bureauOf(unitId);
+  if (bureau) hub.sims[bureau]!.setUnitBehaviour(unitId, b);
+  else units().setBehaviour(unitId, b);
+};
+/** What the unit simulator (and the bureaus' simulators, for their units) received for a case, per unit. */
 const simTasks = (caseId: string, unitId?: string) =>
-  units()
-    .tasks()
-    .filter((t) => t.caseId === caseId && (!unitId || t.unitId === unitId));
+  [...units().tasks(), ...BUREAUS.flatMap((b) => hub.sims[b]?.tasks() ?? [])].filter((t) => t.caseId === caseId && (!unitId || t.unitId === unitId));
 /** What 12345 received (first delivery of each message) on one order. */
 const seenAt12345 = (orderNo: string, action: string) =>
   sim12345()
@@ -148,7 +160,7 @@ describe("triage (待人工分拨)", () => {
     expect(types(assigned)).toContain("ASSIGNED");
     await waitFor("12345 received the sign-for", async () => sim12345().order(no)?.signedAt);
     expect(sim12345().order(no)!.signedBy).toBe("钟楼区南大街街道办事处");
-    await waitFor("the unit received the task", async () => simTasks(id, unitId).length === 1);
+    await waitFor("the street received the task through the grid system", async () => gridTasks(id, unitId).length === 1);
     const after = await http(`${hub.url}/api/v1/triage`, { key: KEYS.agent });
     expect(after.body.items.some((x: { id: string }) => x.id === id)).toBe(false);
     // a case out of triage cannot be assigned again
@@ -177,12 +189,12 @@ describe("refusal by the owner (退回)", () => {
   const NDJ = "CZ-ZL-NDJ-JD";
   const CGJ = "CZ-ZL-CGJ";
   afterAll(() => {
-    units().setBehaviour(NDJ, {});
+    grid().setBehaviour(NDJ, {});
     units().setBehaviour(CGJ, {});
   });
 
   it("re-routes 占道经营 to 钟楼区城市管理局 when 南大街街道 refuses it", async () => {
-    units().setBehaviour(NDJ, { refuse: true });
+    grid().setBehaviour(NDJ, { refuse: true });
     units().setBehaviour(CGJ, { silent: true });
     const no = "CZ2611000000301";
     const id = await post(order(0, no));
@@ -199,7 +211,7 @@ describe("refusal by the owner (退回)", () => {
     await waitFor("the bureau received the task", async () => simTasks(id, CGJ).length === 1);
     await new Promise((r) => setTimeout(r, 500)); // let every outbound message of the re-route arrive
     // the street office refused its task: it is not sent a recall for it as well
-    const street = simTasks(id, NDJ)[0];
+    const street = gridTasks(id, NDJ)[0];
     expect(street.hubCalls.map((h) => [h.kind, h.status])).toEqual([["refuse", 200]]);
     expect(street.recall).toBeUndefined();
     expect(street.status).toBe("refused");
@@ -213,7 +225,7 @@ describe("refusal by the owner (退回)", () => {
   });
 
   it("returns the case to 12345 naming the reason when every candidate refuses", async () => {
-    units().setBehaviour(NDJ, { refuse: true });
+    grid().setBehaviour(NDJ, { refuse: true });
     units().setBehaviour(CGJ, { refuse: true });
     const no = "CZ2611000000302";
     const id = await post(order(0, no));
@@ -282,7 +294,7 @@ describe("延期 requested by the owner", () => {
 describe("催办/督办 from 12345", () => {
   it("records the urge on the timeline, counts it and raises it with the owner unit", async () => {
     const owner = "CZ-WJ-ZJJ"; // 物业服务 → 武进区住房和城乡建设局
-    units().setBehaviour(owner, { silent: true });
+    behave(owner, { silent: true }); // through its bureau (住建)
     const no = "CZ2611000000501";
     const id = await post(order(3, no));
     await waitFor("the owner received its task", async () => simTasks(id, owner).length === 1);
@@ -330,7 +342,7 @@ describe("12345 outage", () => {
 
   it("accepts and routes a work order while 12345 is down, retries the sign-for with backoff and delivers it when 12345 is back", async () => {
     const owner = "SQ-ZJJ"; // 物业收费咨询 → 宿迁市住房和城乡建设局
-    units().setBehaviour(owner, { silent: true });
+    behave(owner, { silent: true }); // through its bureau (住建)
     sim12345().setMode({ down: true });
     const no = "SQ2611000000601";
     const id = await post(order(6, no));
@@ -381,7 +393,7 @@ describe("改派 by an agent", () => {
   it("recalls the old task and dispatches to the new unit", async () => {
     const oldOwner = "SQ-SY-JJDD"; // 占用消防通道 → 宿迁市公安局交通警察支队宿豫大队
     const newOwner = "SQ-SY-XX-JD";
-    units().setBehaviour(oldOwner, { silent: true });
+    behave(oldOwner, { silent: true }); // through its bureau (公安)
     units().setBehaviour(newOwner, { silent: true });
     const no = "SQ2611000000701";
     const id = await post(order(4, no));

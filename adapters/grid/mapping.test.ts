@@ -3,7 +3,20 @@ import type { GridEvent, GridFile, HandlerTask, Verification } from "../../contr
 import { loadCities } from "../../domain/routing";
 import { mapCategory } from "../../domain/catalogue";
 import { HubError } from "../../kit/errors";
-import { checkEvent, gridFileProblems, splitCode, toCaseDraft, toDispatch, toTaskFeedbackParams, toVerificationParams, toVerificationRequest, type GridCity } from "./mapping";
+import {
+  checkEvent,
+  gridFileProblems,
+  splitCode,
+  toCaseDraft,
+  toDispatch,
+  toOverdueNotice,
+  toRecall,
+  toTaskFeedbackParams,
+  toUrge,
+  toVerificationParams,
+  toVerificationRequest,
+  type GridCity,
+} from "./mapping";
 import { gridCityOf, loadGridCities } from "./spec";
 
 const cities = loadCities();
@@ -287,6 +300,13 @@ describe("inbound steps", () => {
     expect(toVerificationParams("VF1", { passed: false }, "2026-12-01T16:00:00Z")).toEqual({ system: "grid", verificationId: "VF1", passed: false, at: "2026-12-01T16:00:00Z" });
   });
 
+  it("carries the photos of a feedback and of a verification result (kept on the case)", () => {
+    const photos = ["https://grid.example.gov.cn/photos/a.jpg"];
+    expect(toVerificationParams("VF1", { passed: true, photos }, "2026-12-01T16:00:00Z").photos).toEqual(photos);
+    expect(toTaskFeedbackParams({ unitId: "U", taskId: "TK1" }, { outcome: 0, text: "已清运", photos }, "2026-12-01T16:00:00Z").photos).toEqual(photos);
+    expect(toTaskFeedbackParams({ unitId: "U", taskId: "TK1" }, { outcome: 0, text: "已清运", photos: [] }, "2026-12-01T16:00:00Z")).not.toHaveProperty("photos");
+  });
+
   it("task feedback → cases.unitResult params", () => {
     expect(toTaskFeedbackParams({ unitId: "CZ-ZL-NDJ-JD", taskId: "TK1" }, { outcome: 0, text: " 已清运 " }, "2026-12-01T16:00:00Z")).toEqual({
       unitId: "CZ-ZL-NDJ-JD",
@@ -323,6 +343,47 @@ describe("outbound", () => {
     expect(req.body).toMatchObject({ dispatchId: "TK-1", unitId: "CZ-ZL-NDJ-JD", role: "主办", rework: 1, description: "空地暴露垃圾", note: "返工：核查未通过", reporter: { confidential: true } });
     expect(validate("tongguan:grid/task", req.body).ok).toBe(true);
     expect(() => toDispatch(task, null)).toThrow(/处置单位/);
+    expect(req.body).not.toHaveProperty("photos");
+  });
+
+  it("task with the case's photos → the dispatch shows them (url, step, who, when)", () => {
+    const attachments = [{ url: "https://grid.example.gov.cn/photos/GE1-1.jpg", kind: "上报" as const, by: "监督员 JD1", at: "2026-12-01T09:12:00+08:00" }];
+    const req = toDispatch({ ...task, attachments }, "CZ-ZL-NDJ-JD");
+    expect(req.body.photos).toEqual(attachments);
+    expect(validate("tongguan:grid/task", req.body).ok).toBe(true);
+  });
+
+  it("urge and recall → POST /dispatches/{dispatchId}/urge|recall for the target unit", () => {
+    const u = toUrge({ taskId: "TK 1", caseId: "TG1", level: "督办", text: "超期督办", urgedAt: "2026-12-01T11:35:00+08:00" }, "CZ-ZL-CGJ");
+    expect(u).toEqual({
+      method: "POST",
+      path: "/dispatches/TK%201/urge",
+      body: { dispatchId: "TK 1", caseId: "TG1", unitId: "CZ-ZL-CGJ", level: "督办", content: "超期督办", urgedAt: "2026-12-01T11:35:00+08:00" },
+    });
+    expect(validate("tongguan:grid/urge", u.body).ok).toBe(true);
+    const r = toRecall({ taskId: "TK1", caseId: "TG1", reason: "改派", recalledAt: "2026-12-01T10:00:00+08:00" }, "CZ-ZL-NDJ-JD");
+    expect(r).toMatchObject({ method: "POST", path: "/dispatches/TK1/recall", body: { dispatchId: "TK1", unitId: "CZ-ZL-NDJ-JD", reason: "改派" } });
+    expect(validate("tongguan:grid/recall", r.body).ok).toBe(true);
+    expect(() => toUrge({ taskId: "TK1", caseId: "TG1", level: "催办", text: "x", urgedAt: "2026-12-01T10:00:00+08:00" }, null)).toThrow(/接收单位/);
+    expect(() => toRecall({ taskId: "TK1", caseId: "TG1", reason: "x", recalledAt: "2026-12-01T10:00:00+08:00" }, null)).toThrow(/处置单位/);
+  });
+
+  it("overdue → POST /events/{eventId}/overdue in the grid system's words", () => {
+    const n = toOverdueNotice({
+      externalId: "GE1",
+      caseId: "TG1",
+      level: "督办",
+      deadlineKind: "handle",
+      deadline: "2026-11-30T11:00:00+08:00",
+      overdue: true,
+      unitName: "钟楼区南大街街道办事处",
+      supervisorName: "钟楼区城市管理局",
+      text: "督办",
+      notifiedAt: "2026-12-01T11:35:00+08:00",
+    });
+    expect(n.path).toBe("/events/GE1/overdue");
+    expect(n.body).toMatchObject({ eventId: "GE1", level: "督办", limitKind: "处置", overdue: true, supervisorName: "钟楼区城市管理局" });
+    expect(validate("tongguan:grid/overdue", n.body).ok).toBe(true);
   });
 
   it("verification → POST /verifications with the class and the owner's feedback", () => {
@@ -344,6 +405,13 @@ describe("outbound", () => {
     expect(req.body).toMatchObject({ eventId: "GE1", feedback: "已更换", classification: { kind: "部件", majorCode: "01", minorCode: "01", objectCode: "3204040101000001" }, requestedAt: v.sentAt });
     expect(validate("tongguan:grid/verification", req.body).ok).toBe(true);
     expect(toVerificationRequest({ ...v, externalId: null, cityManagement: undefined }).body.eventId).toBeNull();
+    const photos = [
+      { url: "https://grid.example.gov.cn/photos/GE1-1.jpg", kind: "上报" as const, by: "监督员 JD1", at: "2026-12-01T08:00:00+08:00" },
+      { url: "https://grid.example.gov.cn/photos/TK1-after.jpg", kind: "处置" as const, by: "钟楼区城市管理局", at: "2026-12-01T08:50:00+08:00" },
+    ];
+    const withPhotos = toVerificationRequest({ ...v, attachments: photos });
+    expect(withPhotos.body.photos).toEqual(photos);
+    expect(validate("tongguan:grid/verification", withPhotos.body).ok).toBe(true);
   });
 });
 

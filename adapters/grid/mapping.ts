@@ -3,7 +3,8 @@
  * one): the checks of a grid event against the city data (grid code structure, district and street
  * segments, the 部件/事件 taxonomy, the object code, the city's bounds), the event → canonical case
  * draft, the inbound verification result and task steps → params of `cases.*` actions, and the
- * hub's `task` and `verification` commands → requests to the grid system.
+ * hub's commands → requests to the grid system: `task` 派遣, `urge` 催办/督办 and `recall` 撤回 of a
+ * dispatch, `verification` 核查任务, and `overdue` 时限通报 about an event the grid system reported.
  */
 import type { FieldError } from "../../contracts";
 import type {
@@ -12,13 +13,21 @@ import type {
   GridDispatch,
   GridEvent,
   GridFile,
+  GridOverdueNotice,
+  GridPhoto,
+  GridRecall,
   GridTaskAccept,
   GridTaskFeedback,
+  GridTaskRefuse,
+  GridUrge,
   GridVerificationRequest,
   GridVerificationResult,
+  HandlerRecall,
   HandlerTask,
+  HandlerUrge,
   MajorClass,
   MinorClass,
+  OriginOverdue,
   Outcome,
   Verification,
 } from "../../contracts/types";
@@ -33,8 +42,12 @@ export const SCHEMA = {
   verificationResult: "tongguan:grid/verification-result",
   taskAccept: "tongguan:grid/task-accept",
   taskFeedback: "tongguan:grid/task-feedback",
+  taskRefuse: "tongguan:grid/task-refuse",
   task: "tongguan:grid/task",
   verification: "tongguan:grid/verification",
+  urge: "tongguan:grid/urge",
+  recall: "tongguan:grid/recall",
+  overdue: "tongguan:grid/overdue",
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -429,6 +442,8 @@ export interface VerificationParams {
   note?: string;
   inspectorId?: string;
   at: string;
+  /** 核查照片 URLs, kept on the case as attachments of kind 核查 */
+  photos?: string[];
 }
 
 /** `receivedAt`: when the hub received the message, the default for a missing time. Optional fields the system did not send are left out. */
@@ -436,6 +451,7 @@ export function toVerificationParams(verificationId: string, body: GridVerificat
   const out: VerificationParams = { system: SYSTEM, verificationId, passed: body.passed, at: body.checkedAt ?? receivedAt };
   if (body.note !== undefined) out.note = body.note.trim();
   if (body.inspectorId !== undefined) out.inspectorId = body.inspectorId;
+  if (body.photos?.length) out.photos = [...body.photos];
   return out;
 }
 
@@ -455,6 +471,22 @@ export interface TaskFeedbackParams {
   text: string;
   at: string;
   handler?: string;
+  /** 处置后照片 URLs, kept on the case as attachments of kind 处置 */
+  photos?: string[];
+}
+
+/** cases.unitRefuse, for a unit that works through the grid system (派遣退回) */
+export interface TaskRefuseParams {
+  unitId: string;
+  taskId: string;
+  reason: string;
+  legalBasis?: string;
+}
+
+export function toTaskRefuseParams(params: Record<string, string>, body: GridTaskRefuse): TaskRefuseParams {
+  const out: TaskRefuseParams = { unitId: params.unitId, taskId: params.taskId, reason: body.reason.trim() };
+  if (body.legalBasis !== undefined) out.legalBasis = body.legalBasis;
+  return out;
 }
 
 export function toTaskAcceptParams(params: Record<string, string>, body: GridTaskAccept, receivedAt: string): TaskAcceptParams {
@@ -466,6 +498,7 @@ export function toTaskAcceptParams(params: Record<string, string>, body: GridTas
 export function toTaskFeedbackParams(params: Record<string, string>, body: GridTaskFeedback, receivedAt: string): TaskFeedbackParams {
   const out: TaskFeedbackParams = { unitId: params.unitId, taskId: params.taskId, outcome: body.outcome, text: body.text.trim(), at: body.finishedAt ?? receivedAt };
   if (body.handler !== undefined) out.handler = body.handler;
+  if (body.photos?.length) out.photos = [...body.photos];
   return out;
 }
 
@@ -511,7 +544,45 @@ export function toDispatch(task: HandlerTask, target: string | null): Post<GridD
     dispatchedAt: task.sentAt,
   };
   if (task.note !== undefined) body.note = task.note;
+  if (task.attachments?.length) body.photos = photosOf(task.attachments);
   return { method: "POST", path: "/dispatches", body };
+}
+
+/** The case's attachments as the grid system's photos (url, step, who, when). */
+export function photosOf(attachments: NonNullable<HandlerTask["attachments"]>): GridPhoto[] {
+  return attachments.map((a) => ({ url: a.url, kind: a.kind, by: a.by, at: a.at }));
+}
+
+/** Where a dispatch's steps go: /dispatches/{dispatchId}/<action>. */
+const dispatchPath = (dispatchId: string, action: string) => `/dispatches/${encodeURIComponent(dispatchId)}/${action}`;
+
+/** 催办/督办 of a dispatch: the hub's urge → POST /dispatches/{dispatchId}/urge, to the unit named by the target (督办: the owner's supervisor). */
+export function toUrge(u: HandlerUrge, target: string | null): Post<GridUrge> {
+  if (!target) throw new Error("grid urge needs a target (the unitId) / 催办缺少接收单位");
+  return { method: "POST", path: dispatchPath(u.taskId, "urge"), body: { dispatchId: u.taskId, caseId: u.caseId, unitId: target, level: u.level, content: u.text, urgedAt: u.urgedAt } };
+}
+
+/** 撤回: the hub's recall → POST /dispatches/{dispatchId}/recall. */
+export function toRecall(r: HandlerRecall, target: string | null): Post<GridRecall> {
+  if (!target) throw new Error("grid recall needs a target (the unitId) / 撤回缺少处置单位");
+  return { method: "POST", path: dispatchPath(r.taskId, "recall"), body: { dispatchId: r.taskId, caseId: r.caseId, unitId: target, reason: r.reason, recalledAt: r.recalledAt } };
+}
+
+/** 时限通报 about an event the grid system reported → POST /events/{eventId}/overdue. */
+export function toOverdueNotice(o: OriginOverdue): Post<GridOverdueNotice> {
+  const body: GridOverdueNotice = {
+    eventId: o.externalId,
+    caseId: o.caseId,
+    level: o.level,
+    limitKind: o.deadlineKind === "sign" ? "签收" : "处置",
+    deadline: o.deadline,
+    overdue: o.overdue,
+    unitName: o.unitName,
+    text: o.text,
+    notifiedAt: o.notifiedAt,
+  };
+  if (o.supervisorName !== undefined) body.supervisorName = o.supervisorName;
+  return { method: "POST", path: `/events/${encodeURIComponent(o.externalId)}/overdue`, body };
 }
 
 /** 核查任务: the hub's verification command → POST /verifications to the grid system's supervisors. */
@@ -536,5 +607,6 @@ export function toVerificationRequest(v: Verification): Post<GridVerificationReq
     if (cm.objectCode !== undefined) classification.objectCode = cm.objectCode;
     body.classification = classification;
   }
+  if (v.attachments?.length) body.photos = photosOf(v.attachments);
   return { method: "POST", path: "/verifications", body };
 }

@@ -1,19 +1,40 @@
 /**
  * The grid system's stand-in (网格化城市管理平台模拟器): a real HTTP server that receives the hub's
- * dispatches (派遣) and verification requests (核查任务), logs each in Chinese, plays the units that
- * work through the grid system (签收, then 处置反馈 after a while) and the supervisors (核查: passed
- * by default; `failVerifications` or the marker 【核查不通过】 in the feedback makes a case fail
- * once, for 返工). It can also post sample grid events to the hub (`dispatchSamples`).
+ * dispatches (派遣) with their 催办/督办 and 撤回, verification requests (核查任务) and 时限通报 about
+ * the events it reported, logs each in Chinese, plays the units that work through the grid system
+ * (签收, then 处置反馈 with a photo after a while; nothing more once a dispatch is recalled) and the
+ * supervisors (核查 with a photo: passed by default; `failVerifications` or the marker 【核查不通过】
+ * in the feedback makes a case fail once, for 返工). It can also post sample grid events to the hub
+ * (`dispatchSamples`).
  * Failure modes (`/__sim/mode`) come from SimulatorServer.
  */
 import { validate } from "../../contracts";
-import type { GridDispatch, GridEvent, GridTaskAccept, GridTaskFeedback, GridVerificationRequest, GridVerificationResult } from "../../contracts/types";
+import type {
+  GridDispatch,
+  GridEvent,
+  GridOverdueNotice,
+  GridRecall,
+  GridTaskAccept,
+  GridTaskFeedback,
+  GridTaskRefuse,
+  GridUrge,
+  GridVerificationRequest,
+  GridVerificationResult,
+} from "../../contracts/types";
 import type { AdapterSimulator } from "../../kit/adapter";
 import { postJson, type SimRequest, type SimResponse, SimulatorServer } from "../../kit/simulator";
 import { SCHEMA } from "./mapping";
 
 /** In the feedback text, makes the supervisor fail the case's first verification (返工). */
 export const FAIL_MARKER = "【核查不通过】";
+
+/** How one unit on the grid system behaves (key: unitId, or "*" for every unit without its own entry). */
+export interface GridUnitBehaviour {
+  /** refuse (派遣退回) owner dispatches instead of signing them */
+  refuse?: boolean;
+  /** record dispatches but never answer */
+  silent?: boolean;
+}
 
 export interface GridSimulatorOptions {
   /** the hub's base URL (or later via setHub) */
@@ -38,8 +59,11 @@ export interface GridSimulatorOptions {
 export interface SimDispatch {
   dispatch: GridDispatch;
   receivedAt: string;
-  status: "received" | "accepted" | "reported" | "failed";
-  hubCalls: { kind: "accept" | "feedback"; status: number; answer: unknown }[];
+  status: "received" | "accepted" | "reported" | "refused" | "recalled" | "failed";
+  /** 催办/督办 received for this dispatch (to its unit or, 督办, to the unit's supervisor) */
+  urges: GridUrge[];
+  recall?: GridRecall;
+  hubCalls: { kind: "accept" | "feedback" | "refuse"; status: number; answer: unknown }[];
 }
 
 export interface SimVerification {
@@ -57,6 +81,9 @@ const HANDLER = "李强（模拟经办人）";
 function simError(status: number, code: string, message: string, messageEn: string, errors?: unknown): SimResponse {
   return { status, body: { error: { code, message, messageEn, ...(errors ? { errors } : {}) } } };
 }
+
+/** re-read after an await: a recall may have arrived meanwhile */
+const recalled = (s: SimDispatch): boolean => s.status === "recalled";
 
 const pad = (n: number, w: number) => String(n).padStart(w, "0");
 
@@ -159,9 +186,14 @@ export class GridSimulator extends SimulatorServer implements AdapterSimulator {
   private readonly samplesOnReady: boolean;
   private readonly log: (line: string) => void;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly behaviours: Record<string, GridUnitBehaviour> = {};
   private readonly failedOnce = new Set<string>();
   readonly dispatches = new Map<string, SimDispatch>();
   readonly verifications = new Map<string, SimVerification>();
+  /** 时限通报 received about the events this system reported, in arrival order */
+  readonly overdueNotices: GridOverdueNotice[] = [];
+  /** urges and recalls for dispatches this simulator never received (kept, answered 200) */
+  readonly strayUrges: GridUrge[] = [];
   /** what the hub answered to each posted sample event */
   readonly posted: { eventId: string; status: number; answer: unknown }[] = [];
   private stopped = false;
@@ -170,6 +202,9 @@ export class GridSimulator extends SimulatorServer implements AdapterSimulator {
     super("grid", [
       { method: "POST", path: "/dispatches", handle: (r) => this.onDispatch(r) },
       { method: "POST", path: "/verifications", handle: (r) => this.onVerification(r) },
+      { method: "POST", path: "/dispatches/:dispatchId/urge", handle: (r) => this.onUrge(r) },
+      { method: "POST", path: "/dispatches/:dispatchId/recall", handle: (r) => this.onRecall(r) },
+      { method: "POST", path: "/events/:eventId/overdue", handle: (r) => this.onOverdue(r) },
     ]);
     this.hubUrl = (opts.hubUrl ?? "").replace(/\/+$/, "");
     this.apiKey = opts.apiKey;
@@ -185,6 +220,15 @@ export class GridSimulator extends SimulatorServer implements AdapterSimulator {
   setHub(url: string, apiKey?: string): void {
     this.hubUrl = url.replace(/\/+$/, "");
     if (apiKey !== undefined) this.apiKey = apiKey;
+  }
+
+  /** Change one unit's behaviour ("*": every unit without its own), read when a dispatch arrives. */
+  setBehaviour(unitId: string, behaviour: GridUnitBehaviour): void {
+    this.behaviours[unitId] = { ...behaviour };
+  }
+
+  private behaviourOf(unitId: string): GridUnitBehaviour {
+    return this.behaviours[unitId] ?? this.behaviours["*"] ?? {};
   }
 
   /** From now on, the first verification of every case fails once (返工) — or not. */
@@ -247,10 +291,11 @@ export class GridSimulator extends SimulatorServer implements AdapterSimulator {
     const key = `${d.unitId}|${d.dispatchId}|${d.rework}`;
     const prev = this.dispatches.get(key);
     if (prev && prev.status !== "failed") return { status: 200, body: { dispatchId: d.dispatchId, status: prev.status, duplicate: true } };
-    const s: SimDispatch = { dispatch: d, receivedAt: new Date().toISOString(), status: "received", hubCalls: [] };
+    const s: SimDispatch = { dispatch: d, receivedAt: new Date().toISOString(), status: "received", urges: [], hubCalls: [] };
     this.dispatches.set(key, s);
     this.log(`[网格] 收到派遣 ${d.dispatchId}（案件 ${d.caseId}，${d.role}单位 ${d.unitId}${d.rework ? `，第${d.rework}次返工` : ""}）：${d.title}`);
-    if (!this.silentUnits && d.role === "主办") this.later(this.acceptDelayMs, () => this.accept(s));
+    const b = this.behaviourOf(d.unitId);
+    if (!this.silentUnits && !b.silent && d.role === "主办") this.later(this.acceptDelayMs, () => (b.refuse ? this.refuse(s) : this.accept(s)));
     return { status: 200, body: { dispatchId: d.dispatchId, status: s.status } };
   }
 
@@ -258,26 +303,88 @@ export class GridSimulator extends SimulatorServer implements AdapterSimulator {
     return `/api/v1/grid/units/${encodeURIComponent(d.unitId)}/tasks/${encodeURIComponent(d.dispatchId)}/${step}`;
   }
 
+  /** The dispatches received with this id (one per unit and round), latest first. */
+  dispatchesOf(dispatchId: string): SimDispatch[] {
+    return [...this.dispatches.values()].filter((d) => d.dispatch.dispatchId === dispatchId).reverse();
+  }
+
+  private invalid(what: string, schema: string, body: unknown): SimResponse | null {
+    const v = validate(schema, body);
+    if (v.ok) return null;
+    this.log(`[网格] 拒收不合规${what}：${v.errors.map((e) => e.pointer).join(", ")}`);
+    return simError(400, "VALIDATION_FAILED", `${what}内容不符合接口约定，共 ${v.errors.length} 处错误`, `the ${what} does not match the contract: ${v.errors.length} error(s)`, v.errors);
+  }
+
+  private onUrge(req: SimRequest): SimResponse {
+    const bad = this.invalid("催办", SCHEMA.urge, req.body);
+    if (bad) return bad;
+    const u = req.body as GridUrge;
+    const s = this.dispatchesOf(req.params.dispatchId)[0];
+    if (s) s.urges.push(u);
+    else this.strayUrges.push(u);
+    this.log(`[网格] 收到${u.level} 派遣 ${u.dispatchId}（案件 ${u.caseId}，发往 ${u.unitId}）：${u.content}`);
+    return { status: 200, body: { dispatchId: u.dispatchId, received: true } };
+  }
+
+  private onRecall(req: SimRequest): SimResponse {
+    const bad = this.invalid("撤回", SCHEMA.recall, req.body);
+    if (bad) return bad;
+    const r = req.body as GridRecall;
+    const s = this.dispatchesOf(req.params.dispatchId).find((d) => d.dispatch.unitId === r.unitId);
+    if (s) {
+      s.recall = r;
+      s.status = "recalled";
+    }
+    this.log(`[网格] 派遣 ${r.dispatchId} 已撤回（${r.unitId}）：${r.reason}`);
+    return { status: 200, body: { dispatchId: r.dispatchId, status: "recalled" } };
+  }
+
+  private onOverdue(req: SimRequest): SimResponse {
+    const bad = this.invalid("时限通报", SCHEMA.overdue, req.body);
+    if (bad) return bad;
+    const n = req.body as GridOverdueNotice;
+    this.overdueNotices.push(n);
+    this.log(
+      `[网格] 时限通报 事件 ${n.eventId}（案件 ${n.caseId}）：${n.level}，${n.limitKind}时限 ${n.deadline}${n.overdue ? "，已超期" : ""}，处置单位 ${n.unitName}${n.supervisorName ? `，督办单位 ${n.supervisorName}` : ""}`,
+    );
+    return { status: 200, body: { eventId: n.eventId, received: true } };
+  }
+
+  private async refuse(s: SimDispatch) {
+    if (recalled(s)) return;
+    const body: GridTaskRefuse = { reason: "(模拟)经核实，该派遣不属于本单位职责，请重新派遣。", handler: HANDLER };
+    const res = await this.toHub(this.taskPath(s.dispatch, "refuse"), body);
+    s.hubCalls.push({ kind: "refuse", status: res.status, answer: res.body });
+    if (recalled(s)) return;
+    s.status = res.status >= 200 && res.status < 300 ? "refused" : "failed";
+    this.log(`[网格] ${s.dispatch.unitId} 退回派遣 ${s.dispatch.dispatchId}：HTTP ${res.status}`);
+  }
+
   private async accept(s: SimDispatch) {
+    if (s.status === "recalled") return;
     const body: GridTaskAccept = { acceptedAt: new Date().toISOString(), handler: HANDLER };
     const res = await this.toHub(this.taskPath(s.dispatch, "accept"), body);
     s.hubCalls.push({ kind: "accept", status: res.status, answer: res.body });
     if (res.status < 200 || res.status > 299) {
+      if (recalled(s)) return;
       s.status = "failed";
       this.log(`[网格] 派遣 ${s.dispatch.dispatchId} 签收被中枢拒绝：HTTP ${res.status}`);
       return;
     }
+    if (recalled(s)) return;
     s.status = "accepted";
     this.log(`[网格] ${s.dispatch.unitId} 签收派遣 ${s.dispatch.dispatchId}`);
     this.later(this.workMs, () => this.feedback(s));
   }
 
   private async feedback(s: SimDispatch) {
+    if (s.status === "recalled") return;
     const body: GridTaskFeedback = {
       outcome: 0,
       text: `(模拟)已按${s.dispatch.category.path.at(-1) ?? "处置标准"}的结案标准处置完毕，现场已整改。`,
       finishedAt: new Date().toISOString(),
       handler: HANDLER,
+      photos: [`https://grid.example.gov.cn/photos/${encodeURIComponent(s.dispatch.dispatchId)}-after.jpg`],
     };
     const res = await this.toHub(this.taskPath(s.dispatch, "feedback"), body);
     s.hubCalls.push({ kind: "feedback", status: res.status, answer: res.body });
@@ -286,7 +393,7 @@ export class GridSimulator extends SimulatorServer implements AdapterSimulator {
       this.log(`[网格] 派遣 ${s.dispatch.dispatchId} 处置反馈被中枢拒绝：HTTP ${res.status}`);
       return;
     }
-    s.status = "reported";
+    if (!recalled(s)) s.status = "reported";
     this.log(`[网格] ${s.dispatch.unitId} 报送派遣 ${s.dispatch.dispatchId} 处置反馈`);
   }
 
@@ -327,6 +434,7 @@ export class GridSimulator extends SimulatorServer implements AdapterSimulator {
       inspectorId: INSPECTOR,
       note: passed ? "(模拟)现场核查，已达到结案标准。" : "(模拟)现场核查，问题仍未整改到位，未达到结案标准，返工。",
       checkedAt: new Date().toISOString(),
+      photos: [`https://grid.example.gov.cn/photos/${encodeURIComponent(s.request.verificationId)}-check.jpg`],
     };
     s.result = result;
     const res = await this.toHub(`/api/v1/grid/verifications/${encodeURIComponent(s.request.verificationId)}/result`, result);

@@ -28,8 +28,9 @@ describe("grid spec", () => {
       "POST /verifications/:verificationId/result verification-result",
       "POST /units/:unitId/tasks/:taskId/accept task-accept",
       "POST /units/:unitId/tasks/:taskId/feedback task-feedback",
+      "POST /units/:unitId/tasks/:taskId/refuse task-refuse",
     ]);
-    expect(Object.keys(grid.commands).sort()).toEqual(["task", "verification"]);
+    expect(Object.keys(grid.commands).sort()).toEqual(["overdue", "recall", "task", "urge", "verification"]);
     expect(grid.callers.map((c) => c.role)).toEqual([GRID_ROLE]);
     expect(grid.origin).toEqual({ label: "数字城管", noun: "上报", assessment: "district" }); // its cases count for 区考评
   });

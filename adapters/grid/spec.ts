@@ -5,11 +5,39 @@
  * Every event is checked against the city's management.json and units.json before the hub sees it
  * (mapping.ts `checkEvent`): an unknown code is a 422 naming the segment and the value.
  */
-import type { GridEvent, GridFile, GridTaskAccept, GridTaskFeedback, GridVerificationResult, HandlerTask, Verification } from "../../contracts/types";
+import type {
+  GridEvent,
+  GridFile,
+  GridTaskAccept,
+  GridTaskFeedback,
+  GridTaskRefuse,
+  GridVerificationResult,
+  HandlerRecall,
+  HandlerTask,
+  HandlerUrge,
+  OriginOverdue,
+  Verification,
+} from "../../contracts/types";
 import { type CityData, loadCities } from "../../domain/routing";
 import { type AdapterSpec, callCase, type HubPort } from "../../kit/adapter";
 import { requireOneOf } from "../../kit/errors";
-import { checkEvent, type GridCity, gridFileProblems, SCHEMA, SYSTEM, toCaseDraft, toDispatch, toTaskAcceptParams, toTaskFeedbackParams, toVerificationParams, toVerificationRequest } from "./mapping";
+import {
+  checkEvent,
+  type GridCity,
+  gridFileProblems,
+  SCHEMA,
+  SYSTEM,
+  toCaseDraft,
+  toDispatch,
+  toOverdueNotice,
+  toRecall,
+  toTaskAcceptParams,
+  toTaskFeedbackParams,
+  toTaskRefuseParams,
+  toUrge,
+  toVerificationParams,
+  toVerificationRequest,
+} from "./mapping";
 import { GridSimulator } from "./simulator";
 
 export { SCHEMA, SYSTEM } from "./mapping";
@@ -124,6 +152,14 @@ export const grid: AdapterSpec = {
       summary: "处置反馈：经网格平台办理的单位报送处置结果，城市管理案件随后提请监督员核查 / a unit reports its disposal through the grid system",
       handle: (body: GridTaskFeedback, params, hub: HubPort) => callCase(hub, "cases.unitResult", toTaskFeedbackParams(params, body, now())),
     },
+    {
+      method: "POST",
+      path: "/units/:unitId/tasks/:taskId/refuse",
+      kind: "task-refuse",
+      schema: SCHEMA.taskRefuse,
+      summary: "派遣退回：经网格平台办理的单位认为非本单位职责，退回派遣（统管按规则改派，多次退回则提请派单审定） / a unit refuses a dispatch through the grid system",
+      handle: (body: GridTaskRefuse, params, hub: HubPort) => callCase(hub, "cases.unitRefuse", toTaskRefuseParams(params, body)),
+    },
   ],
   commands: {
     task: {
@@ -131,10 +167,25 @@ export const grid: AdapterSpec = {
       summary: "派遣：把案件派给经网格平台办理的街道或部门 / dispatch to a unit that works through the grid system",
       build: (payload, target) => toDispatch(payload as HandlerTask, target),
     },
+    urge: {
+      schema: SCHEMA.urge,
+      summary: "派遣催办/督办：对经网格平台办理的单位预警、催办，或向其上级督办 / urge (or supervise) a unit that works through the grid system",
+      build: (payload, target) => toUrge(payload as HandlerUrge, target),
+    },
+    recall: {
+      schema: SCHEMA.recall,
+      summary: "派遣撤回：案件改派、退单或提请派单审定时撤回派遣 / recall a dispatch",
+      build: (payload, target) => toRecall(payload as HandlerRecall, target),
+    },
     verification: {
       schema: SCHEMA.verification,
       summary: "核查任务：请监督员现场核查处置结果（核查结案） / ask a supervisor to verify on site",
       build: (payload) => toVerificationRequest(payload as Verification),
+    },
+    overdue: {
+      schema: SCHEMA.overdue,
+      summary: "时限通报：时限巡查对处置单位预警、催办、督办时告知上报该事件的网格平台 / the deadline jobs' notice about an event the grid system reported",
+      build: (payload) => toOverdueNotice(payload as OriginOverdue),
     },
   },
 };

@@ -1,7 +1,7 @@
 import { allSchemas, validate, type FieldError } from "../../contracts";
 import { seededRandom } from "../../lib/random";
 import type { WorkOrder12345 } from "../../contracts/types";
-import { fromSample, generateOrder, toCaseDraft, toCst, toExtension, toReply, toReturn, toSign, type WorkOrderSample } from "./mapping";
+import { fromSample, generateOrder, toCaseDraft, toCst, toExtension, toOverdue, toReply, toReturn, toSign, type WorkOrderSample } from "./mapping";
 import { loadSamples } from "./simulator";
 
 const WORK_ORDER = "tongguan:hotline12345/work-order";
@@ -29,8 +29,8 @@ const samples = loadSamples();
 describe("the contracts", () => {
   const own = allSchemas().filter((s) => s.id.startsWith("tongguan:hotline12345/"));
 
-  it("has all seven messages", () => {
-    expect(own.map((s) => s.id).sort()).toEqual(["callback", "extension", "reply", "return", "sign", "urge", "work-order"].map((n) => `tongguan:hotline12345/${n}`));
+  it("has all eight messages", () => {
+    expect(own.map((s) => s.id).sort()).toEqual(["callback", "extension", "overdue", "reply", "return", "sign", "urge", "work-order"].map((n) => `tongguan:hotline12345/${n}`));
   });
 
   it.each(own.map((s) => [s.id, s] as const))("%s: its examples satisfy it", (id, s) => {
@@ -266,6 +266,39 @@ describe("outbound builders", () => {
       body: { outcome: 0, text: "已清理占道摊点并安排每日巡查。", unitName: "钟楼区城市管理局", repliedAt: at },
     });
     expectValid("tongguan:hotline12345/reply", r.body);
+  });
+
+  it("overdue 时限通报: the deadline named in 12345's words, the case id left out", () => {
+    const r = toOverdue({
+      externalId: "CZ2406110000093",
+      caseId: "TG1",
+      level: "督办",
+      deadlineKind: "handle",
+      deadline: "2024-06-25T17:30:00+08:00",
+      overdue: true,
+      unitName: "钟楼区南大街街道办事处",
+      supervisorName: "钟楼区城市管理局",
+      text: "超期督办",
+      notifiedAt: at,
+    });
+    expect(r).toEqual({
+      method: "POST",
+      path: "/work-orders/CZ2406110000093/overdue",
+      body: {
+        level: "督办",
+        limitType: "办理时限",
+        deadline: "2024-06-25T17:30:00+08:00",
+        overdue: true,
+        unitName: "钟楼区南大街街道办事处",
+        supervisorName: "钟楼区城市管理局",
+        text: "超期督办",
+        notifiedAt: at,
+      },
+    });
+    expectValid("tongguan:hotline12345/overdue", r.body);
+    const sign = toOverdue({ externalId: "CZ1", caseId: "TG1", level: "催办", deadlineKind: "sign", deadline: at, overdue: true, unitName: "某单位", text: "请签收", notifiedAt: at });
+    expect(sign.body).toMatchObject({ limitType: "签收时限" });
+    expect(sign.body).not.toHaveProperty("supervisorName");
   });
 
   it("URL-encodes the order number and drops fields the platform does not take", () => {

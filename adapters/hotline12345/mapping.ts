@@ -2,7 +2,8 @@
  * 12345 ⇄ hub mapping. Pure functions only (no I/O, no clock unless given one): the 12345
  * work order → canonical case draft, the Chinese-keyed sample file → the API's work order, a
  * generator of plausible orders for the simulator, and the hub's outbound command payloads →
- * requests to the 12345 platform (sign 签收, return 退单, extension 延期, reply 回复/办结).
+ * requests to the 12345 platform (sign 签收, return 退单, extension 延期, reply 回复/办结, overdue
+ * 时限通报).
  */
 import { labels } from "../../contracts";
 import { addressOf, NO_CATEGORY, titleFrom, wireRequest, type Post } from "../../kit/hotline";
@@ -11,10 +12,12 @@ import type {
   CaseDraft,
   Extension12345,
   OriginExtension,
+  OriginOverdue,
   OriginReply,
   OriginReturn,
   OriginSign,
   Outcome,
+  Overdue12345,
   Reply12345,
   Return12345,
   Sign12345,
@@ -31,6 +34,7 @@ export const SCHEMA = {
   return: "tongguan:hotline12345/return",
   extension: "tongguan:hotline12345/extension",
   reply: "tongguan:hotline12345/reply",
+  overdue: "tongguan:hotline12345/overdue",
 } as const;
 
 export const SYSTEM = "hotline12345" as const;
@@ -527,7 +531,28 @@ export const WIRE = {
   return: { action: "return", fields: { reason: "reason", returnedAt: "returnedAt" } },
   extension: { action: "extension", fields: { until: "until", reason: "reason", unitName: "unitName", requestedAt: "requestedAt" } },
   reply: { action: "reply", fields: { outcome: "outcome", text: "text", unitName: "unitName", repliedAt: "repliedAt" } },
+  overdue: {
+    action: "overdue",
+    fields: {
+      level: "level",
+      limitType: { from: "deadlineKind", map: (k: OriginOverdue["deadlineKind"]) => LIMIT_TYPE[k] },
+      deadline: "deadline",
+      overdue: "overdue",
+      unitName: "unitName",
+      supervisorName: "supervisorName",
+      text: "text",
+      notifiedAt: "notifiedAt",
+    },
+  },
 } as const;
+
+/** 12345's names of the deadlines (时限通报 limitType). */
+export const LIMIT_TYPE = { sign: "签收时限", handle: "办理时限" } as const;
+
+/** 时限通报 (预警/催办/督办 by the deadline jobs) → POST /work-orders/{orderNo}/overdue */
+export function toOverdue(p: OriginOverdue): Post<Overdue12345> {
+  return wireRequest(ORDER_PATH, WIRE.overdue, p);
+}
 
 /** 签收 → POST /work-orders/{orderNo}/sign */
 export function toSign(p: SignCommand): Post<Sign12345> {

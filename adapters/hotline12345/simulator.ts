@@ -1,6 +1,6 @@
 /**
  * The 12345 platform, simulated: a real HTTP server that receives what the hub sends (签收,
- * 退单, 延期, 回复), checks each body against this adapter's contracts (400 with the field
+ * 退单, 延期, 回复, 时限通报), checks each body against this adapter's contracts (400 with the field
  * errors on drift), keeps per-order state and, a while after each reply, calls the citizen back
  * and posts the 回访 result to the hub. It also dispatches work orders to the hub: the 8 samples
  * and a steady generated stream. Failure switch and inspection come from SimulatorServer:
@@ -10,7 +10,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ROOT, validate } from "../../contracts";
-import type { Callback12345, Extension12345, Reply12345, Return12345, Sign12345, WorkOrder12345 } from "../../contracts/types";
+import type { Callback12345, Extension12345, Overdue12345, Reply12345, Return12345, Sign12345, WorkOrder12345 } from "../../contracts/types";
 import { SimulatorServer, postJson, type SimRequest, type SimResponse } from "../../kit/simulator";
 import { maskName, maskPhone } from "../../lib/mask";
 import { OUTCOME_LABEL, SATISFACTION_LABEL, SCHEMA, fromSample, generateOrder, type WorkOrderSample } from "./mapping";
@@ -54,6 +54,8 @@ export interface OrderState {
   returned?: Return12345;
   extensions: Extension12345[];
   replies: Reply12345[];
+  /** 时限通报: the hub's 预警/催办/督办 notices about the order, in arrival order */
+  overdue: Overdue12345[];
   callbacks: CallbackRecord[];
 }
 
@@ -73,8 +75,8 @@ export function loadSamples(): WorkOrderSample[] {
 }
 
 const HUB_PATH = "/api/v1/hotline12345";
-type Action = "sign" | "return" | "extension" | "reply";
-const ACTION_LABEL: Record<Action, string> = { sign: "签收", return: "退单", extension: "延期申请", reply: "回复" };
+type Action = "sign" | "return" | "extension" | "reply" | "overdue";
+const ACTION_LABEL: Record<Action, string> = { sign: "签收", return: "退单", extension: "延期申请", reply: "回复", overdue: "时限通报" };
 
 export class Hotline12345Simulator extends SimulatorServer {
   private hubUrl?: string;
@@ -101,6 +103,7 @@ export class Hotline12345Simulator extends SimulatorServer {
       action("return", SCHEMA.return),
       action("extension", SCHEMA.extension),
       action("reply", SCHEMA.reply),
+      action("overdue", SCHEMA.overdue),
       { method: "GET", path: "/__sim/orders", handle: () => ({ status: 200, body: this.orders() }) },
     ]);
     this.hubUrl = opts.hubUrl?.replace(/\/+$/, "");
@@ -134,7 +137,7 @@ export class Hotline12345Simulator extends SimulatorServer {
   private stateOf(orderNo: string): OrderState {
     let s = this.state.get(orderNo);
     if (!s) {
-      s = { orderNo, dispatched: false, extensions: [], replies: [], callbacks: [] };
+      s = { orderNo, dispatched: false, extensions: [], replies: [], overdue: [], callbacks: [] };
       this.state.set(orderNo, s);
     }
     return s;
@@ -142,7 +145,7 @@ export class Hotline12345Simulator extends SimulatorServer {
 
   private onAction(action: Action, schema: string, req: SimRequest): SimResponse {
     const { orderNo } = req.params;
-    const v = validate<Sign12345 | Return12345 | Extension12345 | Reply12345>(schema, req.body);
+    const v = validate<Sign12345 | Return12345 | Extension12345 | Reply12345 | Overdue12345>(schema, req.body);
     if (!v.ok) {
       this.log(`拒收${ACTION_LABEL[action]} ${orderNo}：报文不符合约定（${v.errors.map((e) => `${e.pointer} ${e.message}`).join("；")}）`);
       return { status: 400, body: { error: { code: "VALIDATION_FAILED", message: "报文不符合接口约定", messageEn: "body does not match the contract", errors: v.errors } } };
@@ -167,6 +170,12 @@ export class Hotline12345Simulator extends SimulatorServer {
         const b = v.value as Extension12345;
         s.extensions.push(b);
         this.log(`延期申请 ${orderNo}${note}：${b.unitName} 申请延至 ${b.until}`);
+        break;
+      }
+      case "overdue": {
+        const b = v.value as Overdue12345;
+        s.overdue.push(b);
+        this.log(`时限通报 ${orderNo}${note}：${b.level}（${b.limitType} ${b.deadline}${b.overdue ? "，已超期" : ""}）${b.unitName}${b.supervisorName ? `，督办单位 ${b.supervisorName}` : ""}`);
         break;
       }
       case "reply": {

@@ -19,7 +19,7 @@ describe("hotline12345 spec", () => {
       "POST /work-orders/:orderNo/callback callback",
       "POST /work-orders/:orderNo/urge urge",
     ]);
-    expect(Object.keys(hotline12345.commands).sort()).toEqual(["extension", "reply", "return", "sign"]);
+    expect(Object.keys(hotline12345.commands).sort()).toEqual(["extension", "overdue", "reply", "return", "sign"]);
   });
 
   it("work-order: opens a case (202) and answers a duplicate with 200", async () => {
@@ -74,6 +74,7 @@ describe("hotline12345 spec", () => {
       return: { externalId: "CZ1", reason: "非本市职责", returnedAt: at },
       extension: { externalId: "CZ1", until: "2024-06-28T17:30:00+08:00", reason: "待配件", unitName: "钟楼区城市管理局", requestedAt: at },
       reply: { externalId: "CZ1", outcome: 2, text: "已部分整改", unitName: "钟楼区城市管理局", repliedAt: at },
+      overdue: { externalId: "CZ1", caseId: "TG1", level: "催办", deadlineKind: "handle", deadline: at, overdue: true, unitName: "钟楼区城市管理局", text: "已超过办理时限", notifiedAt: at },
     };
     for (const [kind, k] of Object.entries(hotline12345.commands)) {
       const req = k.build(payloads[kind], null);

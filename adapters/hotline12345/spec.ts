@@ -1,6 +1,6 @@
 /**
  * The 12345 adapter's spec: the routes the 12345 platform calls (派单, 回访, 催办/督办) and the
- * messages the hub sends back (签收, 退单, 延期, 回复). The gateway validates each body against
+ * messages the hub sends back (签收, 退单, 延期, 回复, 时限通报). The gateway validates each body against
  * the route's contract and keeps the raw message before `handle` runs; `handle` maps and makes
  * one hub call (the lifecycle every hotline line shares is kit/hotline.ts). Hub refusals (HubError 404 unknown order, 409 illegal transition) propagate.
  */
@@ -57,6 +57,7 @@ export const hotline12345: AdapterSpec = {
       return: { ...WIRE.return, schema: SCHEMA.return, summary: "退单：把工单退回12345平台重新派单 / return the order" },
       extension: { ...WIRE.extension, schema: SCHEMA.extension, summary: "延期申请：请12345督查中心延长办理时限 / request an extension" },
       reply: { ...WIRE.reply, schema: SCHEMA.reply, summary: "回复/办结反馈：报送办理结果和答复内容 / reply with the outcome" },
+      overdue: { ...WIRE.overdue, schema: SCHEMA.overdue, summary: "时限通报：时限巡查对承办单位预警、催办、督办时告知12345平台 / the deadline jobs' warning, urge or supervision" },
     },
   }),
 };

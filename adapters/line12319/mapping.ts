@@ -1,7 +1,7 @@
 /**
  * 12319 ⇄ hub mapping. Pure functions only: the 12319 ticket → canonical case draft, the line's
  * code words (紧急程度, 回访结果, 处理结果) ⇄ the hub's, sample tickets for the simulator, and the
- * wire of each outbound command (签收 accept, 退单 back, 延期 delay, 回复 feedback). The lifecycle
+ * wire of each outbound command (签收 accept, 退单 back, 延期 delay, 回复 feedback, 时限通报 warn). The lifecycle
  * itself (routes and builders) is the one every hotline line shares: kit/hotline.ts.
  */
 import type { AppealType, CaseDraft, Outcome, Ticket12319, Urgency, Visit12319 } from "../../contracts/types";
@@ -18,6 +18,7 @@ export const SCHEMA = {
   back: "tongguan:line12319/back",
   delay: "tongguan:line12319/delay",
   feedback: "tongguan:line12319/feedback",
+  warn: "tongguan:line12319/warn",
 } as const;
 
 /** Where 12319 takes its tickets and their steps: /tickets, /tickets/{ticketNo}/<action>. */
@@ -97,7 +98,23 @@ export const WIRE = {
     action: "feedback",
     fields: { handleResult: { from: "outcome", map: (o: Outcome) => HANDLE_RESULT[o] }, feedbackContent: "text", handleDept: "unitName", feedbackTime: "repliedAt" },
   },
+  overdue: {
+    action: "warn",
+    fields: {
+      warnType: "level",
+      limitType: { from: "deadlineKind", map: (k: "sign" | "handle") => LIMIT_TYPE[k] },
+      limitTime: "deadline",
+      overtime: { from: "overdue", map: (o: boolean) => (o ? "是" : "否") },
+      handleDept: "unitName",
+      superviseDept: "supervisorName",
+      warnContent: "text",
+      warnTime: "notifiedAt",
+    },
+  },
 } as const;
+
+/** 12319's words for the deadlines (超时提醒 limitType): 签收 sign-for, 处理 handling. */
+export const LIMIT_TYPE = { sign: "签收", handle: "处理" } as const;
 
 // ---------------------------------------------------------------------------------------------
 // Sample tickets (the simulator's demo dispatch). Invented; the categories are the ones the

@@ -1,6 +1,6 @@
 /**
  * The 12319 城建服务热线 platform, simulated: a real HTTP server (kit/simulator.ts) that receives
- * what the hub sends (签收 accept, 退单 back, 延期 delay, 办理反馈 feedback), checks each body against
+ * what the hub sends (签收 accept, 退单 back, 延期 delay, 办理反馈 feedback, 超时提醒 warn), checks each body against
  * this adapter's contracts (400 with the field errors on drift), keeps per-ticket state and, a
  * while after each feedback, calls the caller back and posts the 回访 result to the hub. It can
  * dispatch its sample tickets. Failure switch and inspection come from SimulatorServer:
@@ -8,7 +8,7 @@
  * and, here, GET /__sim/tickets (per-ticket state).
  */
 import { validate } from "../../contracts";
-import type { Accept12319, Back12319, Delay12319, Feedback12319, Ticket12319, Visit12319 } from "../../contracts/types";
+import type { Accept12319, Back12319, Delay12319, Feedback12319, Ticket12319, Visit12319, Warn12319 } from "../../contracts/types";
 import { SimulatorServer, postJson, type SimRequest, type SimResponse } from "../../kit/simulator";
 import { SAMPLE_TICKETS, SCHEMA, SYSTEM, TICKET_PATH, dispatchable } from "./mapping";
 
@@ -40,13 +40,15 @@ export interface TicketState {
   back?: Back12319;
   delays: Delay12319[];
   feedbacks: Feedback12319[];
+  /** 超时提醒: the hub's 预警/催办/督办 notices about the ticket, in arrival order */
+  warnings: Warn12319[];
   visits: VisitRecord[];
 }
 
 const HUB_PATH = `/api/v1/${SYSTEM}`;
-type Action = "accept" | "back" | "delay" | "feedback";
-const LABEL: Record<Action, string> = { accept: "签收", back: "退单", delay: "延期申请", feedback: "办理反馈" };
-const CONTRACT: Record<Action, string> = { accept: SCHEMA.accept, back: SCHEMA.back, delay: SCHEMA.delay, feedback: SCHEMA.feedback };
+type Action = "accept" | "back" | "delay" | "feedback" | "warn";
+const LABEL: Record<Action, string> = { accept: "签收", back: "退单", delay: "延期申请", feedback: "办理反馈", warn: "超时提醒" };
+const CONTRACT: Record<Action, string> = { accept: SCHEMA.accept, back: SCHEMA.back, delay: SCHEMA.delay, feedback: SCHEMA.feedback, warn: SCHEMA.warn };
 
 export class Line12319Simulator extends SimulatorServer {
   private hubUrl?: string;
@@ -61,7 +63,7 @@ export class Line12319Simulator extends SimulatorServer {
 
   constructor(opts: Line12319SimulatorOptions = {}) {
     const route = (a: Action) => ({ method: "POST", path: `${TICKET_PATH}/:ticketNo/${a}`, handle: (req: SimRequest) => this.onAction(a, req) });
-    super(SYSTEM, [route("accept"), route("back"), route("delay"), route("feedback"), { method: "GET", path: "/__sim/tickets", handle: () => ({ status: 200, body: this.tickets() }) }]);
+    super(SYSTEM, [route("accept"), route("back"), route("delay"), route("feedback"), route("warn"), { method: "GET", path: "/__sim/tickets", handle: () => ({ status: 200, body: this.tickets() }) }]);
     this.hubUrl = opts.hubUrl?.replace(/\/+$/, "");
     this.apiKey = opts.apiKey;
     this.callbackDelayMs = opts.callbackDelayMs ?? 3000;
@@ -85,13 +87,13 @@ export class Line12319Simulator extends SimulatorServer {
 
   private stateOf(ticketNo: string): TicketState {
     let s = this.state.get(ticketNo);
-    if (!s) this.state.set(ticketNo, (s = { ticketNo, dispatched: false, delays: [], feedbacks: [], visits: [] }));
+    if (!s) this.state.set(ticketNo, (s = { ticketNo, dispatched: false, delays: [], feedbacks: [], warnings: [], visits: [] }));
     return s;
   }
 
   private onAction(action: Action, req: SimRequest): SimResponse {
     const { ticketNo } = req.params;
-    const v = validate<Accept12319 & Back12319 & Delay12319 & Feedback12319>(CONTRACT[action], req.body);
+    const v = validate<Accept12319 & Back12319 & Delay12319 & Feedback12319 & Warn12319>(CONTRACT[action], req.body);
     if (!v.ok) {
       this.log(`拒收${LABEL[action]} ${ticketNo}：报文不符合约定（${v.errors.map((e) => `${e.pointer} ${e.message}`).join("；")}）`);
       return { status: 400, body: { error: { code: "VALIDATION_FAILED", message: "报文不符合接口约定", messageEn: "body does not match the contract", errors: v.errors } } };
@@ -105,6 +107,11 @@ export class Line12319Simulator extends SimulatorServer {
     } else if (action === "back") {
       s.back = b;
       this.log(`退单 ${ticketNo}${note}：${b.backReason}`);
+    } else if (action === "warn") {
+      s.warnings.push(b);
+      this.log(
+        `超时提醒 ${ticketNo}${note}：${b.warnType}（${b.limitType}时限 ${b.limitTime}${b.overtime === "是" ? "，已超时" : ""}）${b.handleDept}${b.superviseDept ? `，督办单位 ${b.superviseDept}` : ""}`,
+      );
     } else if (action === "delay") {
       s.delays.push(b);
       this.log(`延期申请 ${ticketNo}${note}：${b.applyDept} 申请延至 ${b.delayTo}`);

@@ -1,3 +1,4 @@
+import { validate } from "../../contracts";
 import { buildOpenApi } from "../../lib/openapi";
 import { API } from "../../lib/api";
 import { ConfigError, loadConfig } from "../../lib/config";
@@ -16,7 +17,7 @@ describe("line12319 spec", () => {
   it("declares itself: its own mount point, routes and wire", () => {
     expect(line12319.basePath).toBe("/v1/line12319");
     expect(line12319.routes.map((r) => `${r.method} ${r.path} ${r.kind}`)).toEqual(["POST /tickets ticket", "POST /tickets/:ticketNo/visit callback", "POST /tickets/:ticketNo/supervise urge"]);
-    expect(Object.keys(line12319.commands).sort()).toEqual(["extension", "reply", "return", "sign"]);
+    expect(Object.keys(line12319.commands).sort()).toEqual(["extension", "overdue", "reply", "return", "sign"]);
     expect(line12319.origin).toEqual({ label: "12319", noun: "工单" });
   });
 
@@ -53,6 +54,24 @@ describe("line12319 spec", () => {
     await route("urge").handle({ superviseType: "催办" }, { ticketNo: "JS1" }, hub);
     expect(hub.calls[0].params).toEqual({ system: "line12319", externalId: "JS1", level: "督办", text: "请今日反馈", at });
     expect(hub.calls[1].params).not.toHaveProperty("text");
+  });
+
+  it("builds 12319's 超时提醒 (overdue) in its own words: 签收/处理, 是/否", () => {
+    const w = line12319.commands.overdue!.build(
+      { externalId: "JS1", caseId: "TG1", level: "预警", deadlineKind: "handle", deadline: at, overdue: false, unitName: "城管局", text: "不足1个工作时", notifiedAt: at },
+      null,
+    );
+    expect(w).toEqual({
+      method: "POST",
+      path: "/tickets/JS1/warn",
+      body: { warnType: "预警", limitType: "处理", limitTime: at, overtime: "否", handleDept: "城管局", warnContent: "不足1个工作时", warnTime: at },
+    });
+    expect(validate("tongguan:line12319/warn", w.body).ok).toBe(true);
+    const s = line12319.commands.overdue!.build(
+      { externalId: "JS1", caseId: "TG1", level: "督办", deadlineKind: "sign", deadline: at, overdue: true, unitName: "城管局", supervisorName: "市城管局", text: "x", notifiedAt: at },
+      null,
+    ).body as Record<string, unknown>;
+    expect(s).toMatchObject({ limitType: "签收", overtime: "是", superviseDept: "市城管局" });
   });
 
   it("builds 12319's wire: paths, field names and its own result words", () => {

@@ -1,7 +1,7 @@
 /**
  * The 12319 城建服务热线 adapter's spec: the routes the 12319 platform calls (派单 tickets, 回访
  * visit, 催办/督办 supervise) and what the hub sends back (签收 accept, 退单 back, 延期 delay, 回复
- * feedback) — the lifecycle every hotline line shares (kit/hotline.ts) in 12319's own wire.
+ * feedback, 超时提醒 warn) — the lifecycle every hotline line shares (kit/hotline.ts) in 12319's own wire.
  *
  * Many cities have folded 12319 into 12345: with LINE12319_VIA=hotline12345 this adapter is left
  * out of the registry (adapters/index.ts), its routes are not mounted and its simulator does not
@@ -55,6 +55,7 @@ export const line12319: AdapterSpec = {
       return: { ...WIRE.return, schema: SCHEMA.back, summary: "退单：把工单退回12319平台 / return the ticket" },
       extension: { ...WIRE.extension, schema: SCHEMA.delay, summary: "延期申请：请12319平台延长处理时限 / request an extension" },
       reply: { ...WIRE.reply, schema: SCHEMA.feedback, summary: "办理反馈：报送处理结果和反馈内容 / reply with the outcome" },
+      overdue: { ...WIRE.overdue, schema: SCHEMA.warn, summary: "超时提醒：时限巡查对处理单位预警、催办、督办时告知12319平台 / the deadline jobs' warning, urge or supervision" },
     },
   }),
 };

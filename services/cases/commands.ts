@@ -17,7 +17,7 @@ import { config } from "../../lib/config";
 import { handOff } from "../../lib/handoff";
 import { newId } from "../../lib/ids";
 import { HubError, conflict, notFound } from "../../kit/errors";
-import { CaseWriter, loadCase, type Actor, type CaseRef, type CaseRow, type TaskRow, type UnitRef } from "../../store/cases.repo";
+import { attachmentsOf, CaseWriter, loadCase, MAX_ATTACHMENTS_SENT, type Actor, type CaseRef, type CaseRow, type TaskRow, type UnitRef } from "../../store/cases.repo";
 import type { CasesMixin, CasesThis } from "../cases.service";
 
 type Decided = { decision: RoutingDecision; categoryCode: string | null; districtCode: string | null; merging?: MergeSettings; loopClass?: Record<string, unknown> };
@@ -45,6 +45,12 @@ const mergeCaseOf = (r: CaseRow): MergeCase => ({
   location: r.location as MergeCase["location"],
   status: r.status,
 });
+
+/** What the supervisor who verifies sees: the report photos (上报) and the disposal photos (处置), this change's included. */
+function verifierPhotos(w: CaseWriter): { attachments?: NonNullable<CaseRow["attachments"]> } {
+  const all = (w.patch.attachments ?? w.c.attachments ?? []).filter((a) => a.kind === "上报" || a.kind === "处置");
+  return all.length ? { attachments: all.slice(-MAX_ATTACHMENTS_SENT) } : {};
+}
 
 /** whether the case's origin system takes a reply (12345, 12319: yes; the grid system, as reporter: no) */
 const deliversReply = (system: string) => deliverer("reply", { origin: system }) !== null;
@@ -178,6 +184,13 @@ export const CaseCommands: CasesMixin = {
           supervisedAt: null,
           masterId: null,
           merge: null,
+          // 照片: a grid report's photos (上报), kept on the case and sent on with its tasks
+          attachments: attachmentsOf(
+            d.cityManagement?.photos,
+            "上报",
+            [d.cityManagement?.reporterRole, d.cityManagement?.reporterId].filter(Boolean).join(" ") || originOf(d.origin.system).label,
+            new Date(d.receivedAt).toISOString(),
+          ),
           createdAt: now,
           updatedAt: now,
           version: 0,
@@ -351,14 +364,21 @@ export const CaseCommands: CasesMixin = {
     },
 
     unitResult: {
-      async handler(this: CasesThis, ctx: Context<{ unitId: string; taskId: string; outcome: 0 | 1 | 2 | 3; text: string; handler?: string }>) {
+      async handler(this: CasesThis, ctx: Context<{ unitId: string; taskId: string; outcome: 0 | 1 | 2 | 3; text: string; handler?: string; at?: string; photos?: string[] }>) {
         const { unitId, taskId, outcome, text } = ctx.params;
+        // 处置照片 (a grid unit's feedback carries them): kept on the case, shown to the supervisor who verifies
+        const photos = (w: CaseWriter, unitName: string) =>
+          w.attach(attachmentsOf(ctx.params.photos, "处置", `${unitName}${ctx.params.handler ? `（经办人 ${ctx.params.handler}）` : ""}`, ctx.params.at ?? w.now.toISOString()));
         return this.step(
           { taskId },
           { kind: "handler", id: unitId },
           (w) => {
             const t = w.tasks.find((x) => x.id === taskId);
-            if (t?.role === "co") return coUnitStep(w, t, unitId, "done", `协办单位${t.unitName}反馈：${text}`, { outcome, text });
+            if (t?.role === "co") {
+              const r = coUnitStep(w, t, unitId, "done", `协办单位${t.unitName}反馈：${text}`, { outcome, text });
+              photos(w, t.unitName);
+              return r;
+            }
             return w.c.cityManagement && verifier() && outcome !== 3 ? "replyForVerification" : "reply";
           },
           (w) => {
@@ -366,6 +386,7 @@ export const CaseCommands: CasesMixin = {
             w.setTask(t.id, "done");
             w.patch.outcome = outcome;
             w.patch.replyText = text;
+            photos(w, t.unitName);
             if (w.status === "VERIFYING") {
               // 7-step loop: 反馈 → 核查结案 — the origin hears the outcome only once a supervisor has confirmed it
               const verificationId = verificationIdOf(w.c.id, w.c.reworkCount);
@@ -378,6 +399,7 @@ export const CaseCommands: CasesMixin = {
                 ...(w.c.cityManagement ? { cityManagement: w.c.cityManagement } : {}),
                 ownerUnitId: w.c.ownerUnitId,
                 ownerUnitName: w.c.ownerUnitName,
+                ...verifierPhotos(w),
                 reply: text,
                 dueAt: new Date(w.now.getTime() + VERIFY_WITHIN_MS).toISOString(),
                 sentAt: w.now.toISOString(),
@@ -493,8 +515,9 @@ export const CaseCommands: CasesMixin = {
         note: { type: "string", optional: true, max: 2000 },
         inspectorId: { type: "string", optional: true, max: 64 },
         at: { type: "string", optional: true },
+        photos: { type: "array", optional: true, items: "string" },
       },
-      async handler(this: CasesThis, ctx: Context<{ system: string; verificationId: string; passed: boolean; note?: string; inspectorId?: string }>) {
+      async handler(this: CasesThis, ctx: Context<{ system: string; verificationId: string; passed: boolean; note?: string; inspectorId?: string; at?: string; photos?: string[] }>) {
         const { verificationId, passed, note, inspectorId } = ctx.params;
         const ref = caseOfVerification(verificationId);
         if (!ref) throw notFound("核查任务", "verification", verificationId);
@@ -509,6 +532,7 @@ export const CaseCommands: CasesMixin = {
           },
           (w) => {
             const by = inspectorId ? `监督员 ${inspectorId}` : "监督员";
+            w.attach(attachmentsOf(ctx.params.photos, "核查", by, ctx.params.at ?? w.now.toISOString()));
             if (!passed) {
               const round = w.c.reworkCount + 1;
               w.patch.reworkCount = round;

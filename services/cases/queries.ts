@@ -70,6 +70,8 @@ export const CaseQueries: CasesMixin = {
         return {
           ...caseView(rows[0]),
           statusLabel: STATUS_LABEL[status],
+          // 照片: every photo the case's messages carried (上报, 处置, 核查), with who sent it and when
+          attachments: rows[0].attachments ?? [],
           timeline,
           tasks: tasks.map((t) => ({
             id: t.id,

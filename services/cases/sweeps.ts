@@ -1,7 +1,9 @@
 /**
  * The cases service's sweeps, called by `schedule` (node-cron): cases left in triage too long are
  * returned to their origin; missed deadlines earn the owner an automatic 催办 (sign-for) or 督办
- * (handling), once each. Each case moves through the same one-statement change as any command.
+ * (handling), once each, and the origin system is told (时限通报, the `overdue` command — an origin
+ * whose adapter does not take it hears nothing). Each case moves through the same one-statement
+ * change as any command: the urge to the unit and the notice to the origin are queued together.
  */
 
 import type { Context } from "moleculer";
@@ -14,6 +16,7 @@ import { originOf } from "../../adapters";
 import { config } from "../../lib/config";
 import { durationZh } from "../../lib/format";
 import { HubError } from "../../kit/errors";
+import type { CaseWriter } from "../../store/cases.repo";
 import { cases } from "../../store/cases.tables";
 import type { CasesMixin, CasesThis } from "../cases.service";
 
@@ -79,9 +82,10 @@ export const CaseSweeps: CasesMixin = {
               else w.patch.signUrgedAt = w.now;
               const owner = w.openTasks().find((t) => t.role === "owner");
               if (owner) w.toUnit("urge", owner.unitId, { taskId: owner.id, caseId: w.c.id, level, text, urgedAt: w.now.toISOString() });
+              const told = tellOrigin(w, { level, deadlineKind: handle ? "handle" : "sign", deadline, overdue: true, unitName: owner?.unitName, text, at: now });
               w.event(
                 "URGED",
-                `系统自动${level}：${text}${owner ? `，已发${owner.unitName}` : ""}`,
+                `系统自动${level}：${text}${owner ? `，已发${owner.unitName}` : ""}${told}`,
                 { level, auto: true, deadline: deadline.toISOString() },
                 w.c.status as CaseStatus,
                 w.c.status as CaseStatus,
@@ -156,9 +160,19 @@ export const CaseSweeps: CasesMixin = {
             }
             if (owner && to)
               w.toUnit("urge", to, { taskId: owner.id, caseId: w.c.id, level: chosen, text: chosen === "督办" ? `${owner.unitName}承办的案件${text}` : text, urgedAt: now.toISOString() });
+            const told = tellOrigin(w, {
+              level: chosen,
+              deadlineKind: "handle",
+              deadline,
+              overdue: chosen !== "预警",
+              unitName: owner?.unitName ?? w.c.ownerUnitName ?? undefined,
+              supervisorName: chosen === "督办" && to !== owner?.unitId ? toName : undefined,
+              text,
+              at: now,
+            });
             w.event(
               "URGED",
-              `系统自动${chosen}：${text}${toName ? `，已发${toName}` : ""}`,
+              `系统自动${chosen}：${text}${toName ? `，已发${toName}` : ""}${told}`,
               { level: chosen, auto: true, deadline: deadline.toISOString(), to: to ?? null, at: now.toISOString() },
               w.c.status as CaseStatus,
               w.c.status as CaseStatus,
@@ -176,6 +190,30 @@ export const CaseSweeps: CasesMixin = {
     },
   },
 };
+
+/**
+ * 时限通报: the origin hears of the deadline job's 预警/催办/督办 (the `overdue` command, in its own
+ * wire format), in the same change as the urge. An origin whose adapter takes no `overdue` is told
+ * nothing (the outbox writes no row); the timeline says which happened. Answers the timeline's tail.
+ */
+function tellOrigin(
+  w: CaseWriter,
+  n: { level: "预警" | "催办" | "督办"; deadlineKind: "sign" | "handle"; deadline: Date; overdue: boolean; unitName?: string; supervisorName?: string; text: string; at?: Date },
+): string {
+  if (!n.unitName) return "";
+  const sent = w.toOrigin("overdue", {
+    caseId: w.c.id,
+    level: n.level,
+    deadlineKind: n.deadlineKind,
+    deadline: n.deadline.toISOString(),
+    overdue: n.overdue,
+    unitName: n.unitName,
+    ...(n.supervisorName ? { supervisorName: n.supervisorName } : {}),
+    text: n.text,
+    notifiedAt: (n.at ?? w.now).toISOString(),
+  });
+  return sent ? `；已通报${originOf(w.c.originSystem).label}` : "";
+}
 
 /** 预警 when at most this many office hours are left */
 const WARN_WORKING_HOURS = 1;

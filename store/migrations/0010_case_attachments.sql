@@ -1,0 +1,1 @@
+ALTER TABLE "cases" ADD COLUMN "attachments" jsonb DEFAULT '[]'::jsonb NOT NULL;
