@@ -5,7 +5,7 @@
  */
 import { loadCities } from "../domain/routing";
 import { describeAdapter } from "../kit/conformance";
-import { ADAPTERS, adapterBySystem, adapterOfTarget, callerRoles, defaultHandler, deliverer, mayCall, originOf, rolePrefixes } from "./index";
+import { ADAPTERS, adapterBySystem, adapterOfTarget, bureauSystem, callerRoles, defaultHandler, deliverer, mayCall, originOf, rolePrefixes } from "./index";
 
 for (const spec of ADAPTERS) describeAdapter(spec);
 
@@ -63,6 +63,22 @@ describe("the adapter registry", () => {
       const named = adapterOfTarget(u.id);
       if (named) expect({ unit: u.id, adapter: adapterBySystem(named)?.system }).toEqual({ unit: u.id, adapter: named });
       expect({ unit: u.id, to: deliverer("task", { target: u.id }) }).toEqual({ unit: u.id, to: { system: named ?? defaultHandler().system, target: u.id } });
+    }
+  });
+
+  it("a unit whose 条线 has a bureau with a case line gets its cases (task, urge, recall) through that bureau, and the bureau's routes take only the bureau's key", () => {
+    const withCases = ADAPTERS.filter((a) => a.roles.includes("bureau") && a.roles.includes("handler"));
+    expect(withCases.map((a) => a.system).sort()).toEqual(["housing", "police", "transport"]);
+    for (const spec of withCases) {
+      const served = units.filter((u) => "bureau" in u && u.bureau === spec.bureau);
+      expect(served.length).toBeGreaterThan(0);
+      expect(bureauSystem(spec.bureau!)).toBe(spec.system);
+      for (const u of served)
+        for (const c of ["task", "urge", "recall"] as const) expect({ unit: u.id, c, to: deliverer(c, { target: u.id }) }).toEqual({ unit: u.id, c, to: { system: spec.system, target: u.id } });
+      const caseRoute = spec.routes.find((r) => r.kind === "accept")!;
+      expect(mayCall(spec, spec.system, { taskId: "TK1" })).toBe(true);
+      expect(mayCall(spec, "units", { taskId: "TK1" })).toBe(false);
+      expect(caseRoute.path).toMatch(/^\/[^:]+\/:taskId\/[a-z]+$/);
     }
   });
 

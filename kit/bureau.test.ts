@@ -7,8 +7,34 @@ import { bureauSystem } from "../adapters/index";
 import { police } from "../adapters/police/spec";
 import { createPoliceSimulator } from "../adapters/police/simulator";
 import { transport } from "../adapters/transport/spec";
-import type { BureauNotice } from "../contracts/types";
-import { beijingTime, bureauSpec, classify, compact, feedbackSummary, hubStub, isRevocation, partyOf, receivedBy, reminderText, toFeedbackParams, toReceiptParams, vehiclesOf } from "./bureau";
+import type { BureauNotice, HandlerTask } from "../contracts/types";
+import {
+  beijingTime,
+  bureauSpec,
+  cityUnits,
+  classify,
+  codeOf,
+  compact,
+  feedbackSummary,
+  fromCode,
+  hubStub,
+  isRevocation,
+  mentions,
+  partyOf,
+  platesIn,
+  receivedBy,
+  reminderText,
+  targetUnit,
+  toCaseAcceptParams,
+  toCaseExtensionParams,
+  toCaseRefuseParams,
+  toCaseResultParams,
+  toFeedbackParams,
+  toReceiptParams,
+  unitDirectory,
+  vehiclesOf,
+} from "./bureau";
+import { bureauSimulatorUnderTest } from "./bureau.testkit";
 import { fakeHub } from "./conformance";
 
 const notice = (over: Partial<BureauNotice> = {}): BureauNotice => ({
@@ -268,5 +294,111 @@ describe("BureauSimulator (with the police's format)", () => {
 
   it("rejects a body that does not match the bureau's contract (400)", async () => {
     expect((await post({ path: "/txz/cgd", body: { cgdbh: "NT-1" } })).status).toBe(400);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The case line
+
+const task = (over: Partial<HandlerTask> = {}): HandlerTask => ({
+  taskId: "TK-1",
+  caseId: "TG-1",
+  role: "owner",
+  rework: 0,
+  title: "私家车占用消防通道",
+  content: "小区消防通道被苏N·12345长期占用。",
+  appealType: "举报",
+  category: { path: ["交通运输", "道路交通秩序", "占用消防通道"], code: "020101" },
+  location: { address: "宿迁市宿豫区顺河街道某小区", districtCode: "321311" },
+  urgency: "较急",
+  signDeadline: null,
+  handleDeadline: "2026-12-08T17:30:00+08:00",
+  reporter: { confidential: true },
+  sentAt: "2026-12-01T10:00:00+08:00",
+  ...over,
+});
+
+describe("the case line: readings become the unit adapter's params", () => {
+  it("accept / result / extension / refuse: the unit from the reading, the task from the path, the arrival time by default, blanks left out", () => {
+    expect(toCaseAcceptParams("TK-1", { unitId: "U1" }, "T0")).toEqual({ unitId: "U1", taskId: "TK-1", at: "T0" });
+    expect(toCaseAcceptParams("TK-1", { unitId: "U1", handler: " 陈刚 ", at: "T1" }, "T0")).toEqual({ unitId: "U1", taskId: "TK-1", at: "T1", handler: "陈刚" });
+    expect(toCaseResultParams("TK-1", { unitId: "U1", outcome: 2, text: " 已处理 ", handler: " " }, "T0")).toEqual({ unitId: "U1", taskId: "TK-1", outcome: 2, text: "已处理", at: "T0" });
+    expect(toCaseExtensionParams("TK-1", { unitId: "U1", until: "T9", reason: " 需协调 " })).toEqual({ unitId: "U1", taskId: "TK-1", until: "T9", reason: "需协调" });
+    expect(toCaseRefuseParams("TK-1", { unitId: "U1", reason: "非本单位职责", legalBasis: "" })).toEqual({ unitId: "U1", taskId: "TK-1", reason: "非本单位职责" });
+  });
+
+  it("a route is the reading and one cases.* call, answered {caseId, status}", async () => {
+    const hub = fakeHub();
+    const route = police.routes.find((r) => r.path === "/jqgd/:taskId/th")!;
+    const out = await route.handle({ cbdwdm: "SQ-SY-JJDD", thyy: "非本大队职责", thyj: "三定方案" }, { taskId: "TK-9" }, hub);
+    expect(hub.calls).toEqual([{ action: "cases.unitRefuse", params: { unitId: "SQ-SY-JJDD", taskId: "TK-9", reason: "非本大队职责", legalBasis: "三定方案" } }]);
+    expect(out).toEqual({ status: 200, body: { caseId: "TG-FAKE-1", status: "IN_PROGRESS" }, caseId: "TG-FAKE-1" });
+  });
+
+  it("a command needs its target unit; a unit the city data does not know is named by its id", () => {
+    const dir = unitDirectory([]);
+    expect(() => targetUnit("police", "task", null, dir)).toThrow(/needs a target/);
+    expect(targetUnit("police", "task", "X-1", dir)).toEqual({ id: "X-1", name: "X-1" });
+    expect(cityUnits().unit("SQ-SY-JJDD")).toEqual({ id: "SQ-SY-JJDD", name: "宿迁市公安局交通警察支队宿豫大队", districtCode: "321311", bureau: "police" });
+    expect(() => police.commands.task!.build(task(), null)).toThrow(/needs a target/);
+  });
+});
+
+describe("the case builders' helpers", () => {
+  it("platesIn: valid plates only, normalised, once each, in order; a 6th character that is the text going on is not taken", () => {
+    expect(platesIn("苏N·12345占道，苏D12345和苏N12345", "京AD12345新能源")).toEqual(["苏N12345", "苏D12345", "京AD12345"]);
+    expect(platesIn("苏D123456号")).toEqual(["苏D12345"]);
+    expect(platesIn("苏I12345", "编号A12345", undefined)).toEqual([]);
+  });
+
+  it("mentions: group 1 of every match, once each; codeOf / fromCode read a code table both ways", () => {
+    expect(mentions(/([0-9]+路)/, "坐12路和3路，又坐12路")).toEqual(["12路", "3路"]);
+    const table = [
+      ["一般", "1"],
+      ["紧急", "3"],
+    ] as const;
+    expect(codeOf(table, "紧急")).toBe("3");
+    expect(fromCode(table, "1")).toBe("一般");
+    expect(() => fromCode(table, "2" as never)).toThrow(/unknown code/);
+  });
+});
+
+describe("BureauSimulator: the case line (police)", () => {
+  const t = bureauSimulatorUnderTest(police, createPoliceSimulator({ receiptDelayMs: 5, feedbackDelayMs: 10 }));
+  const callsFor = (taskId: string) => t.hub.calls.filter((c) => c.path.includes(`/jqgd/${taskId}/`));
+
+  it("signs an owner 工单 and replies in the police's format; the hub hears cases.unitAccept then cases.unitResult", async () => {
+    expect((await t.sendCase("task", task({ taskId: "TK-A" }), "SQ-SY-JJDD")).status).toBe(200);
+    await t.until(() => t.sim.task("TK-A")?.status === "replied");
+    const calls = callsFor("TK-A");
+    expect(calls.map((c) => [c.path, c.status, c.action])).toEqual([
+      ["/api/v1/police/jqgd/TK-A/qs", 200, "cases.unitAccept"],
+      ["/api/v1/police/jqgd/TK-A/bj", 200, "cases.unitResult"],
+    ]);
+    expect(calls[1].params).toMatchObject({ unitId: "SQ-SY-JJDD", taskId: "TK-A", outcome: 0, handler: "陈刚（模拟）（警号 050217）" });
+    expect(calls[1].params.text).toContain("处罚情况：对苏N12345依法处理（模拟）");
+  });
+
+  it("records a co-unit 工单, urges and a recall (which stops the work); per unit it refuses, stays silent or fails", async () => {
+    await t.sendCase("task", task({ taskId: "TK-CO", role: "co" }), "SQ-SY-GAFJ");
+    await t.sendCase("task", task({ taskId: "TK-U" }), "SQ-SC-JJDD");
+    await t.sendCase("urge", { taskId: "TK-CO", caseId: "TG-1", level: "督办", text: "请于今日答复", urgedAt: "2026-12-02T09:00:00+08:00" }, "SQ-SY-GAFJ");
+    await t.sendCase("recall", { taskId: "TK-CO", caseId: "TG-1", reason: "已改派", recalledAt: "2026-12-02T10:00:00+08:00" }, "SQ-SY-GAFJ");
+    expect(t.sim.task("TK-CO")).toMatchObject({ role: "co", status: "recalled", recall: { reason: "已改派" }, urges: [{ level: "督办", text: "请于今日答复" }], hubCalls: [] });
+
+    t.sim.setUnitBehaviour("SQ-SH-JJDD", { refuse: true });
+    await t.sendCase("task", task({ taskId: "TK-R" }), "SQ-SH-JJDD");
+    await t.until(() => t.sim.task("TK-R")?.status === "refused");
+    expect(callsFor("TK-R").map((c) => c.action)).toEqual(["cases.unitRefuse"]);
+
+    t.sim.setUnitBehaviour("SQ-SIY-JJDD", { silent: true });
+    await t.sendCase("task", task({ taskId: "TK-S" }), "SQ-SIY-JJDD");
+    t.sim.setUnitBehaviour("SQ-SIH-JJDD", { fail: true });
+    expect((await t.sendCase("task", task({ taskId: "TK-F" }), "SQ-SIH-JJDD")).status).toBe(500);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(t.sim.task("TK-S")).toMatchObject({ status: "received", hubCalls: [] });
+    expect(t.sim.task("TK-F")).toBeUndefined();
+    // an urge for a task it does not hold
+    expect((await t.sendCase("urge", { taskId: "TK-NONE", caseId: "TG-1", level: "催办", text: "催", urgedAt: "2026-12-02T09:00:00+08:00" }, "SQ-SY-JJDD")).status).toBe(404);
   });
 });

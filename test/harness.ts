@@ -10,6 +10,7 @@ import { loadConfig, type Config } from "../lib/config";
 import { startHub, type Hub } from "../bin/hub";
 import type { Hotline12345Simulator } from "../adapters/hotline12345/simulator";
 import type { UnitSimulator } from "../adapters/unit/simulator";
+import type { BureauSimulator } from "../kit/bureau";
 
 export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 export const NATS_URL = process.env.TEST_NATS_URL ?? "nats://127.0.0.1:4222";
@@ -100,6 +101,10 @@ export function config(env: Record<string, string>): Config {
 export interface TestSims {
   hotline12345?: Hotline12345Simulator;
   unit?: UnitSimulator;
+  /** the bureaus' simulators: their notices and their units' tasks */
+  housing?: BureauSimulator;
+  police?: BureauSimulator;
+  transport?: BureauSimulator;
 }
 
 export async function startTestHub(env: Record<string, string>): Promise<Omit<Hub, "sims"> & { sims: TestSims; url: string }> {

@@ -29,6 +29,7 @@ const notice = (n: number) => ({
 describe("outbox for a subject that is not a case", () => {
   it("delivers two notices about one subject, in order, and shows them to engineers", async () => {
     const { db } = await openDb({ databaseUrl: hub.cfg.databaseUrl, dataDir: hub.cfg.dataDir });
+    for (const n of ["NT-E2E-1", "NT-E2E-2"]) hub.sims.police!.setBehaviour(n, { silent: true }); // not the sanctions service's notices: no receipts
     const batch = new OutboxBatch({ type: "notice", id: "NT-E2E" }, new Date());
     batch.send("notice", { target: "CZ-GAJ-JJZD" }, notice(1));
     batch.send("notice", { target: "CZ-GAJ-JJZD" }, notice(2));
@@ -37,16 +38,22 @@ describe("outbox for a subject that is not a case", () => {
     expect(claimed.map((c) => c.payload.noticeId)).toEqual(["NT-E2E-1"]);
     handOff(hub.broker, claimed);
 
-    const sim = hub.sims.unit!;
-    await waitFor("both notices at the unit", async () => sim.notices.filter((n) => n.notice.noticeId.startsWith("NT-E2E")).length === 2, 10_000, 20);
-    expect(sim.notices.filter((n) => n.unitId === "CZ-GAJ-JJZD").map((n) => n.notice.noticeId)).toEqual(["NT-E2E-1", "NT-E2E-2"]);
+    // CZ-GAJ-JJZD is served by the police's own system (units.json adapter "police")
+    const sim = hub.sims.police!;
+    await waitFor("both notices at the police", async () => sim.notices().filter((n) => n.noticeId.startsWith("NT-E2E")).length === 2, 10_000, 20);
+    expect(
+      sim
+        .notices()
+        .filter((n) => n.noticeId.startsWith("NT-E2E"))
+        .map((n) => n.noticeId),
+    ).toEqual(["NT-E2E-1", "NT-E2E-2"]);
 
     const list = await waitFor("both settled", async () => {
       const r = await http(`${hub.url}/api/v1/outbox?status=sent`, { key: KEYS.engineer });
       const mine = (r.body.items as { subject: { type: string; id: string }; system: string; target: string }[]).filter((o) => o.subject.type === "notice" && o.subject.id === "NT-E2E");
       return mine.length === 2 && mine;
     });
-    expect(list.every((o) => o.system === "unit" && o.target === "CZ-GAJ-JJZD")).toBe(true);
+    expect(list.every((o) => o.system === "police" && o.target === "CZ-GAJ-JJZD")).toBe(true);
   });
 
   it("refuses a malformed command when it is queued, not when it is delivered", () => {

@@ -1,7 +1,7 @@
 import { validate } from "../../contracts";
-import type { BureauNotice } from "../../contracts/types";
+import type { BureauNotice, HandlerTask } from "../../contracts/types";
 import { fakeHub } from "../../kit/conformance";
-import { SCHEMA } from "./mapping";
+import { CASE_SCHEMA, projectAndEnterprise, readCaseAccept, readCaseExtension, readCaseRefuse, readCaseResult, SCHEMA } from "./mapping";
 import { housing } from "./spec";
 
 const notice = (over: Partial<BureauNotice> = {}): BureauNotice => ({
@@ -102,5 +102,76 @@ describe("housing inbound", () => {
       text: "措施落实情况：2项已落实，1项未落实（在工地出入口管理中重点监管）",
       at: "2026-12-10T11:00:00+08:00",
     });
+  });
+});
+
+describe("the case line: 投诉工单", () => {
+  const t: HandlerTask = {
+    taskId: "TK-H1",
+    caseId: "TG-H1",
+    role: "co",
+    rework: 0,
+    title: "电梯停运一周物业不维修",
+    content: "来电人称小区电梯停运一周，要求督促常州某某物业管理有限公司维修。",
+    appealType: "投诉",
+    category: { path: ["城乡建设", "物业管理", "电梯故障"], code: "010803" },
+    location: { address: "常州市武进区西湖街道(示例)某花园小区8幢", districtCode: "320412", lng: 119.94, lat: 31.72 },
+    urgency: "较急",
+    signDeadline: "2026-12-01T12:00:00+08:00",
+    handleDeadline: null,
+    reporter: { confidential: false, name: "赵**", phone: "136****2290" },
+    sentAt: "2026-12-01T10:00:00+08:00",
+  };
+
+  it("names the unit, the project (from the address) and the company with its role, in housing's codes", () => {
+    const req = housing.commands.task!.build(t, "CZ-WJ-ZJJ");
+    expect(req).toMatchObject({ method: "POST", path: "/complaints/work-orders" });
+    expect(req.body).toEqual({
+      workOrderNo: "TK-H1",
+      caseNo: "TG-H1",
+      assignType: "ASSIST",
+      reworkTimes: 0,
+      handlingUnit: { code: "CZ-WJ-ZJJ", name: "武进区住房和城乡建设局" },
+      subject: t.title,
+      description: t.content,
+      appealType: "投诉",
+      category: { name: "城乡建设/物业管理/电梯故障", code: "010803" },
+      project: { name: "某花园小区" },
+      enterprise: { name: "常州某某物业管理有限公司", role: "PROPERTY_SERVICE" },
+      location: { address: t.location.address, districtCode: "320412", longitude: 119.94, latitude: 31.72 },
+      priority: "URGENT",
+      signDue: t.signDeadline,
+      complainant: { confidential: false, name: "赵**", phone: "136****2290" },
+      dispatchTime: t.sentAt,
+    });
+    expect(validate(CASE_SCHEMA.task, req.body).ok).toBe(true);
+  });
+
+  it("project and company only where the case names them", () => {
+    expect(projectAndEnterprise({ title: "咨询政策", content: "来电人咨询物业费标准。", location: { address: "常州市天宁区" } })).toEqual({});
+    expect(projectAndEnterprise({ title: "工地围挡倒塌", content: "某某建设有限公司的工地围挡倒了", location: { address: "常州市武进区湖塘镇某花园项目" } })).toEqual({
+      project: { name: "某花园项目" },
+      enterprise: { name: "某某建设有限公司", role: "CONSTRUCTION" },
+    });
+  });
+
+  it("urge and recall by 工单编号; reads sign, reply (整改 added), postpone and return", () => {
+    expect(housing.commands.urge!.build({ taskId: "TK-1", caseId: "TG-1", level: "预警", text: "将超期", urgedAt: "T" }, "CZ-WJ-ZJJ").body).toEqual({
+      workOrderNo: "TK-1",
+      caseNo: "TG-1",
+      urgeLevel: "WARNING",
+      message: "将超期",
+      urgeTime: "T",
+    });
+    expect(housing.commands.recall!.build({ taskId: "TK-1", caseId: "TG-1", reason: "改派", recalledAt: "T" }, "CZ-WJ-ZJJ").path).toBe("/complaints/work-orders/TK-1/withdrawal");
+    expect(readCaseAccept({ handlingUnitCode: "U", signedBy: "周洁" })).toEqual({ unitId: "U", handler: "周洁" });
+    expect(readCaseResult({ handlingUnitCode: "U", result: "PARTIALLY_RESOLVED", replyContent: "已约谈 ", rectification: { projectName: "某花园小区", measure: "限期维修" } })).toEqual({
+      unitId: "U",
+      outcome: 2,
+      text: "已约谈（整改：某花园小区：限期维修）",
+    });
+    expect(readCaseResult({ handlingUnitCode: "U", result: "RESOLVED", replyContent: "已修复", rectification: { enterpriseName: "某物业有限公司" } }).text).toBe("已修复（涉及：某物业有限公司）");
+    expect(readCaseExtension({ handlingUnitCode: "U", postponeTo: "T", reason: "待配件" })).toEqual({ unitId: "U", until: "T", reason: "待配件" });
+    expect(readCaseRefuse({ handlingUnitCode: "U", reason: "属城管", basis: "条例" })).toEqual({ unitId: "U", reason: "属城管", legalBasis: "条例" });
   });
 });

@@ -1,8 +1,8 @@
 import { validate } from "../../contracts";
-import type { BureauNotice } from "../../contracts/types";
+import type { BureauNotice, HandlerTask, PoliceCaseTask } from "../../contracts/types";
 import { fakeHub } from "../../kit/conformance";
 import { police } from "./spec";
-import { passAction, SCHEMA } from "./mapping";
+import { CASE_SCHEMA, passAction, readCaseAccept, readCaseExtension, readCaseRefuse, readCaseResult, SCHEMA } from "./mapping";
 
 const notice = (over: Partial<BureauNotice> = {}): BureauNotice => ({
   noticeId: "NT-07",
@@ -120,5 +120,80 @@ describe("police inbound", () => {
     const h2 = fakeHub();
     await feedback.handle({ clmx: [{ hphm: "苏D67890", czjg: "无通行证" }], sfwc: "0" }, { noticeId: "NT-07" }, h2);
     expect(h2.calls[0].params).toMatchObject({ measures: [{ done: true }], done: false, text: "措施落实情况：1项已落实" });
+  });
+});
+
+describe("the case line: 警情工单", () => {
+  const t: HandlerTask = {
+    taskId: "TK-P1",
+    caseId: "TG-P1",
+    role: "owner",
+    rework: 1,
+    title: "私家车占用消防通道",
+    content: "消防通道被苏N·12345和苏N67890长期占用。",
+    appealType: "举报",
+    category: { path: ["交通运输", "道路交通秩序", "占用消防通道"], code: null },
+    location: { address: "宿迁市宿豫区顺河街道某小区", districtCode: "321311", street: "顺河街道" },
+    urgency: "紧急",
+    signDeadline: null,
+    handleDeadline: "2026-12-08T17:30:00+08:00",
+    reporter: { confidential: true },
+    note: "重办原因：回访不满意",
+    sentAt: "2026-12-01T10:00:00+08:00",
+  };
+
+  it("names the unit, its 辖区大队 and the plates, in the police's codes; nulls and unknowns left out", () => {
+    const req = police.commands.task!.build(t, "SQ-SY-GAFJ");
+    expect(req).toMatchObject({ method: "POST", path: "/jqgd" });
+    expect(req.body).toEqual({
+      gdbh: "TK-P1",
+      ajbh: "TG-P1",
+      gdlx: "1",
+      cbcs: 1,
+      cbdwdm: "SQ-SY-GAFJ",
+      cbdwmc: "宿迁市公安局宿豫分局",
+      xqdd: { dwdm: "SQ-SY-JJDD", dwmc: "宿迁市公安局交通警察支队宿豫大队" },
+      bt: t.title,
+      nr: t.content,
+      sqlx: "举报",
+      fl: "交通运输/道路交通秩序/占用消防通道",
+      sfdz: t.location.address,
+      xzqh: "321311",
+      jdmc: "顺河街道",
+      sjhp: ["苏N12345", "苏N67890"],
+      jjcd: "3",
+      blqx: t.handleDeadline,
+      sfbm: "1",
+      fy: t.note,
+      pdsj: t.sentAt,
+    });
+    expect(validate(CASE_SCHEMA.task, req.body).ok).toBe(true);
+    // a brigade is its own 辖区大队; no plate, no district: neither
+    expect((police.commands.task!.build(t, "SQ-SY-JJDD").body as PoliceCaseTask).xqdd).toEqual({ dwdm: "SQ-SY-JJDD", dwmc: "宿迁市公安局交通警察支队宿豫大队" });
+    const bare = police.commands.task!.build({ ...t, content: "无车牌", location: { address: "宿迁市" } }, "SQ-GAJ").body as PoliceCaseTask;
+    expect(bare.xqdd).toBeUndefined();
+    expect(bare.sjhp).toBeUndefined();
+  });
+
+  it("urge and recall by 工单编号", () => {
+    expect(police.commands.urge!.build({ taskId: "TK/1", caseId: "TG-1", level: "督办", text: "督办", urgedAt: "T" }, "SQ-SY-JJDD")).toEqual({
+      method: "POST",
+      path: "/jqgd/TK%2F1/cb",
+      body: { gdbh: "TK/1", ajbh: "TG-1", cbjb: "2", cbnr: "督办", cbsj: "T" },
+    });
+    expect(police.commands.recall!.build({ taskId: "TK-1", caseId: "TG-1", reason: "改派", recalledAt: "T" }, "SQ-SY-JJDD")).toEqual({
+      method: "POST",
+      path: "/jqgd/TK-1/ch",
+      body: { gdbh: "TK-1", ajbh: "TG-1", chyy: "改派", chsj: "T" },
+    });
+  });
+
+  it("reads 签收, 办结 (处罚情况 added, 办结结果 → outcome), 延期 and 退回", () => {
+    expect(readCaseAccept({ cbdwdm: "U", qsr: "陈刚", qsrjh: "050217" })).toEqual({ unitId: "U", handler: "陈刚（警号 050217）" });
+    expect(readCaseAccept({ cbdwdm: "U", qsrjh: "050217", qssj: "T" })).toEqual({ unitId: "U", handler: "警号 050217", at: "T" });
+    expect(readCaseResult({ cbdwdm: "U", bjjg: "4", bjqk: "不属实" })).toEqual({ unitId: "U", outcome: 3, text: "不属实" });
+    expect(readCaseResult({ cbdwdm: "U", bjjg: "1", bjqk: "已拖移 ", cfqk: "罚款200元", cbr: "陈刚" })).toEqual({ unitId: "U", outcome: 0, text: "已拖移（处罚情况：罚款200元）", handler: "陈刚" });
+    expect(readCaseExtension({ cbdwdm: "U", yqzsj: "T", yqyy: "需调取监控" })).toEqual({ unitId: "U", until: "T", reason: "需调取监控" });
+    expect(readCaseRefuse({ cbdwdm: "U", thyy: "非本单位" })).toEqual({ unitId: "U", reason: "非本单位" });
   });
 });

@@ -1,7 +1,7 @@
 import { validate } from "../../contracts";
-import type { BureauNotice } from "../../contracts/types";
+import type { BureauNotice, HandlerTask } from "../../contracts/types";
 import { fakeHub } from "../../kit/conformance";
-import { SCHEMA } from "./mapping";
+import { CASE_SCHEMA, linesAndVehicles, readCaseAccept, readCaseExtension, readCaseRefuse, readCaseResult, SCHEMA } from "./mapping";
 import { transport } from "./spec";
 
 const notice = (over: Partial<BureauNotice> = {}): BureauNotice => ({
@@ -106,5 +106,65 @@ describe("transport inbound", () => {
       text: "基本完成。（道路运输经营许可证号 苏交运管许可常字320400001234号）",
       at: "2026-12-09T10:00:00+08:00",
     });
+  });
+});
+
+describe("the case line: 投诉工单", () => {
+  const t: HandlerTask = {
+    taskId: "TK-T1",
+    caseId: "TG-T1",
+    role: "owner",
+    rework: 0,
+    title: "12路公交车到站不停",
+    content: "来电人称在延陵中路站等12路和B1路，苏D12345号车到站未停。",
+    appealType: "投诉",
+    category: { path: ["交通运输", "公共交通", "公交服务"], code: null },
+    location: { address: "常州市钟楼区延陵中路88号公交站", districtCode: "320404" },
+    urgency: "一般",
+    signDeadline: null,
+    handleDeadline: null,
+    reporter: { confidential: true },
+    sentAt: "2026-12-01T10:00:00+08:00",
+  };
+
+  it("names the unit, the lines (not a road's name), the plates and the kind of transport", () => {
+    const req = transport.commands.task!.build(t, "CZ-JTYSJ");
+    expect(req).toMatchObject({ method: "POST", path: "/service/complaint-orders" });
+    expect(req.body).toEqual({
+      order_no: "TK-T1",
+      case_no: "TG-T1",
+      order_role: "1",
+      redo_count: 0,
+      dept_code: "CZ-JTYSJ",
+      dept_name: "常州市交通运输局",
+      title: t.title,
+      content: t.content,
+      appeal_type: "投诉",
+      category_name: "交通运输/公共交通/公交服务",
+      transport_kind: "公交",
+      lines: ["12路", "B1路"],
+      plate_nos: ["苏D12345"],
+      address: t.location.address,
+      region_code: "320404",
+      urgency: "1",
+      secret: 1,
+      sent_time: t.sentAt,
+    });
+    expect(validate(CASE_SCHEMA.task, req.body).ok).toBe(true);
+    expect(linesAndVehicles({ title: "网约车乱收费", content: "司机绕路" })).toEqual({ transport_kind: "网约车" });
+    expect(linesAndVehicles({ title: "咨询", content: "长江北路88号门口" })).toEqual({});
+  });
+
+  it("urge and recall by order_no; reads receive, finish (处理情况 added), delay and reject", () => {
+    expect(transport.commands.urge!.build({ taskId: "TK-1", caseId: "TG-1", level: "催办", text: "催", urgedAt: "T" }, "CZ-JTYSJ")).toEqual({
+      method: "POST",
+      path: "/service/complaint-orders/TK-1/reminders",
+      body: { order_no: "TK-1", case_no: "TG-1", remind_level: "2", content: "催", sent_time: "T" },
+    });
+    expect(transport.commands.recall!.build({ taskId: "TK-1", caseId: "TG-1", reason: "改派", recalledAt: "T" }, "CZ-JTYSJ").path).toBe("/service/complaint-orders/TK-1/cancel");
+    expect(readCaseAccept({ dept_code: "U", receiver: "吴涛", receive_time: "T" })).toEqual({ unitId: "U", handler: "吴涛", at: "T" });
+    expect(readCaseResult({ dept_code: "U", result_code: "3", handle_result: "已约谈", punish_info: "扣分" })).toEqual({ unitId: "U", outcome: 2, text: "已约谈（处理情况：扣分）" });
+    expect(readCaseExtension({ dept_code: "U", delay_to: "T", delay_reason: "调取视频" })).toEqual({ unitId: "U", until: "T", reason: "调取视频" });
+    expect(readCaseRefuse({ dept_code: "U", reject_reason: "属交警" })).toEqual({ unitId: "U", reason: "属交警" });
   });
 });

@@ -159,7 +159,7 @@ export const RESULT_CODES = [
 ] as const;
 
 /** A bus or coach line a case mentions: 12路, B1路, K2路 (a number right before 路, not part of a road's name or a house number). */
-export const LINE = /(?<![0-9A-Za-z\u4e00-\u9fa5])([A-Z]{0,2}[0-9]{1,3}[A-Z]?路)(?![0-9])/g;
+export const LINE = /(?<![0-9A-Za-z])([A-Z]{0,2}[0-9]{1,3}[A-Z]?路)(?![0-9])/g;
 
 type TransportKind = NonNullable<TransportCaseTask["transport_kind"]>;
 /** The kind of transport, by the case's words (first match). */
