@@ -2882,7 +2882,7 @@ by: string
 at: string
 }
 /**
- * 催办/督办 hub → owner unit: a reminder (催办) or a supervision notice (督办, e.g. 超期督办 / 领导督办) about an open task. Sent as POST /units/{unitId}/tasks/{taskId}/urge.
+ * 催办/督办 hub → unit: a reminder (催办) or a supervision notice (督办, e.g. 超期督办 / 领导督办) about an open task. To the unit that holds the task: POST /units/{unitId}/tasks/{taskId}/urge. A 督办 goes to the owner's supervisor, which does not hold the task: it names the owner (ownerUnitId, ownerUnitName) and is sent as POST /units/{supervisorId}/supervisions.
  */
 
 export interface HandlerUrge {
@@ -2906,6 +2906,14 @@ text: string
  * 催办时间 when it was raised
  */
 urgedAt: string
+/**
+ * 承办单位编号：督办发给上级（督办单位）时，持有该任务的单位 / the unit holding the task, when the 督办 goes to its supervisor
+ */
+ownerUnitId?: string
+/**
+ * 承办单位名称 / that unit's name
+ */
+ownerUnitName?: string
 }
 /**
  * 任务撤回 hub → unit: the case moved to another unit (改派) or was withdrawn (撤单); the unit stops handling it and sends nothing more for this task. Sent as POST /units/{unitId}/tasks/{taskId}/recall.

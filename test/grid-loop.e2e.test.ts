@@ -201,7 +201,15 @@ describe("loop deadlines on the working calendar, on a test clock", () => {
       ["催办", NDJ, "2026-11-30T03:05:00.000Z"],
     ]);
     const unitSim = hub.sims.unit as UnitSimulator;
-    expect(JSON.stringify(unitSim.receivedOn("/units/CZ-ZL-CGJ/tasks/").map((m) => m.body))).toContain("督办");
+    // the supervisor holds no task of its own: it gets a 督办单 naming the owner, and takes it (the outbox row is sent, not failed)
+    const supervision = await waitFor("the supervisor's 督办单", async () => unitSim.supervisions.find((x) => x.unitId === "CZ-ZL-CGJ" && x.urge.caseId === id));
+    expect(supervision.urge).toMatchObject({ level: "督办", taskId: ownerTask(c).id, ownerUnitId: NDJ, ownerUnitName: "钟楼区南大街街道办事处" });
+    const sent = await waitFor("the 督办 delivered", async () => {
+      const rows = (await getCase(hub, id)).outbound as { kind: string; target: string | null; status: string }[];
+      const row = rows.find((r) => r.kind === "urge" && r.target === "CZ-ZL-CGJ");
+      return row?.status === "sent" && row;
+    });
+    expect(sent.status).toBe("sent");
     // 12345 heard of its order in its own format, at the same hours
     await heard("12345's notices", () => notices12345(orderNo), 3);
     expect(notices12345(orderNo)).toEqual([

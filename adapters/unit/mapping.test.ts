@@ -80,6 +80,14 @@ describe("outbound builders", () => {
     expect(validate("tongguan:unit/recall", r.body).ok).toBe(true);
   });
 
+  it("a 督办 to the owner's supervisor is a 督办单 at the supervisor (it holds no such task); to the owner itself it stays an urge on the task", () => {
+    const sup = { ...urge, level: "督办" as const, ownerUnitId: "CZ-ZL-NDJ-JD", ownerUnitName: "钟楼区南大街街道办事处" };
+    const s = buildUrge(sup, "CZ-ZL-CGJ");
+    expect(s).toEqual({ method: "POST", path: "/units/CZ-ZL-CGJ/supervisions", body: sup });
+    expect(validate("tongguan:unit/urge", s.body).ok).toBe(true);
+    expect(buildUrge(sup, "CZ-ZL-NDJ-JD").path).toBe("/units/CZ-ZL-NDJ-JD/tasks/TK-1%2Fa/urge");
+  });
+
   it("refuses to build without a target unit", () => {
     expect(() => buildTask(task, null)).toThrow(/target/);
     expect(() => buildUrge(urge, "")).toThrow(/target/);

@@ -26,9 +26,14 @@ export function buildTask(payload: UnitTask, target: string | null): OutboundReq
   return { method: "POST", path: `/units/${enc(unitId)}/tasks`, body: { ...payload } };
 }
 
-/** 催办/督办: POST /units/{unitId}/tasks/{taskId}/urge. */
+/**
+ * 催办/督办 to the unit holding the task: POST /units/{unitId}/tasks/{taskId}/urge. A 督办 to the
+ * owner's supervisor (the payload names another unit as ownerUnitId) is a 督办单 about a task the
+ * supervisor does not hold: POST /units/{supervisorId}/supervisions.
+ */
 export function buildUrge(payload: UnitUrge, target: string | null): OutboundRequest {
   const unitId = unitIdOf(target, "urge");
+  if (payload.ownerUnitId && payload.ownerUnitId !== unitId) return { method: "POST", path: `/units/${enc(unitId)}/supervisions`, body: { ...payload } };
   return { method: "POST", path: `/units/${enc(unitId)}/tasks/${enc(payload.taskId)}/urge`, body: { ...payload } };
 }
 

@@ -90,6 +90,8 @@ export class UnitSimulator extends SimulatorServer {
   private readonly state = new Map<string, TaskState>();
   /** 抄告单 received, by unit */
   readonly notices: { unitId: string; notice: UnitNotice; at: string }[] = [];
+  /** 督办单 received as a supervisor, about tasks other units hold */
+  readonly supervisions: { unitId: string; urge: UnitUrge; at: string }[] = [];
   private stopped = false;
 
   constructor(opts: UnitSimulatorOptions = {}) {
@@ -98,6 +100,7 @@ export class UnitSimulator extends SimulatorServer {
       { method: "POST", path: "/units/:unitId/tasks/:taskId/urge", handle: (r) => this.onUrge(r) },
       { method: "POST", path: "/units/:unitId/tasks/:taskId/recall", handle: (r) => this.onRecall(r) },
       { method: "POST", path: "/units/:unitId/notices", handle: (r) => this.onNotice(r) },
+      { method: "POST", path: "/units/:unitId/supervisions", handle: (r) => this.onSupervision(r) },
     ]);
     this.hubUrl = (opts.hubUrl ?? "").replace(/\/+$/, "");
     this.apiKey = opts.apiKey;
@@ -311,6 +314,16 @@ export class UnitSimulator extends SimulatorServer {
     f.s.urges.push(f.body);
     this.log(`[单位 ${f.s.unitId}] 收到${f.body.level}：任务 ${f.s.taskId}，${f.body.text}`);
     return { status: 200, body: { taskId: f.s.taskId, status: f.s.status } };
+  }
+
+  /** 督办单 to a supervisor: about a task another unit holds (ownerUnitId), so it is recorded, not matched to a task here. */
+  private onSupervision(req: SimRequest): SimResponse {
+    const v = validate<UnitUrge>("tongguan:unit/urge", req.body);
+    if (!v.ok) return simError(400, "VALIDATION_FAILED", `督办单内容不符合接口约定，共 ${v.errors.length} 处错误`, `the body does not match the contract: ${v.errors.length} error(s)`, v.errors);
+    if (!v.value.ownerUnitId) return simError(400, "OWNER_MISSING", "督办单须注明承办单位（ownerUnitId）", "a supervision names the unit holding the task (ownerUnitId)");
+    this.supervisions.push({ unitId: req.params.unitId, urge: v.value, at: new Date().toISOString() });
+    this.log(`[单位 ${req.params.unitId}] 收到督办单：${v.value.ownerUnitName ?? v.value.ownerUnitId}承办的任务 ${v.value.taskId}，${v.value.text}`);
+    return { status: 200, body: { taskId: v.value.taskId, status: "received" } };
   }
 
   private onRecall(req: SimRequest): SimResponse {

@@ -159,7 +159,15 @@ export const CaseSweeps: CasesMixin = {
               }
             }
             if (owner && to)
-              w.toUnit("urge", to, { taskId: owner.id, caseId: w.c.id, level: chosen, text: chosen === "督办" ? `${owner.unitName}承办的案件${text}` : text, urgedAt: now.toISOString() });
+              w.toUnit("urge", to, {
+                taskId: owner.id,
+                caseId: w.c.id,
+                level: chosen,
+                text: chosen === "督办" ? `${owner.unitName}承办的案件${text}` : text,
+                urgedAt: now.toISOString(),
+                // to the supervisor, which does not hold the task: it is told whose task it is
+                ...(to !== owner.unitId ? { ownerUnitId: owner.unitId, ownerUnitName: owner.unitName } : {}),
+              });
             const told = tellOrigin(w, {
               level: chosen,
               deadlineKind: "handle",
