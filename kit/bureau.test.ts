@@ -34,6 +34,7 @@ import {
   unitDirectory,
   vehiclesOf,
 } from "./bureau";
+import { decode, encode, fieldOf, readFields, writeFields } from "./bureau-wire";
 import { bureauSimulatorUnderTest } from "./bureau.testkit";
 import { fakeHub } from "./conformance";
 
@@ -118,6 +119,7 @@ describe("bureauSpec", () => {
       expect(spec.settings.map((s) => s.env)).toEqual([`EXT_${tag.toUpperCase()}_URL`, `EXT_${tag.toUpperCase()}_API_KEY`, `SIM_${tag.toUpperCase()}_PORT`]);
       expect(spec.routes.map((r) => r.path)).toEqual(["/notices/:noticeId/receipt", "/notices/:noticeId/feedback", ...cases.split(" ")]);
       expect(spec.routes.slice(2).map((r) => r.kind)).toEqual(["accept", "result", "extension", "refuse"]);
+      expect(spec.routes.slice(0, 2).map((r) => r.responses?.map((x) => [x.status, x.answer]))).toEqual([[[200, "NoticeAck"]], [[200, "NoticeAck"]]]);
       expect(Object.keys(spec.commands)).toEqual(["notice", "receiptRequest", "task", "urge", "recall"]);
       expect(bureauSystem(tag)).toBe(tag);
     }
@@ -360,6 +362,23 @@ describe("the case builders' helpers", () => {
     expect(codeOf(table, "紧急")).toBe("3");
     expect(fromCode(table, "1")).toBe("一般");
     expect(() => fromCode(table, "2" as never)).toThrow(/unknown code/);
+  });
+});
+
+describe("the wire as data (kit/bureau-wire.ts)", () => {
+  it("fields by name (a.b inside an object), undefined left out; codes both ways, a fallback for an unknown code", () => {
+    expect(writeFields({ id: "no", name: "unit.name", code: "unit.code" }, { id: "X", code: "U1", name: undefined })).toEqual({ no: "X", unit: { code: "U1" } });
+    expect(fieldOf({ unit: { code: "U1" } }, "unit.code")).toBe("U1");
+    expect(fieldOf({}, "unit.code")).toBeUndefined();
+    expect(readFields<{ a?: string; b?: string }>({ a: "x.y", b: (o) => o.z }, { x: { y: "1" } })).toEqual({ a: "1" });
+    const secret = [
+      [true, 1],
+      [false, 0],
+    ] as const;
+    expect(encode(secret, false)).toBe(0);
+    expect(decode(secret, 1)).toBe(true);
+    expect(decode(secret, 7 as never, false)).toBe(false);
+    expect(() => decode(secret, 7 as never)).toThrow(/unknown code/);
   });
 });
 

@@ -29,7 +29,10 @@
  *
  * Also the pure helpers the builders share (`partyOf`, `vehiclesOf`, `classify`, `reminderText`,
  * `beijingTime`, `compact`, `platesIn`, `mentions`, `codeOf`) and `BureauSimulator`, the one
- * simulator every bureau's is made from (notices, and with a case line its units' tasks).
+ * simulator every bureau's is made from (notices, and with a case line its units' tasks, kept on
+ * the task desk the unit simulator uses too: kit/task-desk.ts). A bureau describes its wire as data
+ * (kit/bureau-wire.ts `BureauWire`) and gets its line and simulator from it (`bureauAdapter`,
+ * `bureauSimulator`).
  * Everything here is pure apart from the one hub call of each route and the simulator.
  */
 import http from "node:http";
@@ -51,8 +54,9 @@ import {
   systemSettings,
 } from "./adapter";
 import { requireOneOf } from "./errors";
-import { CASE_ACTIONS, type CaseAnswer, refuseText, replyText, type UnitAcceptParams, type UnitExtensionParams, type UnitRefuseParams, type UnitResultParams } from "./handler";
-import { type Received, type SimRequest, type SimResponse, SimulatorServer, postJson } from "./simulator";
+import { CASE_ACTIONS, type CaseAnswer, replyText, type UnitAcceptParams, type UnitExtensionParams, type UnitRefuseParams, type UnitResultParams } from "./handler";
+import { type Received, type SimRequest, type SimResponse, SimulatorServer } from "./simulator";
+import { type HeldTask, HubLink, simError, type TaskBehaviour, TaskDesk, type TaskHubCall } from "./task-desk";
 
 export type { BureauNotice, ReceiptRequest } from "../contracts/types";
 
@@ -186,6 +190,7 @@ export function receiptRoute<R>(line: BureauLine<R, unknown>): InboundRoute {
     kind: "notice-receipt",
     schema: line.receipt.schema,
     summary: line.receipt.summary,
+    responses: [{ status: 200, description: "已记录：签收已转信用服务，返回抄告单及其状态 / recorded: the notice and its state", answer: "NoticeAck" }],
     async handle(body: R, params, hub: HubPort) {
       const p = toReceiptParams(line.system, line.title, params.noticeId, line.receipt.read(body), now());
       return answer(p.noticeId, await hub.call(RECEIPT_ACTION, p));
@@ -201,6 +206,7 @@ export function feedbackRoute<F>(line: BureauLine<unknown, F>): InboundRoute {
     kind: "notice-feedback",
     schema: line.feedback.schema,
     summary: line.feedback.summary,
+    responses: [{ status: 200, description: "已记录：措施落实情况已转信用服务，返回抄告单及其状态 / recorded: the feedback, the notice and its state", answer: "NoticeAck" }],
     async handle(body: F, params, hub: HubPort) {
       if (line.feedback.needs) requireOneOf(body as unknown as Record<string, unknown>, line.feedback.needs);
       const p = toFeedbackParams(line.system, params.noticeId, line.feedback.read(body), now());
@@ -540,19 +546,8 @@ export interface BureauSimulatorOptions<N = any> {
   log?: (line: string) => void;
 }
 
-/** How the simulated bureau treats the tasks of one unit (key: unitId, or "*" for every unit without its own). */
-export interface CaseBehaviour {
-  /** record tasks but never answer (to exercise sign-for deadlines and urging) */
-  silent?: boolean;
-  /** answer deliveries of its tasks with HTTP 500 */
-  fail?: boolean;
-  /** refuse (退回) owner tasks instead of signing them */
-  refuse?: boolean;
-  /** outcome of the reply, default 0 解决 */
-  outcome?: Outcome;
-  /** after signing, ask to extend the handling deadline by this many (calendar) days */
-  extensionDays?: number;
-}
+/** How the simulated bureau treats the tasks of one unit (key: unitId, or "*" for every unit without its own): the kit's task behaviour. */
+export type CaseBehaviour = TaskBehaviour;
 
 /** What the simulated bureau reads from a task in its own format. */
 export interface SimCaseReading {
@@ -589,32 +584,13 @@ export interface SimCaseOptions {
   refuseBody(t: SimCaseTask, reason: string, legalBasis: string): unknown;
 }
 
-export type SimTaskStatus = "received" | "accepted" | "replied" | "refused" | "recalled" | "failed";
+export type { SimTaskStatus } from "./task-desk";
+export type SimCaseHubCall = TaskHubCall;
 
-export interface SimCaseHubCall {
-  kind: CaseAnswer;
-  at: string;
-  body: unknown;
-  status: number;
-  answer: unknown;
-}
-
-/** One task as the simulated bureau holds it (the same fields as the unit simulator's SimTask where they mean the same). */
-export interface SimCaseTask extends SimCaseReading {
-  status: SimTaskStatus;
-  receivedAt: string;
+/** One task as the simulated bureau holds it: the kit's held task (the same fields as the unit simulator's SimTask) and what it read. */
+export interface SimCaseTask extends SimCaseReading, HeldTask<{ level: HandlerUrge["level"]; text: string; at: string; body: unknown }, { reason: string; at: string; body: unknown }> {
   /** the wire body as received */
   body: unknown;
-  urges: { level: HandlerUrge["level"]; text: string; at: string; body: unknown }[];
-  recall?: { reason: string; at: string; body: unknown };
-  extensionRequested: boolean;
-  hubCalls: SimCaseHubCall[];
-  error?: string;
-}
-
-interface CaseState extends SimCaseTask {
-  generation: number;
-  timers: Set<NodeJS.Timeout>;
 }
 
 export type SimNoticeStatus = "received" | "signed" | "reported" | "failed";
@@ -643,10 +619,6 @@ export interface SimNotice {
   error?: string;
 }
 
-function simError(status: number, code: string, message: string, messageEn: string, errors?: unknown): SimResponse {
-  return { status, body: { error: compact({ code, message, messageEn, errors }) } };
-}
-
 /**
  * A bureau's side of the notice exchange over real HTTP (kit/simulator.ts): it takes the bureau's
  * notices, revocations and reminders (checked against its contracts), records them, signs after
@@ -664,16 +636,15 @@ function simError(status: number, code: string, message: string, messageEn: stri
  * are recorded (a recall stops the work); GET /__sim/tasks lists the tasks.
  */
 export class BureauSimulator<N = any> extends SimulatorServer {
-  private hubUrl: string;
-  private apiKey?: string;
+  private readonly hub: HubLink;
   private readonly opts: BureauSimulatorOptions<N>;
   private readonly receiptDelayMs: number;
   private readonly feedbackDelayMs: number;
   private readonly behaviours: Record<string, BureauBehaviour>;
   private readonly log: (line: string) => void;
   private readonly state = new Map<string, SimNotice & { timers: Set<NodeJS.Timeout> }>();
-  private readonly caseBehaviours: Record<string, CaseBehaviour> = {};
-  private readonly cases = new Map<string, CaseState>();
+  /** the units' tasks (the case line) */
+  private readonly desk: TaskDesk<SimCaseTask>;
   private stopped = false;
 
   constructor(opts: BureauSimulatorOptions<N>) {
@@ -686,17 +657,34 @@ export class BureauSimulator<N = any> extends SimulatorServer {
       { method: "GET", path: "/__sim/tasks", handle: () => ({ status: 200, body: this.tasks() }) },
     ]);
     this.opts = opts;
-    this.hubUrl = (opts.hubUrl ?? "").replace(/\/+$/, "");
-    this.apiKey = opts.apiKey;
+    this.hub = new HubLink(opts.hubUrl, opts.apiKey);
     this.receiptDelayMs = opts.receiptDelayMs ?? 500;
     this.feedbackDelayMs = opts.feedbackDelayMs ?? 3000;
     this.behaviours = { ...(opts.behaviour ?? {}) };
     this.log = opts.log ?? (() => {});
+    const cases = () => opts.cases!;
+    this.desk = new TaskDesk<SimCaseTask>({
+      hub: this.hub,
+      who: (unitId) => `[${opts.label}·${unitId}]`,
+      acceptDelayMs: this.receiptDelayMs,
+      workMs: this.feedbackDelayMs,
+      silenceStopsWork: true,
+      log: this.log,
+      title: (t) => t.title,
+      handleDeadline: (t) => t.handleDeadline,
+      replyText: (t, outcome) => replyText({ category: { path: t.category }, reporter: { confidential: t.confidential } }, outcome),
+      hubPath: (t, kind) => `/api/v1/${opts.system}${caseAnswerPath(cases().hub, t.taskId, kind)}`,
+      bodies: {
+        accept: (t, at) => cases().acceptBody(t, at),
+        result: (t, outcome, text, at) => cases().resultBody(t, outcome, text, at),
+        extension: (t, until, reason) => cases().extensionBody(t, until, reason),
+        refuse: (t, reason, legalBasis) => cases().refuseBody(t, reason, legalBasis),
+      },
+    });
   }
 
   setHub(url: string, apiKey?: string): void {
-    this.hubUrl = url.replace(/\/+$/, "");
-    if (apiKey !== undefined) this.apiKey = apiKey;
+    this.hub.set(url, apiKey);
   }
 
   /** How one notice ("*": every notice without its own) is treated from now on; {} resets it. */
@@ -706,17 +694,16 @@ export class BureauSimulator<N = any> extends SimulatorServer {
 
   /** How one unit's tasks ("*": every unit without its own) are treated from now on; {} resets it. */
   setUnitBehaviour(unitId: string, behaviour: CaseBehaviour): void {
-    this.caseBehaviours[unitId] = { ...behaviour };
+    this.desk.setBehaviour(unitId, behaviour);
   }
 
   /** Every task received so far, oldest first (copies). */
   tasks(): SimCaseTask[] {
-    return [...this.cases.values()].map((s) => this.caseView(s));
+    return this.desk.tasks();
   }
 
   task(taskId: string): SimCaseTask | undefined {
-    const s = this.cases.get(taskId);
-    return s && this.caseView(s);
+    return this.desk.task(taskId);
   }
 
   /** Every notice received so far, oldest first (copies). */
@@ -736,13 +723,14 @@ export class BureauSimulator<N = any> extends SimulatorServer {
 
   override async start(port = 0, host = "127.0.0.1"): Promise<string> {
     this.stopped = false;
+    this.desk.start();
     return super.start(port, host);
   }
 
   override async stop(): Promise<void> {
     this.stopped = true;
     for (const s of this.state.values()) for (const t of s.timers) clearTimeout(t);
-    for (const s of this.cases.values()) this.cancel(s);
+    this.desk.stop();
     await super.stop();
   }
 
@@ -763,12 +751,17 @@ export class BureauSimulator<N = any> extends SimulatorServer {
     return { status: 200, body: this.behaviours };
   }
 
+  /** 400 for a body that does not match the bureau's contract, else undefined. */
+  private invalid(schema: string, req: SimRequest): SimResponse | undefined {
+    const v = validate(schema, req.body);
+    if (v.ok) return undefined;
+    this.log(`[${this.opts.label}] 拒收不合规报文 ${req.path}：${v.errors.map((e) => e.pointer).join(", ")}`);
+    return simError(400, "VALIDATION_FAILED", `报文不符合接口约定，共 ${v.errors.length} 处错误`, `the body does not match the contract: ${v.errors.length} error(s)`, v.errors);
+  }
+
   private onMessage(route: SimWireRoute, req: SimRequest): SimResponse {
-    const v = validate(route.schema, req.body);
-    if (!v.ok) {
-      this.log(`[${this.opts.label}] 拒收不合规报文 ${req.path}：${v.errors.map((e) => e.pointer).join(", ")}`);
-      return simError(400, "VALIDATION_FAILED", `报文不符合接口约定，共 ${v.errors.length} 处错误`, `the body does not match the contract: ${v.errors.length} error(s)`, v.errors);
-    }
+    const invalid = this.invalid(route.schema, req);
+    if (invalid) return invalid;
     const m = route.read(req.body, req.params);
     if (this.behaviourOf(m.noticeId).fail) {
       this.log(`[${this.opts.label}] ${m.noticeId} 模拟故障（HTTP 500）`);
@@ -828,13 +821,11 @@ export class BureauSimulator<N = any> extends SimulatorServer {
   }
 
   private async toHub(s: SimNotice, kind: SimHubCall["kind"], body: unknown): Promise<boolean> {
-    if (!this.hubUrl) {
+    if (!this.hub.url) {
       this.fail(s, "未设置中枢地址（setHub） / hub URL not set");
       return false;
     }
-    const url = `${this.hubUrl}/api/v1/${this.opts.system}/notices/${encodeURIComponent(s.noticeId)}/${kind}`;
-    const headers: Record<string, string> = this.apiKey ? { "x-api-key": this.apiKey } : {};
-    const res = await postJson(url, body, headers, { attempts: 20, keepTrying: () => !this.stopped });
+    const res = await this.hub.post(`/api/v1/${this.opts.system}/notices/${encodeURIComponent(s.noticeId)}/${kind}`, body, () => !this.stopped);
     s.hubCalls.push({ kind, at: new Date().toISOString(), body, status: res.status, answer: res.body });
     const ok = res.status >= 200 && res.status < 300;
     if (!ok) this.fail(s, `${kind === "receipt" ? "签收" : "反馈"}未被中枢接受：HTTP ${res.status}`);
@@ -858,147 +849,27 @@ export class BureauSimulator<N = any> extends SimulatorServer {
   // ---------------------------------------------------------------------------------------------
   // The case line: the bureau's units and their tasks
 
-  private caseView(s: CaseState): SimCaseTask {
-    const { generation: _g, timers: _t, ...rest } = s;
-    return structuredClone(rest);
-  }
-
-  private unitBehaviourOf(unitId: string): CaseBehaviour {
-    return this.caseBehaviours[unitId] ?? this.caseBehaviours["*"] ?? {};
-  }
-
   private onUnitBehaviour(req: SimRequest): SimResponse {
     const { unitId, ...b } = (req.body ?? {}) as CaseBehaviour & { unitId?: string };
     this.setUnitBehaviour(typeof unitId === "string" && unitId ? unitId : "*", b);
-    return { status: 200, body: this.caseBehaviours };
+    return { status: 200, body: this.desk.behaviour };
   }
 
   private onCaseMessage(route: SimCaseRoute, req: SimRequest): SimResponse {
-    const v = validate(route.schema, req.body);
-    if (!v.ok) {
-      this.log(`[${this.opts.label}] 拒收不合规报文 ${req.path}：${v.errors.map((e) => e.pointer).join(", ")}`);
-      return simError(400, "VALIDATION_FAILED", `报文不符合接口约定，共 ${v.errors.length} 处错误`, `the body does not match the contract: ${v.errors.length} error(s)`, v.errors);
-    }
+    const invalid = this.invalid(route.schema, req);
+    if (invalid) return invalid;
     const m = route.read(req.body, req.params);
-    const unitId = m.what === "task" ? m.unitId : this.cases.get(m.taskId)?.unitId;
-    if (unitId && this.unitBehaviourOf(unitId).fail) {
-      this.log(`[${this.opts.label}·${unitId}] 任务 ${m.taskId} 模拟故障（HTTP 500）`);
-      return simError(500, "SIMULATED_FAILURE", "模拟系统故障", "simulated failure");
+    const failing = this.desk.failing(m.what === "task" ? m.unitId : this.desk.held(m.taskId)?.unitId, m.taskId);
+    if (failing) return failing;
+    if (m.what === "task") {
+      const { what: _w, ...reading } = m;
+      return this.desk.receive(m.taskId, { ...reading, body: req.body });
     }
-    if (m.what === "task") return this.onTask(m, req.body);
-    const s = this.cases.get(m.taskId);
+    const s = this.desk.held(m.taskId);
     if (!s) return simError(404, "TASK_NOT_FOUND", `没有任务 ${m.taskId}`, `no task ${m.taskId}`);
     const at = new Date().toISOString();
-    if (m.what === "urge") {
-      s.urges.push({ level: m.level, text: m.text, at, body: req.body });
-      this.log(`[${this.opts.label}·${s.unitId}] 收到${m.level}：任务 ${s.taskId}，${m.text}`);
-    } else {
-      this.cancel(s);
-      s.status = "recalled";
-      s.recall = { reason: m.reason, at, body: req.body };
-      this.log(`[${this.opts.label}·${s.unitId}] 任务 ${s.taskId} 已被撤回：${m.reason}`);
-    }
-    return { status: 200, body: { taskId: s.taskId, status: s.status } };
-  }
-
-  private onTask(m: Extract<SimCaseMessage, { what: "task" }>, body: unknown): SimResponse {
-    const { what: _w, ...reading } = m;
-    const prev = this.cases.get(m.taskId);
-    // the same round again while under way or answered: as before, nothing new starts
-    if (prev && prev.rework === m.rework && !["recalled", "refused", "failed"].includes(prev.status)) return { status: 200, body: { taskId: m.taskId, status: prev.status, duplicate: true } };
-    if (prev) this.cancel(prev);
-    const s: CaseState = {
-      ...reading,
-      status: "received",
-      receivedAt: new Date().toISOString(),
-      body,
-      urges: prev?.urges ?? [],
-      extensionRequested: false,
-      hubCalls: prev?.hubCalls ?? [],
-      generation: (prev?.generation ?? 0) + 1,
-      timers: new Set(),
-    };
-    this.cases.set(m.taskId, s);
-    this.log(`[${this.opts.label}·${s.unitId}] 收到${s.role === "owner" ? "承办" : "协办"}任务 ${s.taskId}（案件 ${s.caseId}${s.rework ? `，第${s.rework}次重办` : ""}）：${s.title}`);
-    const b = this.unitBehaviourOf(s.unitId);
-    if (b.silent) this.log(`[${this.opts.label}·${s.unitId}] 任务 ${s.taskId} 不作应答（silent）`);
-    else if (s.role === "owner") this.laterCase(s, this.receiptDelayMs, () => (b.refuse ? this.refuseCase(s, s.generation) : this.acceptCase(s, s.generation)));
-    return { status: 200, body: { taskId: s.taskId, status: s.status } };
-  }
-
-  private cancel(s: CaseState) {
-    for (const t of s.timers) clearTimeout(t);
-    s.timers.clear();
-  }
-
-  private alive(s: CaseState, gen: number) {
-    return !this.stopped && s.generation === gen && s.status !== "recalled";
-  }
-
-  private laterCase(s: CaseState, ms: number, fn: () => Promise<void>) {
-    const gen = s.generation;
-    const t = setTimeout(() => {
-      s.timers.delete(t);
-      if (!this.alive(s, gen) || this.unitBehaviourOf(s.unitId).silent) return;
-      fn().catch((e) => this.failCase(s, (e as Error).message));
-    }, ms);
-    t.unref();
-    s.timers.add(t);
-  }
-
-  private failCase(s: CaseState, why: string) {
-    if (s.status === "recalled") return;
-    s.status = "failed";
-    s.error = why;
-    this.log(`[${this.opts.label}·${s.unitId}] 任务 ${s.taskId} 处理中断：${why}`);
-  }
-
-  private async caseToHub(s: CaseState, kind: CaseAnswer, body: unknown): Promise<boolean> {
-    if (!this.hubUrl) {
-      this.failCase(s, "未设置中枢地址（setHub） / hub URL not set");
-      return false;
-    }
-    const url = `${this.hubUrl}/api/v1/${this.opts.system}${caseAnswerPath(this.opts.cases!.hub, s.taskId, kind)}`;
-    const headers: Record<string, string> = this.apiKey ? { "x-api-key": this.apiKey } : {};
-    const res = await postJson(url, body, headers, { attempts: 20, keepTrying: () => !this.stopped });
-    s.hubCalls.push({ kind, at: new Date().toISOString(), body, status: res.status, answer: res.body });
-    const ok = res.status >= 200 && res.status < 300;
-    if (!ok) this.log(`[${this.opts.label}·${s.unitId}] 任务 ${s.taskId} ${kind} 被中枢拒绝：HTTP ${res.status}`);
-    return ok;
-  }
-
-  private async refuseCase(s: CaseState, gen: number) {
-    const r = refuseText(s.title);
-    if (!(await this.caseToHub(s, "refuse", this.opts.cases!.refuseBody(s, r.reason, r.legalBasis)))) return this.failCase(s, "退回未被中枢接受");
-    if (!this.alive(s, gen)) return;
-    s.status = "refused";
-    this.log(`[${this.opts.label}·${s.unitId}] 退回任务 ${s.taskId}：非本单位职责`);
-  }
-
-  private async acceptCase(s: CaseState, gen: number) {
-    const c = this.opts.cases!;
-    if (!(await this.caseToHub(s, "accept", c.acceptBody(s, new Date().toISOString())))) return this.failCase(s, "签收未被中枢接受");
-    if (!this.alive(s, gen)) return;
-    s.status = "accepted";
-    this.log(`[${this.opts.label}·${s.unitId}] 签收任务 ${s.taskId}`);
-    const days = this.unitBehaviourOf(s.unitId).extensionDays;
-    if (days && days > 0) {
-      const base = s.handleDeadline ? Date.parse(s.handleDeadline) : Date.now();
-      const ok = await this.caseToHub(s, "extension", c.extensionBody(s, new Date(base + days * 86_400_000).toISOString(), `需协调相关部门联合处置，申请延期${days}天。`));
-      if (!this.alive(s, gen)) return;
-      s.extensionRequested = ok;
-      this.log(`[${this.opts.label}·${s.unitId}] 任务 ${s.taskId} 申请延期${days}天${ok ? "" : "（未被接受）"}`);
-    }
-    this.laterCase(s, this.feedbackDelayMs, () => this.replyCase(s, gen));
-  }
-
-  private async replyCase(s: CaseState, gen: number) {
-    const outcome = this.unitBehaviourOf(s.unitId).outcome ?? 0;
-    const text = replyText({ category: { path: s.category }, reporter: { confidential: s.confidential } }, outcome);
-    if (!(await this.caseToHub(s, "result", this.opts.cases!.resultBody(s, outcome, text, new Date().toISOString())))) return this.failCase(s, "办理结果未被中枢接受");
-    if (!this.alive(s, gen)) return;
-    s.status = "replied";
-    this.log(`[${this.opts.label}·${s.unitId}] 报送任务 ${s.taskId} 办理结果（${["解决", "未解决", "部分解决", "不办理退单"][outcome]}）`);
+    if (m.what === "urge") return this.desk.urged(s, { level: m.level, text: m.text, at, body: req.body }, m.level, m.text);
+    return this.desk.recalled(s, { reason: m.reason, at, body: req.body }, m.reason);
   }
 }
 

@@ -11,56 +11,117 @@
  * postpone and return on /api/v1/housing/work-orders/{workOrderNo}/…, read here into the same
  * params the generic unit interface produces.
  */
-import type {
-  HandlerRecall,
-  HandlerTask,
-  HandlerUrge,
-  HousingCaseAccept,
-  HousingCaseExtension,
-  HousingCaseRecall,
-  HousingCaseRefuse,
-  HousingCaseResult,
-  HousingCaseTask,
-  HousingCaseUrge,
-  HousingFeedback,
-  HousingNotice,
-  HousingReceipt,
-  HousingReminder,
-} from "../../contracts/types";
+import type { HandlerTask, HousingCaseResult, HousingCaseTask, HousingFeedback, HousingNotice } from "../../contracts/types";
 import type { OutboundRequest } from "../../kit/adapter";
-import {
-  type BureauNotice,
-  type CaseAcceptReading,
-  type CaseExtensionReading,
-  type CaseHubPaths,
-  type CaseRefuseReading,
-  type CaseResultReading,
-  classify,
-  codeOf,
-  compact,
-  type FeedbackReading,
-  isRevocation,
-  mentions,
-  partyOf,
-  type ReceiptReading,
-  type ReceiptRequest,
-  reminderText,
-  type UnitInfo,
-  fromCode,
-  vehiclesOf,
-} from "../../kit/bureau";
+import { type BureauNotice, classify, compact, type FeedbackReading, mentions, partyOf, type UnitInfo, vehiclesOf } from "../../kit/bureau";
+import { type BureauWire, bureauSchemas, buildTask, caseReaders, caseSchemas, type CaseWire, noticeHead } from "../../kit/bureau-wire";
 
 export const SYSTEM = "housing";
+export const SCHEMA = bureauSchemas(SYSTEM);
+export const CASE_SCHEMA = caseSchemas(SYSTEM);
 
-export const SCHEMA = {
-  notice: "tongguan:housing/notice",
-  reminder: "tongguan:housing/reminder",
-  receipt: "tongguan:housing/receipt",
-  feedback: "tongguan:housing/feedback",
-} as const;
+/** 办理回复: the reply with the rectification after it (「（整改：某花园小区／某某物业管理有限公司：责令限期维修）」). */
+export function resultText(b: HousingCaseResult): string {
+  const r = b.rectification ?? {};
+  const on = [r.projectName, r.enterpriseName]
+    .map((s) => s?.trim())
+    .filter(Boolean)
+    .join("／");
+  const rect = r.measure?.trim() ? `（整改：${on ? `${on}：` : ""}${r.measure.trim()}）` : on ? `（涉及：${on}）` : "";
+  return `${b.replyContent.trim()}${rect}`;
+}
 
-export const NOTICE_PATH = "/credit/joint-notices";
-export const reminderPath = (noticeNumber: string): string => `${NOTICE_PATH}/${encodeURIComponent(noticeNumber)}/urges`;
+// ---------------------------------------------------------------------------------------------
+// The case line's wire: complaint work orders to a housing unit (区/市住建局) and its answers
+
+/**
+ * Where the hub posts work orders (POST /complaints/work-orders, 催办 …/urges, 撤回 …/withdrawal),
+ * housing's field names and codes, and where housing answers
+ * (/api/v1/housing/work-orders/{workOrderNo}/sign|reply|postpone|return).
+ */
+export const CASE_WIRE: CaseWire = {
+  path: "/complaints/work-orders",
+  hub: { path: "/work-orders", actions: { accept: "sign", result: "reply", extension: "postpone", refuse: "return" } },
+  task: {
+    taskId: "workOrderNo",
+    caseId: "caseNo",
+    role: "assignType",
+    rework: "reworkTimes",
+    unitId: "handlingUnit.code",
+    unitName: "handlingUnit.name",
+    title: "subject",
+    content: "description",
+    appealType: "appealType",
+    category: "category.name",
+    categoryCode: "category.code",
+    address: "location.address",
+    districtCode: "location.districtCode",
+    street: "location.street",
+    community: "location.community",
+    gridCode: "location.gridCode",
+    lng: "location.longitude",
+    lat: "location.latitude",
+    urgency: "priority",
+    signDeadline: "signDue",
+    handleDeadline: "handleDue",
+    confidential: "complainant.confidential",
+    reporterName: "complainant.name",
+    reporterPhone: "complainant.phone",
+    note: "remark",
+    sentAt: "dispatchTime",
+  },
+  urge: { action: "urges", level: "urgeLevel", text: "message", at: "urgeTime" },
+  recall: { action: "withdrawal", reason: "reason", at: "withdrawTime" },
+  unitId: "handlingUnitCode",
+  accept: { handler: "signedBy", at: "signedTime" },
+  result: { outcome: "result", text: resultText, handler: "handledBy", at: "finishedTime" },
+  extension: { until: "postponeTo", reason: "reason" },
+  refuse: { reason: "reason", legalBasis: "basis" },
+  codes: {
+    role: [
+      ["owner", "HOST"],
+      ["co", "ASSIST"],
+    ],
+    urgency: [
+      ["一般", "NORMAL"],
+      ["较急", "URGENT"],
+      ["紧急", "CRITICAL"],
+    ],
+    urge: [
+      ["预警", "WARNING"],
+      ["催办", "URGE"],
+      ["督办", "SUPERVISE"],
+    ],
+    outcome: [
+      [0, "RESOLVED"],
+      [1, "UNRESOLVED"],
+      [2, "PARTIALLY_RESOLVED"],
+      [3, "NOT_ACCEPTED"],
+    ],
+  },
+};
+
+/** Housing's wire: 联合惩戒抄告 (POST /credit/joint-notices) and its 催办 (…/urges), the receipt, the case line. */
+export const WIRE: BureauWire = {
+  system: SYSTEM,
+  notice: { path: "/credit/joint-notices", noticeId: "noticeNumber", kind: { field: "noticeType", notice: "JOINT_PUNISHMENT", revocation: "REVOCATION" }, revokes: "revokedNoticeNumber" },
+  reminder: {
+    action: "urges",
+    noticeId: "noticeNumber",
+    what: { field: "urgeType", receipt: "SIGN", feedback: "FEEDBACK" },
+    dueAt: "dueTime",
+    text: "message",
+    sentAt: "sendTime",
+    noun: "联合惩戒抄告",
+  },
+  receipt: { signer: "signedBy", department: "department", at: "signedTime" },
+  cases: CASE_WIRE,
+};
+
+export const { accept: readCaseAccept, result: readCaseResult, extension: readCaseExtension, refuse: readCaseRefuse } = caseReaders(CASE_WIRE);
+
+// ---------------------------------------------------------------------------------------------
+// The notices
 
 type Restriction = HousingNotice["restrictions"][number]["type"];
 
@@ -77,9 +138,7 @@ export function toHousingNotice(n: BureauNotice): OutboundRequest & { body: Hous
   const id = { organisation: "unifiedSocialCreditCode", person: "idNumber", vehicle: "plateNumber" }[party.kind];
   const vehicles = vehiclesOf(n).map((v) => ({ plateNumber: v.plate }));
   const body = compact({
-    noticeNumber: n.noticeId,
-    noticeType: isRevocation(n) ? "REVOCATION" : "JOINT_PUNISHMENT",
-    revokedNoticeNumber: n.revokes,
+    ...noticeHead(WIRE.notice, n),
     enterprise: compact({ name: party.name, [id]: party.code }),
     restrictions: classify(n.measures, RESTRICTIONS, "OTHER").map((c) => ({ type: c.code, description: c.text })),
     projectScope: "ALL_ONGOING_PROJECTS",
@@ -91,20 +150,7 @@ export function toHousingNotice(n: BureauNotice): OutboundRequest & { body: Hous
     feedbackDue: n.feedbackDeadline,
     issuedAt: n.sentAt,
   }) as HousingNotice;
-  return { method: "POST", path: NOTICE_PATH, body };
-}
-
-/** 催签收/催反馈 → POST /credit/joint-notices/{noticeNumber}/urges. */
-export function toHousingReminder(r: ReceiptRequest): OutboundRequest & { body: HousingReminder } {
-  return {
-    method: "POST",
-    path: reminderPath(r.noticeId),
-    body: { noticeNumber: r.noticeId, urgeType: r.what === "receipt" ? "SIGN" : "FEEDBACK", dueTime: r.dueAt, message: reminderText(r, "联合惩戒抄告"), sendTime: r.sentAt },
-  };
-}
-
-export function readReceipt(b: HousingReceipt): ReceiptReading {
-  return compact({ signer: b.signedBy, department: b.department, at: b.signedTime });
+  return { method: "POST", path: WIRE.notice.path, body };
 }
 
 /** 已落实, and 不适用 (nothing to restrict), count as carried out. */
@@ -121,42 +167,7 @@ export function readFeedback(b: HousingFeedback): FeedbackReading {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The case line: complaint work orders to a housing unit (区/市住建局) and its answers
-
-/** Where the hub posts work orders (and their 催办 / 撤回), and where housing answers (/api/v1/housing/work-orders/{workOrderNo}/sign|reply|postpone|return). */
-export const CASE_PATH = "/complaints/work-orders";
-export const CASE_HUB: CaseHubPaths = { path: "/work-orders", actions: { accept: "sign", result: "reply", extension: "postpone", refuse: "return" } };
-
-export const CASE_SCHEMA = {
-  task: "tongguan:housing/case-task",
-  urge: "tongguan:housing/case-urge",
-  recall: "tongguan:housing/case-recall",
-  accept: "tongguan:housing/case-accept",
-  result: "tongguan:housing/case-result",
-  extension: "tongguan:housing/case-extension",
-  refuse: "tongguan:housing/case-refuse",
-} as const;
-
-export const ROLE_CODES = [
-  ["owner", "HOST"],
-  ["co", "ASSIST"],
-] as const;
-export const PRIORITY_CODES = [
-  ["一般", "NORMAL"],
-  ["较急", "URGENT"],
-  ["紧急", "CRITICAL"],
-] as const;
-export const URGE_CODES = [
-  ["预警", "WARNING"],
-  ["催办", "URGE"],
-  ["督办", "SUPERVISE"],
-] as const;
-export const RESULT_CODES = [
-  [0, "RESOLVED"],
-  [1, "UNRESOLVED"],
-  [2, "PARTIALLY_RESOLVED"],
-  [3, "NOT_ACCEPTED"],
-] as const;
+// The case line: what housing's work order carries beyond the task
 
 /** A project or residential estate (项目/小区) named in an address or text: a name without separators ending in one of these words. */
 export const PROJECT = /([^\s，。、；：,.;:（）()“”"'市区县镇路街道号与和及的在]{1,12}(?:小区|花园|花苑|家园|公寓|新村|新城|雅苑|名苑|嘉园|大厦|项目))/g;
@@ -185,66 +196,7 @@ export function projectAndEnterprise(t: Pick<HandlerTask, "title" | "content" | 
   });
 }
 
-const enc = encodeURIComponent;
-
-/** 派发工单 → POST /complaints/work-orders: the unit by its code, the project and company where the case names them. */
+/** 派发工单 → POST /complaints/work-orders: the task in housing's fields, with the project and company where the case names them. */
 export function toHousingTask(t: HandlerTask, unit: UnitInfo): OutboundRequest & { body: HousingCaseTask } {
-  const l = t.location;
-  const body = compact({
-    workOrderNo: t.taskId,
-    caseNo: t.caseId,
-    assignType: codeOf(ROLE_CODES, t.role),
-    reworkTimes: t.rework,
-    handlingUnit: compact({ code: unit.id, name: unit.name !== unit.id ? unit.name : undefined }),
-    subject: t.title,
-    description: t.content,
-    appealType: t.appealType,
-    category: compact({ name: t.category.path.join("/"), code: t.category.code ?? undefined }),
-    ...projectAndEnterprise(t),
-    location: compact({ address: l.address, districtCode: l.districtCode, street: l.street, community: l.community, gridCode: l.gridCode, longitude: l.lng, latitude: l.lat }),
-    priority: codeOf(PRIORITY_CODES, t.urgency),
-    signDue: t.signDeadline ?? undefined,
-    handleDue: t.handleDeadline ?? undefined,
-    complainant: compact({ confidential: t.reporter.confidential, name: t.reporter.name, phone: t.reporter.phone }),
-    remark: t.note,
-    dispatchTime: t.sentAt,
-  }) as HousingCaseTask;
-  return { method: "POST", path: CASE_PATH, body };
-}
-
-/** 预警/催办/督办 → POST /complaints/work-orders/{workOrderNo}/urges. */
-export function toHousingUrge(u: HandlerUrge): OutboundRequest & { body: HousingCaseUrge } {
-  return {
-    method: "POST",
-    path: `${CASE_PATH}/${enc(u.taskId)}/urges`,
-    body: { workOrderNo: u.taskId, caseNo: u.caseId, urgeLevel: codeOf(URGE_CODES, u.level), message: u.text, urgeTime: u.urgedAt },
-  };
-}
-
-/** 撤回 → POST /complaints/work-orders/{workOrderNo}/withdrawal. */
-export function toHousingRecall(r: HandlerRecall): OutboundRequest & { body: HousingCaseRecall } {
-  return { method: "POST", path: `${CASE_PATH}/${enc(r.taskId)}/withdrawal`, body: { workOrderNo: r.taskId, caseNo: r.caseId, reason: r.reason, withdrawTime: r.recalledAt } };
-}
-
-export function readCaseAccept(b: HousingCaseAccept): CaseAcceptReading {
-  return compact({ unitId: b.handlingUnitCode, handler: b.signedBy, at: b.signedTime }) as CaseAcceptReading;
-}
-
-/** 办理回复: the outcome from result, the text the reply with the rectification after it (「（整改：某花园小区／某某物业管理有限公司：责令限期维修）」). */
-export function readCaseResult(b: HousingCaseResult): CaseResultReading {
-  const r = b.rectification ?? {};
-  const on = [r.projectName, r.enterpriseName]
-    .map((s) => s?.trim())
-    .filter(Boolean)
-    .join("／");
-  const rect = r.measure?.trim() ? `（整改：${on ? `${on}：` : ""}${r.measure.trim()}）` : on ? `（涉及：${on}）` : "";
-  return compact({ unitId: b.handlingUnitCode, outcome: fromCode(RESULT_CODES, b.result), text: `${b.replyContent.trim()}${rect}`, handler: b.handledBy, at: b.finishedTime }) as CaseResultReading;
-}
-
-export function readCaseExtension(b: HousingCaseExtension): CaseExtensionReading {
-  return { unitId: b.handlingUnitCode, until: b.postponeTo, reason: b.reason };
-}
-
-export function readCaseRefuse(b: HousingCaseRefuse): CaseRefuseReading {
-  return compact({ unitId: b.handlingUnitCode, reason: b.reason, legalBasis: b.basis }) as CaseRefuseReading;
+  return buildTask(CASE_WIRE, t, unit, projectAndEnterprise(t)) as OutboundRequest & { body: HousingCaseTask };
 }

@@ -6,30 +6,10 @@
  * refused, in housing's format. Controls: setBehaviour(noticeId | "*", {silent, fail,
  * noFeedback, partial}) or POST /__sim/behaviour; notices() / GET /__sim/notices.
  */
-import type {
-  HousingCaseAccept,
-  HousingCaseExtension,
-  HousingCaseRecall,
-  HousingCaseRefuse,
-  HousingCaseResult,
-  HousingCaseTask,
-  HousingCaseUrge,
-  HousingFeedback,
-  HousingNotice,
-  HousingReceipt,
-  HousingReminder,
-} from "../../contracts/types";
-import { type BureauBehaviour, BureauSimulator, codeOf, type SimCaseOptions, fromCode } from "../../kit/bureau";
-import { CASE_HUB, CASE_PATH, CASE_SCHEMA, NOTICE_PATH, RESULT_CODES, SCHEMA, SYSTEM, URGE_CODES } from "./mapping";
-
-export interface HousingSimulatorOptions {
-  hubUrl?: string;
-  apiKey?: string;
-  receiptDelayMs?: number;
-  feedbackDelayMs?: number;
-  behaviour?: Record<string, BureauBehaviour>;
-  log?: (line: string) => void;
-}
+import type { HousingCaseAccept, HousingCaseResult, HousingCaseTask, HousingFeedback, HousingNotice, HousingReceipt } from "../../contracts/types";
+import type { BureauSimulator } from "../../kit/bureau";
+import { type BureauSimSettings, bureauSimulator, encode, type SimCaseAnswers } from "../../kit/bureau-wire";
+import { CASE_WIRE, WIRE } from "./mapping";
 
 export function simReceipt(_n: HousingNotice, at: string): HousingReceipt {
   return { signedBy: "李敏（模拟）", department: "市住房和城乡建设局建筑市场监管处", signedTime: at };
@@ -58,63 +38,18 @@ export function simFeedback(n: HousingNotice, at: string, partial: boolean): Hou
   };
 }
 
-/** Housing's case line in the simulator: work orders, 催办 and 撤回 read; sign, reply, postpone and return written. */
-export const housingSimCases: SimCaseOptions = {
-  hub: CASE_HUB,
-  routes: [
-    {
-      path: CASE_PATH,
-      schema: CASE_SCHEMA.task,
-      read: (b: HousingCaseTask) => ({
-        what: "task",
-        taskId: b.workOrderNo,
-        caseId: b.caseNo,
-        unitId: b.handlingUnit.code,
-        role: b.assignType === "HOST" ? "owner" : "co",
-        rework: b.reworkTimes,
-        title: b.subject,
-        category: b.category.name.split("/"),
-        confidential: b.complainant.confidential,
-        ...(b.handleDue ? { handleDeadline: b.handleDue } : {}),
-      }),
-    },
-    {
-      path: `${CASE_PATH}/:workOrderNo/urges`,
-      schema: CASE_SCHEMA.urge,
-      read: (b: HousingCaseUrge) => ({ what: "urge", taskId: b.workOrderNo, level: fromCode(URGE_CODES, b.urgeLevel), text: b.message }),
-    },
-    { path: `${CASE_PATH}/:workOrderNo/withdrawal`, schema: CASE_SCHEMA.recall, read: (b: HousingCaseRecall) => ({ what: "recall", taskId: b.workOrderNo, reason: b.reason }) },
-  ],
+/** The housing units' sign and reply in the simulator (routes, postpone and return come from the wire). */
+export const housingSimCases: SimCaseAnswers = {
   acceptBody: (t, at): HousingCaseAccept => ({ handlingUnitCode: t.unitId, signedBy: "周洁（模拟）", signedTime: at }),
   resultBody: (t, outcome, text, at): HousingCaseResult => {
     const b = t.body as HousingCaseTask;
     const on = { ...(b.project ? { projectName: b.project.name } : {}), ...(b.enterprise ? { enterpriseName: b.enterprise.name } : {}) };
     const rectification = Object.keys(on).length && outcome !== 3 ? { rectification: { ...on, measure: b.enterprise ? "责令限期整改，记入企业信用档案（模拟）" : "已现场督促整改（模拟）" } } : {};
-    return { handlingUnitCode: t.unitId, result: codeOf(RESULT_CODES, outcome), replyContent: text, ...rectification, handledBy: "周洁（模拟）", finishedTime: at };
+    const result = encode(CASE_WIRE.codes.outcome, outcome) as HousingCaseResult["result"];
+    return { handlingUnitCode: t.unitId, result, replyContent: text, ...rectification, handledBy: "周洁（模拟）", finishedTime: at };
   },
-  extensionBody: (t, until, reason): HousingCaseExtension => ({ handlingUnitCode: t.unitId, postponeTo: until, reason }),
-  refuseBody: (t, reason, basis): HousingCaseRefuse => ({ handlingUnitCode: t.unitId, reason, basis }),
 };
 
-export function createHousingSimulator(opts: HousingSimulatorOptions = {}): BureauSimulator<HousingNotice> {
-  return new BureauSimulator<HousingNotice>({
-    system: SYSTEM,
-    label: "住建",
-    routes: [
-      {
-        path: NOTICE_PATH,
-        schema: SCHEMA.notice,
-        read: (b: HousingNotice) => ({ what: "notice", noticeId: b.noticeNumber, revocation: b.noticeType === "REVOCATION", ...(b.revokedNoticeNumber ? { revokes: b.revokedNoticeNumber } : {}) }),
-      },
-      {
-        path: `${NOTICE_PATH}/:noticeNumber/urges`,
-        schema: SCHEMA.reminder,
-        read: (b: HousingReminder) => ({ what: "reminder", noticeId: b.noticeNumber, of: b.urgeType === "SIGN" ? "receipt" : "feedback" }),
-      },
-    ],
-    receiptBody: simReceipt,
-    feedbackBody: simFeedback,
-    cases: housingSimCases,
-    ...opts,
-  });
+export function createHousingSimulator(opts: BureauSimSettings = {}): BureauSimulator<HousingNotice> {
+  return bureauSimulator<HousingNotice>(WIRE, { label: "住建", receiptBody: simReceipt, feedbackBody: simFeedback, cases: housingSimCases }, opts);
 }

@@ -9,57 +9,93 @@
  * (bj), 延期 (yq) and 退回 (th) on /api/v1/police/jqgd/{gdbh}/…, read here into the same params the
  * generic unit interface produces.
  */
-import type {
-  HandlerRecall,
-  HandlerTask,
-  HandlerUrge,
-  PoliceCaseAccept,
-  PoliceCaseExtension,
-  PoliceCaseRecall,
-  PoliceCaseRefuse,
-  PoliceCaseResult,
-  PoliceCaseTask,
-  PoliceCaseUrge,
-  PoliceFeedback,
-  PoliceNotice,
-  PoliceReceipt,
-  PoliceReminder,
-} from "../../contracts/types";
-import {
-  type BureauNotice,
-  type CaseAcceptReading,
-  type CaseExtensionReading,
-  type CaseHubPaths,
-  type CaseRefuseReading,
-  type CaseResultReading,
-  codeOf,
-  compact,
-  type FeedbackReading,
-  isRevocation,
-  partyOf,
-  platesIn,
-  type ReceiptReading,
-  type ReceiptRequest,
-  reminderText,
-  type UnitDirectory,
-  type UnitInfo,
-  fromCode,
-  vehiclesOf,
-} from "../../kit/bureau";
+import type { HandlerTask, PoliceCaseResult, PoliceCaseTask, PoliceFeedback, PoliceNotice, PoliceReceipt } from "../../contracts/types";
 import type { OutboundRequest } from "../../kit/adapter";
+import { type BureauNotice, compact, type FeedbackReading, isRevocation, partyOf, platesIn, type UnitDirectory, type UnitInfo, vehiclesOf } from "../../kit/bureau";
+import { type BureauWire, bureauSchemas, buildTask, URGENCIES, URGE_LEVELS, OUTCOMES, numbered, caseReaders, caseSchemas, type CaseWire, noticeHead } from "../../kit/bureau-wire";
 
 export const SYSTEM = "police";
+export const SCHEMA = bureauSchemas(SYSTEM);
+export const CASE_SCHEMA = caseSchemas(SYSTEM);
 
-export const SCHEMA = {
-  notice: "tongguan:police/notice",
-  reminder: "tongguan:police/reminder",
-  receipt: "tongguan:police/receipt",
-  feedback: "tongguan:police/feedback",
-} as const;
+/** 经办人 as the police write it: 「陈刚（警号 050217）」. */
+export function officer(name: string | undefined, number: string | undefined): string | undefined {
+  return name ? (number ? `${name}（警号 ${number}）` : name) : number ? `警号 ${number}` : undefined;
+}
 
-/** Where the hub posts: 通行证抄告单 and its 催办. */
-export const NOTICE_PATH = "/txz/cgd";
-export const reminderPath = (cgdbh: string): string => `${NOTICE_PATH}/${encodeURIComponent(cgdbh)}/cb`;
+// ---------------------------------------------------------------------------------------------
+// The case line's wire: 警情工单 to a police unit (分局, 交警大队/支队) and its answers
+
+/**
+ * Where the hub posts 工单 (POST /jqgd, 催办 …/cb, 撤回 …/ch), the police's field names and codes,
+ * and where they answer (/api/v1/police/jqgd/{gdbh}/qs|bj|yq|th).
+ */
+export const CASE_WIRE: CaseWire = {
+  path: "/jqgd",
+  hub: { path: "/jqgd", actions: { accept: "qs", result: "bj", extension: "yq", refuse: "th" } },
+  task: {
+    taskId: "gdbh",
+    caseId: "ajbh",
+    role: "gdlx",
+    rework: "cbcs",
+    unitId: "cbdwdm",
+    unitName: "cbdwmc",
+    title: "bt",
+    content: "nr",
+    appealType: "sqlx",
+    category: "fl",
+    categoryCode: "fldm",
+    address: "sfdz",
+    districtCode: "xzqh",
+    street: "jdmc",
+    community: "sqmc",
+    gridCode: "wgbm",
+    lng: "zbjd",
+    lat: "zbwd",
+    urgency: "jjcd",
+    signDeadline: "qsqx",
+    handleDeadline: "blqx",
+    confidential: "sfbm",
+    reporterName: "lxr",
+    reporterPhone: "lxdh",
+    note: "fy",
+    sentAt: "pdsj",
+  },
+  urge: { action: "cb", level: "cbjb", text: "cbnr", at: "cbsj" },
+  recall: { action: "ch", reason: "chyy", at: "chsj" },
+  unitId: "cbdwdm",
+  accept: { handler: (b) => officer(b.qsr, b.qsrjh), at: "qssj" },
+  /** 办结: the text 办结情况 with 处罚情况 after it */
+  result: { outcome: "bjjg", text: "bjqk", note: { field: "cfqk", label: "处罚情况" }, handler: (b: PoliceCaseResult) => officer(b.cbr, b.cbrjh), at: "bjsj" },
+  extension: { until: "yqzsj", reason: "yqyy" },
+  refuse: { reason: "thyy", legalBasis: "thyj" },
+  codes: {
+    role: numbered(["owner", "co"]),
+    urgency: numbered(URGENCIES),
+    urge: numbered(URGE_LEVELS, 0),
+    /** 办结结果 1 解决 / 2 未解决 / 3 部分解决 / 4 不予办理 ↔ the hub's outcomes 0–3 */
+    outcome: numbered(OUTCOMES),
+    confidential: [
+      [true, "1"],
+      [false, "0"],
+    ],
+  },
+};
+
+/** The police's wire: 通行证抄告单 (POST /txz/cgd) and its 催办 (…/cb), the receipt's officer, the case line. */
+export const WIRE: BureauWire = {
+  system: SYSTEM,
+  notice: { path: "/txz/cgd", noticeId: "cgdbh", kind: { field: "cglx", notice: "1", revocation: "2" }, revokes: "ycgdbh" },
+  reminder: { action: "cb", noticeId: "cgdbh", what: { field: "cblx", receipt: "1", feedback: "2" }, dueAt: "qx", text: "cbnr", sentAt: "cbsj", noun: "通行证抄告单" },
+  /** 签收: the signing officer (with his number) and unit */
+  receipt: { signer: (b: PoliceReceipt) => officer(b.qsr, b.qsrjh), department: "qsdw", at: "qssj" },
+  cases: CASE_WIRE,
+};
+
+export const { accept: readCaseAccept, result: readCaseResult, extension: readCaseExtension, refuse: readCaseRefuse } = caseReaders(CASE_WIRE);
+
+// ---------------------------------------------------------------------------------------------
+// The notices
 
 const PARTY = { organisation: "1", person: "2", vehicle: "3" } as const;
 
@@ -75,9 +111,7 @@ export function toPoliceNotice(n: BureauNotice): OutboundRequest & { body: Polic
   const czlx = passAction(n);
   const clmx = vehiclesOf(n).map((v) => compact({ hphm: v.plate, txzbh: v.passNo, ssqy: v.operator, czlx }) as PoliceNotice["clmx"][number]);
   const body = compact({
-    cgdbh: n.noticeId,
-    cglx: isRevocation(n) ? "2" : "1",
-    ycgdbh: n.revokes,
+    ...noticeHead(WIRE.notice, n),
     dsrlx: PARTY[party.kind],
     dsrmc: party.name,
     dsrzjhm: party.code,
@@ -91,22 +125,7 @@ export function toPoliceNotice(n: BureauNotice): OutboundRequest & { body: Polic
     fkqx: n.feedbackDeadline,
     cgsj: n.sentAt,
   }) as PoliceNotice;
-  return { method: "POST", path: NOTICE_PATH, body };
-}
-
-/** 催签收/催反馈 → POST /txz/cgd/{cgdbh}/cb. */
-export function toPoliceReminder(r: ReceiptRequest): OutboundRequest & { body: PoliceReminder } {
-  return {
-    method: "POST",
-    path: reminderPath(r.noticeId),
-    body: { cgdbh: r.noticeId, cblx: r.what === "receipt" ? "1" : "2", qx: r.dueAt, cbnr: reminderText(r, "通行证抄告单"), cbsj: r.sentAt },
-  };
-}
-
-/** 签收: the signing officer (with his number) and unit. */
-export function readReceipt(b: PoliceReceipt): ReceiptReading {
-  const signer = b.qsr ? (b.qsrjh ? `${b.qsr}（警号 ${b.qsrjh}）` : b.qsr) : b.qsrjh ? `警号 ${b.qsrjh}` : undefined;
-  return compact({ signer, department: b.qsdw, at: b.qssj });
+  return { method: "POST", path: WIRE.notice.path, body };
 }
 
 /** A pass result that counts as carried out (无通行证: nothing to withdraw). */
@@ -124,44 +143,7 @@ export function readFeedback(b: PoliceFeedback): FeedbackReading {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The case line: 警情工单 to a police unit (分局, 交警大队/支队) and its answers
-
-/** Where the hub posts 工单 (and their 催办 / 撤回), and where the police answer (/api/v1/police/jqgd/{gdbh}/qs|bj|yq|th). */
-export const CASE_PATH = "/jqgd";
-export const CASE_HUB: CaseHubPaths = { path: CASE_PATH, actions: { accept: "qs", result: "bj", extension: "yq", refuse: "th" } };
-
-export const CASE_SCHEMA = {
-  task: "tongguan:police/case-task",
-  urge: "tongguan:police/case-urge",
-  recall: "tongguan:police/case-recall",
-  accept: "tongguan:police/case-accept",
-  result: "tongguan:police/case-result",
-  extension: "tongguan:police/case-extension",
-  refuse: "tongguan:police/case-refuse",
-} as const;
-
-/** The police's codes for the hub's values. */
-export const ROLE_CODES = [
-  ["owner", "1"],
-  ["co", "2"],
-] as const;
-export const URGENCY_CODES = [
-  ["一般", "1"],
-  ["较急", "2"],
-  ["紧急", "3"],
-] as const;
-export const URGE_CODES = [
-  ["预警", "0"],
-  ["催办", "1"],
-  ["督办", "2"],
-] as const;
-/** 办结结果 1 解决 / 2 未解决 / 3 部分解决 / 4 不予办理 ↔ the hub's outcomes 0–3. */
-export const OUTCOME_CODES = [
-  [0, "1"],
-  [1, "2"],
-  [2, "3"],
-  [3, "4"],
-] as const;
+// The case line: what the police's 工单 carries beyond the task
 
 const BRIGADE = /交通警察.*大队|交警大队/;
 
@@ -172,75 +154,12 @@ export function brigadeOf(unit: UnitInfo, districtCode: string | undefined, unit
   return dc ? units.all.find((u) => u.bureau === "police" && u.districtCode === dc && BRIGADE.test(u.name)) : undefined;
 }
 
-const enc = encodeURIComponent;
-
-/** 派发工单 → POST /jqgd: the unit by its code, its 辖区大队, the plates the case mentions. */
+/** 派发工单 → POST /jqgd: the task in the police's fields, with its 辖区大队 and the plates the case mentions. */
 export function toPoliceTask(t: HandlerTask, unit: UnitInfo, units: UnitDirectory): OutboundRequest & { body: PoliceCaseTask } {
-  const l = t.location;
-  const brigade = brigadeOf(unit, l.districtCode, units);
+  const brigade = brigadeOf(unit, t.location.districtCode, units);
   const plates = platesIn(t.title, t.content);
-  const body = compact({
-    gdbh: t.taskId,
-    ajbh: t.caseId,
-    gdlx: codeOf(ROLE_CODES, t.role),
-    cbcs: t.rework,
-    cbdwdm: unit.id,
-    cbdwmc: unit.name !== unit.id ? unit.name : undefined,
+  return buildTask(CASE_WIRE, t, unit, {
     xqdd: brigade ? { dwdm: brigade.id, dwmc: brigade.name } : undefined,
-    bt: t.title,
-    nr: t.content,
-    sqlx: t.appealType,
-    fl: t.category.path.join("/"),
-    fldm: t.category.code ?? undefined,
-    sfdz: l.address,
-    xzqh: l.districtCode,
-    jdmc: l.street,
-    sqmc: l.community,
-    wgbm: l.gridCode,
-    zbjd: l.lng,
-    zbwd: l.lat,
     sjhp: plates.length ? plates : undefined,
-    jjcd: codeOf(URGENCY_CODES, t.urgency),
-    qsqx: t.signDeadline ?? undefined,
-    blqx: t.handleDeadline ?? undefined,
-    sfbm: t.reporter.confidential ? "1" : "0",
-    lxr: t.reporter.name,
-    lxdh: t.reporter.phone,
-    fy: t.note,
-    pdsj: t.sentAt,
-  }) as PoliceCaseTask;
-  return { method: "POST", path: CASE_PATH, body };
-}
-
-/** 预警/催办/督办 → POST /jqgd/{gdbh}/cb. */
-export function toPoliceUrge(u: HandlerUrge): OutboundRequest & { body: PoliceCaseUrge } {
-  return { method: "POST", path: `${CASE_PATH}/${enc(u.taskId)}/cb`, body: { gdbh: u.taskId, ajbh: u.caseId, cbjb: codeOf(URGE_CODES, u.level), cbnr: u.text, cbsj: u.urgedAt } };
-}
-
-/** 撤回 → POST /jqgd/{gdbh}/ch. */
-export function toPoliceRecall(r: HandlerRecall): OutboundRequest & { body: PoliceCaseRecall } {
-  return { method: "POST", path: `${CASE_PATH}/${enc(r.taskId)}/ch`, body: { gdbh: r.taskId, ajbh: r.caseId, chyy: r.reason, chsj: r.recalledAt } };
-}
-
-/** 经办人 as the police write it: 「陈刚（警号 050217）」. */
-export function officer(name: string | undefined, number: string | undefined): string | undefined {
-  return name ? (number ? `${name}（警号 ${number}）` : name) : number ? `警号 ${number}` : undefined;
-}
-
-export function readCaseAccept(b: PoliceCaseAccept): CaseAcceptReading {
-  return compact({ unitId: b.cbdwdm, handler: officer(b.qsr, b.qsrjh), at: b.qssj }) as CaseAcceptReading;
-}
-
-/** 办结: the outcome from 办结结果, the text 办结情况 with 处罚情况 after it. */
-export function readCaseResult(b: PoliceCaseResult): CaseResultReading {
-  const text = b.cfqk?.trim() ? `${b.bjqk.trim()}（处罚情况：${b.cfqk.trim()}）` : b.bjqk;
-  return compact({ unitId: b.cbdwdm, outcome: fromCode(OUTCOME_CODES, b.bjjg), text, handler: officer(b.cbr, b.cbrjh), at: b.bjsj }) as CaseResultReading;
-}
-
-export function readCaseExtension(b: PoliceCaseExtension): CaseExtensionReading {
-  return { unitId: b.cbdwdm, until: b.yqzsj, reason: b.yqyy };
-}
-
-export function readCaseRefuse(b: PoliceCaseRefuse): CaseRefuseReading {
-  return compact({ unitId: b.cbdwdm, reason: b.thyy, legalBasis: b.thyj }) as CaseRefuseReading;
+  }) as OutboundRequest & { body: PoliceCaseTask };
 }

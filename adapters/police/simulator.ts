@@ -5,30 +5,10 @@
  * officer, replied (with the plates the 工单 named as 处罚情况), or refused, in the police's format. Controls: setBehaviour(noticeId | "*", {silent, fail, noFeedback, partial})
  * or POST /__sim/behaviour; notices() / GET /__sim/notices; messages() / GET /__sim/received.
  */
-import type {
-  PoliceCaseAccept,
-  PoliceCaseExtension,
-  PoliceCaseRecall,
-  PoliceCaseRefuse,
-  PoliceCaseResult,
-  PoliceCaseTask,
-  PoliceCaseUrge,
-  PoliceFeedback,
-  PoliceNotice,
-  PoliceReceipt,
-  PoliceReminder,
-} from "../../contracts/types";
-import { type BureauBehaviour, BureauSimulator, codeOf, type SimCaseOptions, fromCode } from "../../kit/bureau";
-import { CASE_HUB, CASE_PATH, CASE_SCHEMA, NOTICE_PATH, OUTCOME_CODES, SCHEMA, SYSTEM, URGE_CODES } from "./mapping";
-
-export interface PoliceSimulatorOptions {
-  hubUrl?: string;
-  apiKey?: string;
-  receiptDelayMs?: number;
-  feedbackDelayMs?: number;
-  behaviour?: Record<string, BureauBehaviour>;
-  log?: (line: string) => void;
-}
+import type { PoliceCaseAccept, PoliceCaseResult, PoliceCaseTask, PoliceFeedback, PoliceNotice, PoliceReceipt } from "../../contracts/types";
+import type { BureauSimulator } from "../../kit/bureau";
+import { type BureauSimSettings, bureauSimulator, encode, type SimCaseAnswers } from "../../kit/bureau-wire";
+import { CASE_WIRE, WIRE } from "./mapping";
 
 /** The receipt the simulated police send. */
 export function simReceipt(_n: PoliceNotice, at: string): PoliceReceipt {
@@ -58,35 +38,14 @@ export function simFeedback(n: PoliceNotice, at: string, partial: boolean): Poli
   };
 }
 
-/** The police's case line in the simulator: 警情工单, 催办 and 撤回 read; 签收, 办结, 延期 and 退回 written. */
-export const policeSimCases: SimCaseOptions = {
-  hub: CASE_HUB,
-  routes: [
-    {
-      path: CASE_PATH,
-      schema: CASE_SCHEMA.task,
-      read: (b: PoliceCaseTask) => ({
-        what: "task",
-        taskId: b.gdbh,
-        caseId: b.ajbh,
-        unitId: b.cbdwdm,
-        role: b.gdlx === "1" ? "owner" : "co",
-        rework: b.cbcs,
-        title: b.bt,
-        category: b.fl.split("/"),
-        confidential: b.sfbm === "1",
-        ...(b.blqx ? { handleDeadline: b.blqx } : {}),
-      }),
-    },
-    { path: `${CASE_PATH}/:gdbh/cb`, schema: CASE_SCHEMA.urge, read: (b: PoliceCaseUrge) => ({ what: "urge", taskId: b.gdbh, level: fromCode(URGE_CODES, b.cbjb), text: b.cbnr }) },
-    { path: `${CASE_PATH}/:gdbh/ch`, schema: CASE_SCHEMA.recall, read: (b: PoliceCaseRecall) => ({ what: "recall", taskId: b.gdbh, reason: b.chyy }) },
-  ],
+/** The police units' 签收 and 办结 in the simulator (routes, 延期 and 退回 come from the wire). */
+export const policeSimCases: SimCaseAnswers = {
   acceptBody: (t, at): PoliceCaseAccept => ({ cbdwdm: t.unitId, qsr: "陈刚（模拟）", qsrjh: "050217", qssj: at }),
   resultBody: (t, outcome, text, at): PoliceCaseResult => {
     const plates = (t.body as PoliceCaseTask).sjhp ?? [];
     return {
       cbdwdm: t.unitId,
-      bjjg: codeOf(OUTCOME_CODES, outcome),
+      bjjg: encode(CASE_WIRE.codes.outcome, outcome) as PoliceCaseResult["bjjg"],
       bjqk: text,
       ...(plates.length && outcome !== 3 ? { cfqk: `对${plates.join("、")}依法处理（模拟）` } : {}),
       cbr: "陈刚（模拟）",
@@ -94,21 +53,8 @@ export const policeSimCases: SimCaseOptions = {
       bjsj: at,
     };
   },
-  extensionBody: (t, until, reason): PoliceCaseExtension => ({ cbdwdm: t.unitId, yqzsj: until, yqyy: reason }),
-  refuseBody: (t, reason, legalBasis): PoliceCaseRefuse => ({ cbdwdm: t.unitId, thyy: reason, thyj: legalBasis }),
 };
 
-export function createPoliceSimulator(opts: PoliceSimulatorOptions = {}): BureauSimulator<PoliceNotice> {
-  return new BureauSimulator<PoliceNotice>({
-    system: SYSTEM,
-    label: "公安交警",
-    routes: [
-      { path: NOTICE_PATH, schema: SCHEMA.notice, read: (b: PoliceNotice) => ({ what: "notice", noticeId: b.cgdbh, revocation: b.cglx === "2", ...(b.ycgdbh ? { revokes: b.ycgdbh } : {}) }) },
-      { path: `${NOTICE_PATH}/:cgdbh/cb`, schema: SCHEMA.reminder, read: (b: PoliceReminder) => ({ what: "reminder", noticeId: b.cgdbh, of: b.cblx === "1" ? "receipt" : "feedback" }) },
-    ],
-    receiptBody: simReceipt,
-    feedbackBody: simFeedback,
-    cases: policeSimCases,
-    ...opts,
-  });
+export function createPoliceSimulator(opts: BureauSimSettings = {}): BureauSimulator<PoliceNotice> {
+  return bureauSimulator<PoliceNotice>(WIRE, { label: "公安交警", receiptBody: simReceipt, feedbackBody: simFeedback, cases: policeSimCases }, opts);
 }

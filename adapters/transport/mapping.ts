@@ -11,57 +11,95 @@
  * vehicles), delay and reject on /api/v1/transport/complaint-orders/{order_no}/…, read here into
  * the same params the generic unit interface produces.
  */
-import type {
-  HandlerRecall,
-  HandlerTask,
-  HandlerUrge,
-  TransportCaseAccept,
-  TransportCaseExtension,
-  TransportCaseRecall,
-  TransportCaseRefuse,
-  TransportCaseResult,
-  TransportCaseTask,
-  TransportCaseUrge,
-  TransportFeedback,
-  TransportNotice,
-  TransportReceipt,
-  TransportReminder,
-} from "../../contracts/types";
+import type { HandlerTask, TransportCaseTask, TransportFeedback, TransportNotice } from "../../contracts/types";
 import type { OutboundRequest } from "../../kit/adapter";
-import {
-  type BureauNotice,
-  type CaseAcceptReading,
-  type CaseExtensionReading,
-  type CaseHubPaths,
-  type CaseRefuseReading,
-  type CaseResultReading,
-  classify,
-  codeOf,
-  compact,
-  type FeedbackReading,
-  isRevocation,
-  mentions,
-  partyOf,
-  platesIn,
-  type ReceiptReading,
-  type ReceiptRequest,
-  reminderText,
-  type UnitInfo,
-  fromCode,
-  vehiclesOf,
-} from "../../kit/bureau";
+import { type BureauNotice, classify, compact, type FeedbackReading, mentions, partyOf, platesIn, type UnitInfo, vehiclesOf } from "../../kit/bureau";
+import { type BureauWire, bureauSchemas, buildTask, URGENCIES, URGE_LEVELS, OUTCOMES, numbered, caseReaders, caseSchemas, type CaseWire, noticeHead } from "../../kit/bureau-wire";
 
 export const SYSTEM = "transport";
+export const SCHEMA = bureauSchemas(SYSTEM);
+export const CASE_SCHEMA = caseSchemas(SYSTEM);
 
-export const SCHEMA = {
-  notice: "tongguan:transport/notice",
-  reminder: "tongguan:transport/reminder",
-  receipt: "tongguan:transport/receipt",
-  feedback: "tongguan:transport/feedback",
-} as const;
+// ---------------------------------------------------------------------------------------------
+// The case line's wire: complaint orders to a transport unit (交通运输局) and its answers
 
-export const NOTICE_PATH = "/enforcement/credit-notices";
-export const reminderPath = (code: string): string => `${NOTICE_PATH}/${encodeURIComponent(code)}/reminders`;
+/**
+ * Where the hub posts orders (POST /service/complaint-orders, 催办 …/reminders, 撤回 …/cancel),
+ * transport's field names and codes, and where transport answers
+ * (/api/v1/transport/complaint-orders/{order_no}/receive|finish|delay|reject).
+ */
+export const CASE_WIRE: CaseWire = {
+  path: "/service/complaint-orders",
+  hub: { path: "/complaint-orders", actions: { accept: "receive", result: "finish", extension: "delay", refuse: "reject" } },
+  task: {
+    taskId: "order_no",
+    caseId: "case_no",
+    role: "order_role",
+    rework: "redo_count",
+    unitId: "dept_code",
+    unitName: "dept_name",
+    title: "title",
+    content: "content",
+    appealType: "appeal_type",
+    category: "category_name",
+    categoryCode: "category_code",
+    address: "address",
+    districtCode: "region_code",
+    street: "street",
+    community: "community",
+    gridCode: "grid_code",
+    lng: "lng",
+    lat: "lat",
+    urgency: "urgency",
+    signDeadline: "sign_limit",
+    handleDeadline: "handle_limit",
+    confidential: "secret",
+    reporterName: "contact_name",
+    reporterPhone: "contact_phone",
+    note: "memo",
+    sentAt: "sent_time",
+  },
+  urge: { action: "reminders", level: "remind_level", text: "content", at: "sent_time" },
+  recall: { action: "cancel", reason: "cancel_reason", at: "cancel_time" },
+  unitId: "dept_code",
+  accept: { handler: "receiver", at: "receive_time" },
+  /** 办结: the text handle_result with punish_info after it */
+  result: { outcome: "result_code", text: "handle_result", note: { field: "punish_info", label: "处理情况" }, handler: "handler", at: "finish_time" },
+  extension: { until: "delay_to", reason: "delay_reason" },
+  refuse: { reason: "reject_reason", legalBasis: "legal_basis" },
+  codes: {
+    role: numbered(["owner", "co"]),
+    urgency: numbered(URGENCIES),
+    urge: numbered(URGE_LEVELS),
+    outcome: numbered(OUTCOMES),
+    confidential: [
+      [true, 1],
+      [false, 0],
+    ],
+  },
+};
+
+/** Transport's wire: 联合惩戒抄告 (POST /enforcement/credit-notices) and its 催办 (…/reminders), the receipt, the case line. */
+export const WIRE: BureauWire = {
+  system: SYSTEM,
+  notice: { path: "/enforcement/credit-notices", noticeId: "notice_code", kind: { field: "notice_kind", notice: "NOTICE", revocation: "REVOKE" }, revokes: "revoked_notice_code" },
+  reminder: {
+    action: "reminders",
+    noticeId: "notice_code",
+    what: { field: "remind_item", receipt: "1", feedback: "2" },
+    dueAt: "limit_time",
+    text: "content",
+    sentAt: "sent_time",
+    noun: "联合惩戒抄告",
+  },
+  receipt: { signer: "receiver", department: "receiver_org", at: "receive_time" },
+  cases: CASE_WIRE,
+};
+
+export const { accept: readCaseAccept, result: readCaseResult, extension: readCaseExtension, refuse: readCaseRefuse } = caseReaders(CASE_WIRE);
+
+// ---------------------------------------------------------------------------------------------
+// The notices
 
 type ReviewObject = TransportNotice["review_items"][number]["object"];
 
@@ -77,9 +115,7 @@ export function toTransportNotice(n: BureauNotice): OutboundRequest & { body: Tr
   const party = partyOf(n.subject);
   const vehicles = vehiclesOf(n).map((v) => compact({ plate_no: v.plate, owner_name: v.operator }) as NonNullable<TransportNotice["vehicles"]>[number]);
   const body = compact({
-    notice_code: n.noticeId,
-    notice_kind: isRevocation(n) ? "REVOKE" : "NOTICE",
-    revoked_notice_code: n.revokes,
+    ...noticeHead(WIRE.notice, n),
     operator: compact({ name: party.name, credit_code: party.kind === "organisation" ? party.code : undefined, id_card_no: party.kind === "person" ? party.code : undefined }),
     vehicles: vehicles.length ? vehicles : undefined,
     review_items: classify(n.measures, REVIEW_OBJECTS, "其他").map((c) => ({ object: c.code, requirement: c.text })),
@@ -90,20 +126,7 @@ export function toTransportNotice(n: BureauNotice): OutboundRequest & { body: Tr
     feedback_deadline: n.feedbackDeadline,
     sent_time: n.sentAt,
   }) as TransportNotice;
-  return { method: "POST", path: NOTICE_PATH, body };
-}
-
-/** 催签收/催反馈 → POST /enforcement/credit-notices/{notice_code}/reminders. */
-export function toTransportReminder(r: ReceiptRequest): OutboundRequest & { body: TransportReminder } {
-  return {
-    method: "POST",
-    path: reminderPath(r.noticeId),
-    body: { notice_code: r.noticeId, remind_item: r.what === "receipt" ? "1" : "2", limit_time: r.dueAt, content: reminderText(r, "联合惩戒抄告"), sent_time: r.sentAt },
-  };
-}
-
-export function readReceipt(b: TransportReceipt): ReceiptReading {
-  return compact({ signer: b.receiver, department: b.receiver_org, at: b.receive_time });
+  return { method: "POST", path: WIRE.notice.path, body };
 }
 
 const RESULT = { "1": "已处理", "2": "处理中", "3": "无需处理" } as const;
@@ -121,42 +144,7 @@ export function readFeedback(b: TransportFeedback): FeedbackReading {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The case line: complaint orders to a transport unit (交通运输局) and its answers
-
-/** Where the hub posts orders (and their 催办 / 撤回), and where transport answers (/api/v1/transport/complaint-orders/{order_no}/receive|finish|delay|reject). */
-export const CASE_PATH = "/service/complaint-orders";
-export const CASE_HUB: CaseHubPaths = { path: "/complaint-orders", actions: { accept: "receive", result: "finish", extension: "delay", refuse: "reject" } };
-
-export const CASE_SCHEMA = {
-  task: "tongguan:transport/case-task",
-  urge: "tongguan:transport/case-urge",
-  recall: "tongguan:transport/case-recall",
-  accept: "tongguan:transport/case-accept",
-  result: "tongguan:transport/case-result",
-  extension: "tongguan:transport/case-extension",
-  refuse: "tongguan:transport/case-refuse",
-} as const;
-
-export const ROLE_CODES = [
-  ["owner", "1"],
-  ["co", "2"],
-] as const;
-export const URGENCY_CODES = [
-  ["一般", "1"],
-  ["较急", "2"],
-  ["紧急", "3"],
-] as const;
-export const URGE_CODES = [
-  ["预警", "1"],
-  ["催办", "2"],
-  ["督办", "3"],
-] as const;
-export const RESULT_CODES = [
-  [0, "1"],
-  [1, "2"],
-  [2, "3"],
-  [3, "4"],
-] as const;
+// The case line: what transport's order carries beyond the task
 
 /** A bus or coach line a case mentions: 12路, B1路, K2路 (a number right before 路, not part of a road's name or a house number). */
 export const LINE = /(?<![0-9A-Za-z])([A-Z]{0,2}[0-9]{1,3}[A-Z]?路)(?![0-9])/g;
@@ -183,71 +171,7 @@ export function linesAndVehicles(t: Pick<HandlerTask, "title" | "content">): Pic
   });
 }
 
-const enc = encodeURIComponent;
-
-/** 派发工单 → POST /service/complaint-orders: the unit by its code, the lines and vehicles the case mentions. */
+/** 派发工单 → POST /service/complaint-orders: the task in transport's fields, with the lines and vehicles the case mentions. */
 export function toTransportTask(t: HandlerTask, unit: UnitInfo): OutboundRequest & { body: TransportCaseTask } {
-  const l = t.location;
-  const body = compact({
-    order_no: t.taskId,
-    case_no: t.caseId,
-    order_role: codeOf(ROLE_CODES, t.role),
-    redo_count: t.rework,
-    dept_code: unit.id,
-    dept_name: unit.name !== unit.id ? unit.name : undefined,
-    title: t.title,
-    content: t.content,
-    appeal_type: t.appealType,
-    category_name: t.category.path.join("/"),
-    category_code: t.category.code ?? undefined,
-    ...linesAndVehicles(t),
-    address: l.address,
-    region_code: l.districtCode,
-    street: l.street,
-    community: l.community,
-    grid_code: l.gridCode,
-    lng: l.lng,
-    lat: l.lat,
-    urgency: codeOf(URGENCY_CODES, t.urgency),
-    sign_limit: t.signDeadline ?? undefined,
-    handle_limit: t.handleDeadline ?? undefined,
-    secret: t.reporter.confidential ? 1 : 0,
-    contact_name: t.reporter.name,
-    contact_phone: t.reporter.phone,
-    memo: t.note,
-    sent_time: t.sentAt,
-  }) as TransportCaseTask;
-  return { method: "POST", path: CASE_PATH, body };
-}
-
-/** 预警/催办/督办 → POST /service/complaint-orders/{order_no}/reminders. */
-export function toTransportUrge(u: HandlerUrge): OutboundRequest & { body: TransportCaseUrge } {
-  return {
-    method: "POST",
-    path: `${CASE_PATH}/${enc(u.taskId)}/reminders`,
-    body: { order_no: u.taskId, case_no: u.caseId, remind_level: codeOf(URGE_CODES, u.level), content: u.text, sent_time: u.urgedAt },
-  };
-}
-
-/** 撤回 → POST /service/complaint-orders/{order_no}/cancel. */
-export function toTransportRecall(r: HandlerRecall): OutboundRequest & { body: TransportCaseRecall } {
-  return { method: "POST", path: `${CASE_PATH}/${enc(r.taskId)}/cancel`, body: { order_no: r.taskId, case_no: r.caseId, cancel_reason: r.reason, cancel_time: r.recalledAt } };
-}
-
-export function readCaseAccept(b: TransportCaseAccept): CaseAcceptReading {
-  return compact({ unitId: b.dept_code, handler: b.receiver, at: b.receive_time }) as CaseAcceptReading;
-}
-
-/** 办结: the outcome from result_code, the text handle_result with punish_info after it. */
-export function readCaseResult(b: TransportCaseResult): CaseResultReading {
-  const text = b.punish_info?.trim() ? `${b.handle_result.trim()}（处理情况：${b.punish_info.trim()}）` : b.handle_result;
-  return compact({ unitId: b.dept_code, outcome: fromCode(RESULT_CODES, b.result_code), text, handler: b.handler, at: b.finish_time }) as CaseResultReading;
-}
-
-export function readCaseExtension(b: TransportCaseExtension): CaseExtensionReading {
-  return { unitId: b.dept_code, until: b.delay_to, reason: b.delay_reason };
-}
-
-export function readCaseRefuse(b: TransportCaseRefuse): CaseRefuseReading {
-  return compact({ unitId: b.dept_code, reason: b.reject_reason, legalBasis: b.legal_basis }) as CaseRefuseReading;
+  return buildTask(CASE_WIRE, t, unit, linesAndVehicles(t)) as OutboundRequest & { body: TransportCaseTask };
 }

@@ -6,30 +6,10 @@
  * named), or rejected, in transport's format. Controls: setBehaviour(noticeId | "*",
  * {silent, fail, noFeedback, partial}) or POST /__sim/behaviour; notices() / GET /__sim/notices.
  */
-import type {
-  TransportCaseAccept,
-  TransportCaseExtension,
-  TransportCaseRecall,
-  TransportCaseRefuse,
-  TransportCaseResult,
-  TransportCaseTask,
-  TransportCaseUrge,
-  TransportFeedback,
-  TransportNotice,
-  TransportReceipt,
-  TransportReminder,
-} from "../../contracts/types";
-import { type BureauBehaviour, BureauSimulator, codeOf, type SimCaseOptions, fromCode } from "../../kit/bureau";
-import { CASE_HUB, CASE_PATH, CASE_SCHEMA, NOTICE_PATH, RESULT_CODES, SCHEMA, SYSTEM, URGE_CODES } from "./mapping";
-
-export interface TransportSimulatorOptions {
-  hubUrl?: string;
-  apiKey?: string;
-  receiptDelayMs?: number;
-  feedbackDelayMs?: number;
-  behaviour?: Record<string, BureauBehaviour>;
-  log?: (line: string) => void;
-}
+import type { TransportCaseAccept, TransportCaseResult, TransportCaseTask, TransportFeedback, TransportNotice, TransportReceipt } from "../../contracts/types";
+import type { BureauSimulator } from "../../kit/bureau";
+import { type BureauSimSettings, bureauSimulator, encode, type SimCaseAnswers } from "../../kit/bureau-wire";
+import { CASE_WIRE, WIRE } from "./mapping";
 
 export function simReceipt(_n: TransportNotice, at: string): TransportReceipt {
   return { receiver: "赵磊（模拟）", receiver_org: "市交通运输综合行政执法支队", receive_time: at };
@@ -57,69 +37,23 @@ export function simFeedback(n: TransportNotice, at: string, partial: boolean): T
   };
 }
 
-/** Transport's case line in the simulator: orders, 催办 and 撤回 read; receive, finish, delay and reject written. */
-export const transportSimCases: SimCaseOptions = {
-  hub: CASE_HUB,
-  routes: [
-    {
-      path: CASE_PATH,
-      schema: CASE_SCHEMA.task,
-      read: (b: TransportCaseTask) => ({
-        what: "task",
-        taskId: b.order_no,
-        caseId: b.case_no,
-        unitId: b.dept_code,
-        role: b.order_role === "1" ? "owner" : "co",
-        rework: b.redo_count,
-        title: b.title,
-        category: b.category_name.split("/"),
-        confidential: b.secret === 1,
-        ...(b.handle_limit ? { handleDeadline: b.handle_limit } : {}),
-      }),
-    },
-    {
-      path: `${CASE_PATH}/:order_no/reminders`,
-      schema: CASE_SCHEMA.urge,
-      read: (b: TransportCaseUrge) => ({ what: "urge", taskId: b.order_no, level: fromCode(URGE_CODES, b.remind_level), text: b.content }),
-    },
-    { path: `${CASE_PATH}/:order_no/cancel`, schema: CASE_SCHEMA.recall, read: (b: TransportCaseRecall) => ({ what: "recall", taskId: b.order_no, reason: b.cancel_reason }) },
-  ],
+/** The transport units' receive and finish in the simulator (routes, delay and reject come from the wire). */
+export const transportSimCases: SimCaseAnswers = {
   acceptBody: (t, at): TransportCaseAccept => ({ dept_code: t.unitId, receiver: "吴涛（模拟）", receive_time: at }),
   resultBody: (t, outcome, text, at): TransportCaseResult => {
     const b = t.body as TransportCaseTask;
     const on = [...(b.lines ?? []), ...(b.plate_nos ?? [])];
     return {
       dept_code: t.unitId,
-      result_code: codeOf(RESULT_CODES, outcome),
+      result_code: encode(CASE_WIRE.codes.outcome, outcome) as TransportCaseResult["result_code"],
       handle_result: text,
       ...(on.length && outcome !== 3 ? { punish_info: `${on.join(" ")} 已责成经营者整改（模拟）` } : {}),
       handler: "吴涛（模拟）",
       finish_time: at,
     };
   },
-  extensionBody: (t, until, reason): TransportCaseExtension => ({ dept_code: t.unitId, delay_to: until, delay_reason: reason }),
-  refuseBody: (t, reason, legalBasis): TransportCaseRefuse => ({ dept_code: t.unitId, reject_reason: reason, legal_basis: legalBasis }),
 };
 
-export function createTransportSimulator(opts: TransportSimulatorOptions = {}): BureauSimulator<TransportNotice> {
-  return new BureauSimulator<TransportNotice>({
-    system: SYSTEM,
-    label: "交通运输",
-    routes: [
-      {
-        path: NOTICE_PATH,
-        schema: SCHEMA.notice,
-        read: (b: TransportNotice) => ({ what: "notice", noticeId: b.notice_code, revocation: b.notice_kind === "REVOKE", ...(b.revoked_notice_code ? { revokes: b.revoked_notice_code } : {}) }),
-      },
-      {
-        path: `${NOTICE_PATH}/:code/reminders`,
-        schema: SCHEMA.reminder,
-        read: (b: TransportReminder) => ({ what: "reminder", noticeId: b.notice_code, of: b.remind_item === "1" ? "receipt" : "feedback" }),
-      },
-    ],
-    receiptBody: simReceipt,
-    feedbackBody: simFeedback,
-    cases: transportSimCases,
-    ...opts,
-  });
+export function createTransportSimulator(opts: BureauSimSettings = {}): BureauSimulator<TransportNotice> {
+  return bureauSimulator<TransportNotice>(WIRE, { label: "交通运输", receiptBody: simReceipt, feedbackBody: simFeedback, cases: transportSimCases }, opts);
 }
