@@ -21,6 +21,7 @@ import { bureauSystem, creditRegistry } from "../adapters";
 import { CalendarGapError, type DeadlineResult } from "../domain/calendar";
 import {
   breachedBy,
+  type CommitmentRecord,
   type CreditGrade,
   drawInspections,
   dualPublicationDue,
@@ -41,15 +42,19 @@ import { creditSubjectOf, maskedSanction, publicationRecord, recordOf, subjectKe
 import { ROOT } from "../contracts";
 import { calendarOf } from "../lib/calendars";
 import { config } from "../lib/config";
-import { openDb, rowsOf, type Db } from "../lib/db";
+import { isStoreUnavailable, openDb, rowsOf, type Db } from "../lib/db";
 import { handOff } from "../lib/handoff";
 import { newId } from "../lib/ids";
 import { HubError, notFound } from "../kit/errors";
 import { OUTBOX_INSERT, OutboxBatch } from "../store/outbox";
+import { Coalescer, type Sql, sqlOf, transaction } from "../store/sql";
 import type { OutboundCommand } from "../kit/adapter";
 
 interface Vars {
   db: Db;
+  /** receipts and feedback, group-committed (one UPDATE for those arriving while one is written) */
+  receipts: Coalescer<NoticeAnswer, NoticeState | Error | undefined>;
+  feedbacks: Coalescer<NoticeAnswer, NoticeState | Error | undefined>;
   cities: CityData[];
   rules: Map<string, JointRulesFile>;
   /** graded supervision (cities/<city>/supervision.json), by city code */
@@ -106,132 +111,147 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
         const cal = calendarOf(city.code);
         const now = new Date();
         const claimed: OutboundCommand[] = [];
-        const result = await this.db.transaction(async (tx) => {
-          await run(tx, "SELECT pg_advisory_xact_lock(hashtext($1))", [key]);
-          const known = await run<{ id: string }>(tx, "SELECT id FROM sanctions WHERE decision_no = $1", [s.decisionNo]);
-          if (known.length) return { sanctionId: known[0].id, duplicate: true };
+        // four round trips: BEGIN with the subject lock, one read (duplicate, history, open firings,
+        // list entries, pledges), the rules in JavaScript, one write of everything, COMMIT
+        const result = await transaction(
+          this.db,
+          async (sql) => {
+            const [read] = await sql.query(SANCTION_READ, [key, s.decisionNo]);
+            if (read.known) return { sanctionId: String(read.known), duplicate: true };
 
-          const id = newId("SN", now);
-          const period = publicationOf(s.severity, s.decisionDate, cal ? { calendar: cal } : {});
-          const due = period.due && "at" in period.due ? period.due.at : null;
-          if (period.due && "gap" in period.due) flags.push("publicationDueUnknown");
-          await run(
-            tx,
-            `INSERT INTO sanctions (id, decision_no, subject_key, party_type, party_name, violation_type, severity, decision_date, sanction, flags, published, publish_from, min_until, max_until, publication_due)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-            [
+            const id = newId("SN", now);
+            const period = publicationOf(s.severity, s.decisionDate, cal ? { calendar: cal } : {});
+            const due = period.due && "at" in period.due ? period.due.at : null;
+            if (period.due && "gap" in period.due) flags.push("publicationDueUnknown");
+            const sanctionRow = {
               id,
-              s.decisionNo,
-              key,
-              s.party.type,
-              s.party.name,
-              s.violationType,
-              s.severity,
-              s.decisionDate,
-              JSON.stringify(s),
-              JSON.stringify(flags),
-              period.published ? 1 : 0,
-              period.publishFrom,
-              period.minUntil,
-              period.maxUntil,
-              due?.toISOString() ?? null,
-            ],
-          );
-          await run(
-            tx,
-            `INSERT INTO credit_subjects (key, type, name, industries) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, industries = ${MERGE_INDUSTRIES}, updated_at = now()`,
-            [key, s.party.type, s.party.name, JSON.stringify(s.party.industries ?? [])],
-          );
+              decision_no: s.decisionNo,
+              subject_key: key,
+              party_type: s.party.type,
+              party_name: s.party.name,
+              violation_type: s.violationType,
+              severity: s.severity,
+              decision_date: s.decisionDate,
+              sanction: s,
+              flags,
+              published: period.published ? 1 : 0,
+              publish_from: period.publishFrom,
+              min_until: period.minUntil,
+              max_until: period.maxUntil,
+              publication_due: due?.toISOString() ?? null,
+            };
+            const subjectRow = { key, type: s.party.type, name: s.party.name, industries: s.party.industries ?? [] };
 
-          // 信用承诺: the subject's pledges this decision breaks (covered kind, decided within their validity)
-          const pledges = await run<Record<string, unknown>>(tx, "SELECT * FROM credit_commitments WHERE subject_key = $1", [key]);
-          const broken = breachedBy(pledges.map(commitmentRecordOf), recordOf(s));
-          for (const c of broken) await markBreached(tx, c.id, { sanctionId: id, decisionNo: s.decisionNo, violationType: s.violationType, decisionDate: s.decisionDate }, now);
-
-          const batches: OutboxBatch[] = [];
-          const registry = creditRegistry();
-          if (period.published && registry) {
-            const b = new OutboxBatch({ type: "sanction", id }, now);
-            b.send(
-              "publication",
-              { origin: registry },
-              { recordId: id, action: "publish", kind: "penalty", record: publicationRecord(s), ...(due ? { dueAt: due.toISOString() } : {}), sentAt: now.toISOString() },
-            );
-            batches.push(b);
-          }
-
-          // the joint rules this decision makes fire now, on the subject's whole history
-          const rules = this.rules.get(city.code);
-          let fired = 0;
-          if (rules) {
-            const history = (await run<{ sanction: unknown }>(tx, "SELECT sanction FROM sanctions WHERE subject_key = $1", [key])).map((r) => json<Sanction>(r.sanction));
-            const before = (await run<{ rule_id: string; decisions: unknown }>(tx, "SELECT rule_id, decisions FROM rule_firings WHERE subject_key = $1 AND revoked_at IS NULL", [key])).map((r) => ({
-              ruleId: r.rule_id,
-              decisionNos: json<string[]>(r.decisions),
+            // 信用承诺: the subject's pledges this decision breaks (covered kind, decided within their validity)
+            const broken = breachedBy(json<CommitmentRecord[]>(read.pledges), recordOf(s));
+            const breaches = broken.map((c) => ({
+              id: c.id,
+              sanction_id: id,
+              at: now.toISOString(),
+              breach: { sanctionId: id, decisionNo: s.decisionNo, violationType: s.violationType, decisionDate: s.decisionDate, at: now.toISOString() },
             }));
-            const lists = (await run<{ name: string }>(tx, "SELECT name FROM list_entries WHERE subject_key = $1 AND removed_at IS NULL", [key])).map((r) => r.name);
-            const plates = history.flatMap((h) => (h.vehicles ?? []).map((v) => v.plate));
-            const subject = creditSubjectOf(s, lists, plates);
-            for (const f of evaluate(subject, history.map(recordOf), rules, now, before)) {
-              fired++;
-              const firingId = newId("JF", now);
-              await run(tx, "INSERT INTO rule_firings (id, rule_id, subject_key, decisions, decision_set, fired_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING", [
-                firingId,
-                f.ruleId,
-                key,
-                JSON.stringify(f.decisionNos),
-                [...f.decisionNos].sort().join(","),
-                now.toISOString(),
-              ]);
-              let listEntry: Record<string, unknown> | null = null;
-              if (f.listDecision !== "none") {
-                const ld = f.listDecision;
-                const months = (ld as { months?: number }).months;
-                const until = months ? localDate(new Date(now.getTime() + months * 30.44 * 86_400_000)) : null;
-                listEntry = { list: ld.list, scope: ld.scope, decidedBy: ld.decidedBy, basis: f.rule.basis.map((b) => b.title).join("；"), from: localDate(now), until };
-                await run(
-                  tx,
-                  "INSERT INTO list_entries (id, subject_key, list, name, firing_id, rule_id, basis, decisions, from_date, until_date) VALUES ($1, $2, 'black', $3, $4, $5, $6, $7, $8, $9)",
-                  [newId("LE", now), key, ld.list, firingId, f.ruleId, String(listEntry.basis), JSON.stringify(f.decisionNos), localDate(now), until],
-                );
-                if (registry) {
-                  const b = new OutboxBatch({ type: "sanction", id }, now);
-                  b.send(
-                    "publication",
-                    { origin: registry },
-                    {
-                      recordId: `${firingId}`,
-                      action: "publish",
-                      kind: "list",
-                      record: {
-                        行政相对人名称: s.party.name,
-                        统一社会信用代码: s.party.creditCode,
-                        名单名称: ld.list,
-                        认定依据: listEntry.basis,
-                        列入日期: listEntry.from,
-                        有效期至: until ?? undefined,
-                        涉及决定书文号: f.decisionNos,
+
+            const batches: OutboxBatch[] = [];
+            const firings: Record<string, unknown>[] = [];
+            const listRows: Record<string, unknown>[] = [];
+            const noticeRows: Record<string, unknown>[] = [];
+            const registry = creditRegistry();
+            if (period.published && registry) {
+              const b = new OutboxBatch({ type: "sanction", id }, now);
+              b.send(
+                "publication",
+                { origin: registry },
+                { recordId: id, action: "publish", kind: "penalty", record: publicationRecord(s), ...(due ? { dueAt: due.toISOString() } : {}), sentAt: now.toISOString() },
+              );
+              batches.push(b);
+            }
+
+            // the joint rules this decision makes fire now, on the subject's whole history (this decision with it, in date order)
+            const rules = this.rules.get(city.code);
+            let fired = 0;
+            if (rules) {
+              const earlier = json<Sanction[]>(read.history);
+              const at = earlier.findIndex((h) => h.decisionDate > s.decisionDate);
+              const history = at < 0 ? [...earlier, s] : [...earlier.slice(0, at), s, ...earlier.slice(at)];
+              const before = json<{ ruleId: string; decisionNos: unknown }[]>(read.firings).map((f) => ({ ruleId: f.ruleId, decisionNos: json<string[]>(f.decisionNos) }));
+              const lists = json<string[]>(read.lists);
+              const plates = history.flatMap((h) => (h.vehicles ?? []).map((v) => v.plate));
+              const subject = creditSubjectOf(s, lists, plates);
+              for (const f of evaluate(subject, history.map(recordOf), rules, now, before)) {
+                fired++;
+                const firingId = newId("JF", now);
+                firings.push({ id: firingId, rule_id: f.ruleId, subject_key: key, decisions: f.decisionNos, decision_set: [...f.decisionNos].sort().join(","), fired_at: now.toISOString() });
+                let listEntry: Record<string, unknown> | null = null;
+                if (f.listDecision !== "none") {
+                  const ld = f.listDecision;
+                  const months = (ld as { months?: number }).months;
+                  const until = months ? localDate(new Date(now.getTime() + months * 30.44 * 86_400_000)) : null;
+                  listEntry = { list: ld.list, scope: ld.scope, decidedBy: ld.decidedBy, basis: f.rule.basis.map((b) => b.title).join("；"), from: localDate(now), until };
+                  listRows.push({
+                    id: newId("LE", now),
+                    subject_key: key,
+                    list: "black",
+                    name: ld.list,
+                    firing_id: firingId,
+                    rule_id: f.ruleId,
+                    basis: String(listEntry.basis),
+                    decisions: f.decisionNos,
+                    from_date: localDate(now),
+                    until_date: until,
+                  });
+                  if (registry) {
+                    const b = new OutboxBatch({ type: "sanction", id }, now);
+                    b.send(
+                      "publication",
+                      { origin: registry },
+                      {
+                        recordId: `${firingId}`,
+                        action: "publish",
+                        kind: "list",
+                        record: {
+                          行政相对人名称: s.party.name,
+                          统一社会信用代码: s.party.creditCode,
+                          名单名称: ld.list,
+                          认定依据: listEntry.basis,
+                          列入日期: listEntry.from,
+                          有效期至: until ?? undefined,
+                          涉及决定书文号: f.decisionNos,
+                        },
+                        sentAt: now.toISOString(),
                       },
-                      sentAt: now.toISOString(),
-                    },
-                  );
-                  batches.push(b);
+                    );
+                    batches.push(b);
+                  }
+                }
+                if (!cal) throw new HubError(500, "NO_CALENDAR", `${city.name}没有工作日历，抄告单时限无法计算`, "no working calendar for the notice deadlines");
+                for (const n of noticesFor(f, subject, now, cal)) {
+                  if (n.target === PLATFORM_TARGET) continue; // the list decision went to the platform above
+                  const { row, batch } = noticeOf(this, n, key, firingId, city, listEntry, now);
+                  noticeRows.push(row);
+                  batches.push(batch);
                 }
               }
-              if (!cal) throw new HubError(500, "NO_CALENDAR", `${city.name}没有工作日历，抄告单时限无法计算`, "no working calendar for the notice deadlines");
-              for (const n of noticesFor(f, subject, now, cal)) {
-                if (n.target === PLATFORM_TARGET) continue; // the list decision went to the platform above
-                batches.push(await writeNotice(tx, this, n, key, firingId, city, listEntry, now));
-              }
             }
-          }
-          const rows = batches.flatMap((b) => b.rows);
-          if (rows.length) {
-            const out = await run<{ id: string; status: string }>(tx, OUTBOX_INSERT("$1", "(SELECT 1) AS one"), [JSON.stringify(rows)]);
+            const [w] = await sql.query(SANCTION_WRITE, [
+              JSON.stringify(sanctionRow),
+              JSON.stringify(subjectRow),
+              JSON.stringify(breaches),
+              JSON.stringify(firings),
+              JSON.stringify(listRows),
+              JSON.stringify(noticeRows),
+              JSON.stringify(batches.flatMap((b) => b.rows)),
+            ]);
+            if (!w?.id) {
+              // the same decision number under another subject key, committed meanwhile: nothing was written
+              const [other] = await sql.query<{ id: string }>("SELECT id FROM sanctions WHERE decision_no = $1", [s.decisionNo]);
+              return { sanctionId: other ? String(other.id) : id, duplicate: true };
+            }
+            const out = json<{ id: string; status: string }[]>(w.out);
             for (const b of batches) claimed.push(...b.claimed(out));
-          }
-          return { sanctionId: id, duplicate: false, fired, breachedCommitments: broken.map((c) => c.commitmentNo) };
-        });
+            return { sanctionId: id, duplicate: false, fired, breachedCommitments: broken.map((c) => c.commitmentNo) };
+          },
+          { lock: key },
+        );
         handOff(this.broker, claimed);
         return result;
       },
@@ -350,33 +370,27 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
       },
     },
 
-    /** A bureau signed for a notice (签收). */
+    /** A bureau signed for a notice (签收). Receipts arriving together are written by one statement. */
     noticeReceipt: {
       params: { system: "string", noticeId: "string", receivedBy: { type: "string", optional: true }, at: { type: "string", optional: true } },
       async handler(this: This, ctx: Context<{ system: string; noticeId: string; receivedBy?: string; at?: string }>) {
-        const rows = await run<{ id: string; status: string }>(
-          this.db,
-          "UPDATE notices SET status = CASE WHEN status = 'sent' THEN 'received' ELSE status END, received_at = coalesce(received_at, $3), received_by = coalesce(received_by, $4) WHERE id = $1 AND system = $2 RETURNING id, status",
-          [ctx.params.noticeId, ctx.params.system, ctx.params.at ?? new Date().toISOString(), ctx.params.receivedBy ?? null],
-        );
-        if (!rows.length) throw notFound("抄告单", "notice", ctx.params.noticeId);
-        return { noticeId: rows[0].id, status: rows[0].status };
+        const row = await this.receipts.push({ id: ctx.params.noticeId, system: ctx.params.system, at: ctx.params.at ?? new Date().toISOString(), received_by: ctx.params.receivedBy ?? null });
+        if (row instanceof Error) throw row;
+        if (!row) throw notFound("抄告单", "notice", ctx.params.noticeId);
+        return { noticeId: row.id, status: row.status };
       },
     },
 
-    /** A bureau reported the measures it took (措施落实情况). */
+    /** A bureau reported the measures it took (措施落实情况). Feedback arriving together is written by one statement. */
     noticeFeedback: {
       params: { system: "string", noticeId: "string", done: "boolean", measures: { type: "array", optional: true }, text: { type: "string", optional: true }, at: { type: "string", optional: true } },
       async handler(this: This, ctx: Context<{ system: string; noticeId: string; done: boolean; measures?: unknown[]; text?: string; at?: string }>) {
         const at = ctx.params.at ?? new Date().toISOString();
         const feedback = { done: ctx.params.done, measures: ctx.params.measures ?? [], text: ctx.params.text ?? null, at };
-        const rows = await run<{ id: string; status: string }>(
-          this.db,
-          "UPDATE notices SET status = CASE WHEN $3 THEN 'done' WHEN status = 'sent' THEN 'received' ELSE status END, feedback = $4, feedback_at = $5, received_at = coalesce(received_at, $5) WHERE id = $1 AND system = $2 AND status <> 'revoked' RETURNING id, status",
-          [ctx.params.noticeId, ctx.params.system, ctx.params.done, JSON.stringify(feedback), at],
-        );
-        if (!rows.length) throw notFound("抄告单", "notice", ctx.params.noticeId);
-        return { noticeId: rows[0].id, status: rows[0].status };
+        const row = await this.feedbacks.push({ id: ctx.params.noticeId, system: ctx.params.system, done: ctx.params.done, feedback, at });
+        if (row instanceof Error) throw row;
+        if (!row) throw notFound("抄告单", "notice", ctx.params.noticeId);
+        return { noticeId: row.id, status: row.status };
       },
     },
 
@@ -821,6 +835,9 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
 
   async started(this: This) {
     this.db = (await openDb(config())).db;
+    const sql = sqlOf(this.db);
+    this.receipts = new Coalescer((items) => answerNotices(sql, RECEIPTS, items));
+    this.feedbacks = new Coalescer((items) => answerNotices(sql, FEEDBACKS, items));
     this.cities = loadCities();
     this.rules = new Map();
     for (const c of this.cities) {
@@ -841,31 +858,36 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
   },
 };
 
-/** One notice row and its outbox message (subject: the notice), in the sanction's transaction. */
-async function writeNotice(tx: Tx, svc: This, n: JointNotice, key: string, firingId: string, city: CityData, listEntry: Record<string, unknown> | null, now: Date): Promise<OutboxBatch> {
+/** One notice row and its outbox message (subject: the notice), written by the sanction's statement. */
+function noticeOf(
+  svc: This,
+  n: JointNotice,
+  key: string,
+  firingId: string,
+  city: CityData,
+  listEntry: Record<string, unknown> | null,
+  now: Date,
+): { row: Record<string, unknown>; batch: OutboxBatch } {
   const dest = svc.destinationOf(n.target, city);
   const receiptDue = atOf(n.receiptDue, new Date(now.getTime() + 2 * 86_400_000));
   const feedbackDue = atOf(n.feedbackDue, new Date(now.getTime() + 10 * 86_400_000));
   if ("gap" in n.receiptDue || "gap" in n.feedbackDue) svc.logger.warn(`抄告单 ${n.noticeId} 的时限跨入工作日历未覆盖的年份，按自然日暂定 / deadline year not covered by the calendar`);
-  await run(
-    tx,
-    `INSERT INTO notices (id, firing_id, kind, subject_key, subject, bureau, system, target, rule_id, decisions, measures, status, receipt_due, feedback_due)
-     VALUES ($1, $2, 'notice', $3, $4, $5, $6, $7, $8, $9, $10, 'sent', $11, $12)`,
-    [
-      n.noticeId,
-      firingId,
-      key,
-      JSON.stringify(n.subject),
-      n.target,
-      dest && "origin" in dest ? dest.origin : null,
-      dest && "target" in dest ? dest.target : null,
-      n.rule.id,
-      JSON.stringify(n.decisions.map((d) => d.decisionNo)),
-      JSON.stringify(n.measures.map((m) => m.text)),
-      receiptDue.toISOString(),
-      feedbackDue.toISOString(),
-    ],
-  );
+  const row = {
+    id: n.noticeId,
+    firing_id: firingId,
+    kind: "notice",
+    subject_key: key,
+    subject: n.subject,
+    bureau: n.target,
+    system: dest && "origin" in dest ? dest.origin : null,
+    target: dest && "target" in dest ? dest.target : null,
+    rule_id: n.rule.id,
+    decisions: n.decisions.map((d) => d.decisionNo),
+    measures: n.measures.map((m) => m.text),
+    status: "sent",
+    receipt_due: receiptDue.toISOString(),
+    feedback_due: feedbackDue.toISOString(),
+  };
   const b = new OutboxBatch({ type: "notice", id: n.noticeId }, now);
   if (dest) {
     b.send("notice", dest, {
@@ -882,7 +904,121 @@ async function writeNotice(tx: Tx, svc: This, n: JointNotice, key: string, firin
       sentAt: now.toISOString(),
     });
   }
-  return b;
+  return { row, batch: b };
+}
+
+/**
+ * The sanction's read, after the subject lock (its snapshot sees what the lock's previous holder
+ * committed): is the decision known, the subject's decisions so far (date order), its open
+ * firings, its lists and its pledges — one statement, each part as json.
+ */
+const SANCTION_READ = `SELECT (SELECT id FROM sanctions WHERE decision_no = $2) AS known,
+  coalesce((SELECT json_agg(s.sanction ORDER BY s.decision_date, s.created_at, s.id) FROM sanctions s WHERE s.subject_key = $1), '[]'::json) AS history,
+  coalesce((SELECT json_agg(json_build_object('ruleId', f.rule_id, 'decisionNos', f.decisions)) FROM rule_firings f WHERE f.subject_key = $1 AND f.revoked_at IS NULL), '[]'::json) AS firings,
+  coalesce((SELECT json_agg(l.name) FROM list_entries l WHERE l.subject_key = $1 AND l.removed_at IS NULL), '[]'::json) AS lists,
+  coalesce((SELECT json_agg(json_build_object('id', c.id, 'commitmentNo', c.commitment_no, 'kind', c.kind, 'violationKinds', c.violation_kinds,
+    'signedDate', c.signed_date, 'validUntil', c.valid_until)) FROM credit_commitments c WHERE c.subject_key = $1), '[]'::json) AS pledges`;
+
+const cols = (list: string) =>
+  list
+    .split(", ")
+    .map((c) => `x.${c}`)
+    .join(", ");
+const SANCTION_COLUMNS =
+  "id, decision_no, subject_key, party_type, party_name, violation_type, severity, decision_date, sanction, flags, published, publish_from, min_until, max_until, publication_due";
+const FIRING_COLUMNS = "id, rule_id, subject_key, decisions, decision_set, fired_at";
+const LIST_COLUMNS = "id, subject_key, list, name, firing_id, rule_id, basis, decisions, from_date, until_date";
+const NOTICE_COLUMNS = "id, firing_id, kind, subject_key, subject, bureau, system, target, rule_id, decisions, measures, status, receipt_due, feedback_due";
+
+/**
+ * Everything a sanction causes, as ONE statement gated on the sanction's insert (a decision number
+ * already stored writes nothing): the sanction, its subject (industries merged), the pledges it
+ * breaks (the first breach sets breached_at; each sanction listed once), the firings, list entries
+ * and notices, and the outbox rows. $1 sanction, $2 subject, $3 breaches, $4 firings, $5 list
+ * entries, $6 notices, $7 outbox rows — all json.
+ */
+const SANCTION_WRITE = `WITH k AS (
+    INSERT INTO sanctions (${SANCTION_COLUMNS}) SELECT ${cols(SANCTION_COLUMNS)} FROM jsonb_populate_record(NULL::sanctions, $1::jsonb) x
+    ON CONFLICT (decision_no) DO NOTHING RETURNING id),
+  cs AS (
+    INSERT INTO credit_subjects (key, type, name, industries) SELECT x.key, x.type, x.name, x.industries FROM jsonb_populate_record(NULL::credit_subjects, $2::jsonb) x, k
+    ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, industries = ${MERGE_INDUSTRIES}, updated_at = now() RETURNING 1),
+  cb AS (
+    UPDATE credit_commitments c SET status = 'breached', breached_at = coalesce(c.breached_at, b.at),
+      breaches = CASE WHEN c.breaches @> jsonb_build_array(jsonb_build_object('sanctionId', b.sanction_id)) THEN c.breaches ELSE c.breaches || jsonb_build_array(b.breach) END
+    FROM jsonb_to_recordset($3::jsonb) AS b(id text, sanction_id text, at timestamptz, breach jsonb), k WHERE c.id = b.id RETURNING 1),
+  rf AS (
+    INSERT INTO rule_firings (${FIRING_COLUMNS}) SELECT ${cols(FIRING_COLUMNS)} FROM jsonb_populate_recordset(NULL::rule_firings, $4::jsonb) x, k
+    ON CONFLICT DO NOTHING RETURNING 1),
+  le AS (INSERT INTO list_entries (${LIST_COLUMNS}) SELECT ${cols(LIST_COLUMNS)} FROM jsonb_populate_recordset(NULL::list_entries, $5::jsonb) x, k RETURNING 1),
+  nt AS (INSERT INTO notices (${NOTICE_COLUMNS}) SELECT ${cols(NOTICE_COLUMNS)} FROM jsonb_populate_recordset(NULL::notices, $6::jsonb) x, k RETURNING 1),
+  o AS (${OUTBOX_INSERT("$7", "k")})
+  SELECT (SELECT id FROM k) AS id, coalesce((SELECT json_agg(json_build_object('id', o.id, 'status', o.status)) FROM o), '[]'::json) AS out`;
+
+/** A bureau's receipt or feedback for one notice, as the batch statements take it. */
+interface NoticeAnswer {
+  id: string;
+  system: string;
+  at: string;
+  [column: string]: unknown;
+}
+type NoticeState = { id: string; status: string };
+
+/** 签收: sent → received; the first receipt's time and signer stay. */
+const RECEIPTS = `UPDATE notices n SET status = CASE WHEN n.status = 'sent' THEN 'received' ELSE n.status END,
+    received_at = coalesce(n.received_at, x.at), received_by = coalesce(n.received_by, x.received_by)
+  FROM jsonb_to_recordset($1::jsonb) AS x(id text, system text, at timestamptz, received_by text)
+  WHERE n.id = x.id AND n.system = x.system RETURNING n.id, n.system, n.status`;
+
+/** 措施落实情况: done, or at least received; a revoked notice takes none. */
+const FEEDBACKS = `UPDATE notices n SET status = CASE WHEN x.done THEN 'done' WHEN n.status = 'sent' THEN 'received' ELSE n.status END,
+    feedback = x.feedback, feedback_at = x.at, received_at = coalesce(n.received_at, x.at)
+  FROM jsonb_to_recordset($1::jsonb) AS x(id text, system text, done boolean, feedback jsonb, at timestamptz)
+  WHERE n.id = x.id AND n.system = x.system AND n.status <> 'revoked' RETURNING n.id, n.system, n.status`;
+
+/**
+ * Writes a batch of answers with one statement per round; the same notice twice in a batch goes
+ * in a later round, so each answer applies in the order it came (as one statement per answer did).
+ * Answers each item with its notice's state, or undefined when no such notice (of that system). A
+ * round the store refuses for its data (e.g. a time PostgreSQL cannot read) is written item by item,
+ * so only the bad answer fails (its error as its result); an unreachable store fails them all.
+ */
+async function answerNotices(sql: Sql, text: string, items: NoticeAnswer[]): Promise<(NoticeState | Error | undefined)[]> {
+  const out: (NoticeState | Error | undefined)[] = new Array(items.length);
+  const write = async (round: { item: NoticeAnswer; i: number }[]) => {
+    const rows = await sql.query<{ id: string; system: string; status: string }>(text, [JSON.stringify(round.map((x) => x.item))]);
+    const byKey = new Map(rows.map((r) => [`${r.id}\u001f${r.system}`, r]));
+    for (const x of round) {
+      const r = byKey.get(`${x.item.id}\u001f${x.item.system}`);
+      out[x.i] = r ? { id: r.id, status: r.status } : undefined;
+    }
+  };
+  let left = items.map((item, i) => ({ item, i }));
+  while (left.length) {
+    const seen = new Set<string>();
+    const round: typeof left = [];
+    const later: typeof left = [];
+    for (const x of left) {
+      const k = `${x.item.id}\u001f${x.item.system}`;
+      if (seen.has(k)) later.push(x);
+      else {
+        seen.add(k);
+        round.push(x);
+      }
+    }
+    try {
+      await write(round);
+    } catch (e) {
+      if (round.length === 1 || isStoreUnavailable(e)) throw e;
+      for (const x of round)
+        await write([x]).catch((err: unknown) => {
+          if (isStoreUnavailable(err)) throw err;
+          out[x.i] = err as Error;
+        });
+    }
+    left = later;
+  }
+  return out;
 }
 
 /** The 双公示 record states the list and the flow-health alarm filter on (SQL over sanctions). */
@@ -907,18 +1043,6 @@ function alarmView(r: Record<string, unknown>) {
     overdueSince: iso(r.publication_overdue_at),
     alarm: r.publication_overdue_at ? "overdue" : "dueUnknown",
     delivery: r.publication_delivery ? json(r.publication_delivery) : null,
-  };
-}
-
-/** A 信用承诺 row as the breach check reads it. */
-function commitmentRecordOf(r: Record<string, unknown>) {
-  return {
-    id: String(r.id),
-    commitmentNo: String(r.commitment_no),
-    kind: String(r.kind),
-    violationKinds: json<string[]>(r.violation_kinds),
-    signedDate: String(r.signed_date),
-    validUntil: r.valid_until ? String(r.valid_until) : null,
   };
 }
 

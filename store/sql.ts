@@ -121,3 +121,51 @@ export class Coalescer<I, O> {
     }
   }
 }
+
+interface PoolClientLike {
+  query(cfg: { text: string; values?: unknown[]; name?: string } | string): Promise<{ rows: Row[] }>;
+  release(err?: Error): void;
+  escapeLiteral(s: string): string;
+}
+interface PoolLike {
+  connect(): Promise<PoolClientLike>;
+}
+interface PgliteTxLike {
+  transaction<T>(fn: (tx: PgliteLike) => Promise<T>): Promise<T>;
+}
+
+/**
+ * One transaction on a connection of its own, its statements prepared on that connection as
+ * `sqlOf` prepares them: `BEGIN` — with `lock`, `pg_advisory_xact_lock(hashtext(lock))` in the same
+ * round trip (the statements that follow see what the lock's previous holder committed: each takes
+ * its snapshot after the lock is held) — then `fn`, then `COMMIT`; `ROLLBACK` when `fn` throws.
+ * On PGlite (one connection, transactions one at a time) its own `transaction`, the same lock taken
+ * as a statement.
+ */
+export async function transaction<T>(db: Db, fn: (sql: Sql) => Promise<T>, opts: { lock?: string } = {}): Promise<T> {
+  const client = (db as unknown as { $client: object }).$client;
+  const isPool = typeof (client as { connect?: unknown }).connect === "function" && "totalCount" in client;
+  if (!isPool)
+    return (client as unknown as PgliteTxLike).transaction(async (tx) => {
+      if (opts.lock !== undefined) await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [opts.lock]);
+      return fn({ query: async <R extends Row>(text: string, params: unknown[] = []) => (await tx.query(text, params)).rows as R[] });
+    });
+  const c = await (client as unknown as PoolLike).connect();
+  let broken: Error | undefined;
+  try {
+    // a simple-protocol query: BEGIN and the lock in one round trip (the key is a literal, escaped)
+    await c.query(opts.lock !== undefined ? `BEGIN; SELECT pg_advisory_xact_lock(hashtext(${c.escapeLiteral(opts.lock)}))` : "BEGIN");
+    const out = await fn({ query: async <R extends Row>(text: string, params: unknown[] = []) => (await c.query({ text, values: params, name: nameOf(text) })).rows as R[] });
+    await c.query("COMMIT");
+    return out;
+  } catch (e) {
+    try {
+      await c.query("ROLLBACK");
+    } catch (r) {
+      broken = r as Error; // the connection is gone: the pool drops it
+    }
+    throw e;
+  } finally {
+    c.release(broken);
+  }
+}
