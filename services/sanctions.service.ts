@@ -41,6 +41,7 @@ import { loadCities, type CityData } from "../domain/routing";
 import { creditSubjectOf, maskedSanction, publicationRecord, recordOf, subjectKeyOf } from "../domain/sanction";
 import { ROOT } from "../contracts";
 import { calendarOf } from "../lib/calendars";
+import type { WorkingCalendar } from "../domain/calendar";
 import { config } from "../lib/config";
 import { isStoreUnavailable, openDb, rowsOf, type Db } from "../lib/db";
 import { handOff } from "../lib/handoff";
@@ -55,6 +56,8 @@ interface Vars {
   /** receipts and feedback, group-committed (one UPDATE for those arriving while one is written) */
   receipts: Coalescer<NoticeAnswer, NoticeState | Error | undefined>;
   feedbacks: Coalescer<NoticeAnswer, NoticeState | Error | undefined>;
+  /** sanctions, group-committed: those arriving while a batch is written go in the next (writeSanctions) */
+  sanctionWriter: Coalescer<SanctionIn, SanctionAnswer | Error>;
   cities: CityData[];
   rules: Map<string, JointRulesFile>;
   /** graded supervision (cities/<city>/supervision.json), by city code */
@@ -105,155 +108,11 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
     sanction: {
       async handler(this: This, ctx: Context<{ sanction: Sanction; flags?: string[] }>) {
         const s = ctx.params.sanction;
-        const flags = ctx.params.flags ?? [];
-        const key = subjectKeyOf(s);
         const city = this.cityOfSanction(s);
-        const cal = calendarOf(city.code);
-        const now = new Date();
-        const claimed: OutboundCommand[] = [];
-        // four round trips: BEGIN with the subject lock, one read (duplicate, history, open firings,
-        // list entries, pledges), the rules in JavaScript, one write of everything, COMMIT
-        const result = await transaction(
-          this.db,
-          async (sql) => {
-            const [read] = await sql.query(SANCTION_READ, [key, s.decisionNo]);
-            if (read.known) return { sanctionId: String(read.known), duplicate: true };
-
-            const id = newId("SN", now);
-            const period = publicationOf(s.severity, s.decisionDate, cal ? { calendar: cal } : {});
-            const due = period.due && "at" in period.due ? period.due.at : null;
-            if (period.due && "gap" in period.due) flags.push("publicationDueUnknown");
-            const sanctionRow = {
-              id,
-              decision_no: s.decisionNo,
-              subject_key: key,
-              party_type: s.party.type,
-              party_name: s.party.name,
-              violation_type: s.violationType,
-              severity: s.severity,
-              decision_date: s.decisionDate,
-              sanction: s,
-              flags,
-              published: period.published ? 1 : 0,
-              publish_from: period.publishFrom,
-              min_until: period.minUntil,
-              max_until: period.maxUntil,
-              publication_due: due?.toISOString() ?? null,
-            };
-            const subjectRow = { key, type: s.party.type, name: s.party.name, industries: s.party.industries ?? [] };
-
-            // 信用承诺: the subject's pledges this decision breaks (covered kind, decided within their validity)
-            const broken = breachedBy(json<CommitmentRecord[]>(read.pledges), recordOf(s));
-            const breaches = broken.map((c) => ({
-              id: c.id,
-              sanction_id: id,
-              at: now.toISOString(),
-              breach: { sanctionId: id, decisionNo: s.decisionNo, violationType: s.violationType, decisionDate: s.decisionDate, at: now.toISOString() },
-            }));
-
-            const batches: OutboxBatch[] = [];
-            const firings: Record<string, unknown>[] = [];
-            const listRows: Record<string, unknown>[] = [];
-            const noticeRows: Record<string, unknown>[] = [];
-            const registry = creditRegistry();
-            if (period.published && registry) {
-              const b = new OutboxBatch({ type: "sanction", id }, now);
-              b.send(
-                "publication",
-                { origin: registry },
-                { recordId: id, action: "publish", kind: "penalty", record: publicationRecord(s), ...(due ? { dueAt: due.toISOString() } : {}), sentAt: now.toISOString() },
-              );
-              batches.push(b);
-            }
-
-            // the joint rules this decision makes fire now, on the subject's whole history (this decision with it, in date order)
-            const rules = this.rules.get(city.code);
-            let fired = 0;
-            if (rules) {
-              const earlier = json<Sanction[]>(read.history);
-              const at = earlier.findIndex((h) => h.decisionDate > s.decisionDate);
-              const history = at < 0 ? [...earlier, s] : [...earlier.slice(0, at), s, ...earlier.slice(at)];
-              const before = json<{ ruleId: string; decisionNos: unknown }[]>(read.firings).map((f) => ({ ruleId: f.ruleId, decisionNos: json<string[]>(f.decisionNos) }));
-              const lists = json<string[]>(read.lists);
-              const plates = history.flatMap((h) => (h.vehicles ?? []).map((v) => v.plate));
-              const subject = creditSubjectOf(s, lists, plates);
-              for (const f of evaluate(subject, history.map(recordOf), rules, now, before)) {
-                fired++;
-                const firingId = newId("JF", now);
-                firings.push({ id: firingId, rule_id: f.ruleId, subject_key: key, decisions: f.decisionNos, decision_set: [...f.decisionNos].sort().join(","), fired_at: now.toISOString() });
-                let listEntry: Record<string, unknown> | null = null;
-                if (f.listDecision !== "none") {
-                  const ld = f.listDecision;
-                  const months = (ld as { months?: number }).months;
-                  const until = months ? localDate(new Date(now.getTime() + months * 30.44 * 86_400_000)) : null;
-                  listEntry = { list: ld.list, scope: ld.scope, decidedBy: ld.decidedBy, basis: f.rule.basis.map((b) => b.title).join("；"), from: localDate(now), until };
-                  listRows.push({
-                    id: newId("LE", now),
-                    subject_key: key,
-                    list: "black",
-                    name: ld.list,
-                    firing_id: firingId,
-                    rule_id: f.ruleId,
-                    basis: String(listEntry.basis),
-                    decisions: f.decisionNos,
-                    from_date: localDate(now),
-                    until_date: until,
-                  });
-                  if (registry) {
-                    const b = new OutboxBatch({ type: "sanction", id }, now);
-                    b.send(
-                      "publication",
-                      { origin: registry },
-                      {
-                        recordId: `${firingId}`,
-                        action: "publish",
-                        kind: "list",
-                        record: {
-                          行政相对人名称: s.party.name,
-                          统一社会信用代码: s.party.creditCode,
-                          名单名称: ld.list,
-                          认定依据: listEntry.basis,
-                          列入日期: listEntry.from,
-                          有效期至: until ?? undefined,
-                          涉及决定书文号: f.decisionNos,
-                        },
-                        sentAt: now.toISOString(),
-                      },
-                    );
-                    batches.push(b);
-                  }
-                }
-                if (!cal) throw new HubError(500, "NO_CALENDAR", `${city.name}没有工作日历，抄告单时限无法计算`, "no working calendar for the notice deadlines");
-                for (const n of noticesFor(f, subject, now, cal)) {
-                  if (n.target === PLATFORM_TARGET) continue; // the list decision went to the platform above
-                  const { row, batch } = noticeOf(this, n, key, firingId, city, listEntry, now);
-                  noticeRows.push(row);
-                  batches.push(batch);
-                }
-              }
-            }
-            const [w] = await sql.query(SANCTION_WRITE, [
-              JSON.stringify(sanctionRow),
-              JSON.stringify(subjectRow),
-              JSON.stringify(breaches),
-              JSON.stringify(firings),
-              JSON.stringify(listRows),
-              JSON.stringify(noticeRows),
-              JSON.stringify(batches.flatMap((b) => b.rows)),
-            ]);
-            if (!w?.id) {
-              // the same decision number under another subject key, committed meanwhile: nothing was written
-              const [other] = await sql.query<{ id: string }>("SELECT id FROM sanctions WHERE decision_no = $1", [s.decisionNo]);
-              return { sanctionId: other ? String(other.id) : id, duplicate: true };
-            }
-            const out = json<{ id: string; status: string }[]>(w.out);
-            for (const b of batches) claimed.push(...b.claimed(out));
-            return { sanctionId: id, duplicate: false, fired, breachedCommitments: broken.map((c) => c.commitmentNo) };
-          },
-          { lock: key },
-        );
-        handOff(this.broker, claimed);
-        return result;
+        // sanctions arriving together are written together (writeSanctions): one transaction, four round trips
+        const r = await this.sanctionWriter.push({ s, flags: ctx.params.flags ?? [], key: subjectKeyOf(s), city, cal: calendarOf(city.code), now: new Date() });
+        if (r instanceof Error) throw r;
+        return r;
       },
     },
 
@@ -838,6 +697,7 @@ const CreditService: ServiceSchema<ServiceSettingSchema, Methods & Record<string
     const sql = sqlOf(this.db);
     this.receipts = new Coalescer((items) => answerNotices(sql, RECEIPTS, items));
     this.feedbacks = new Coalescer((items) => answerNotices(sql, FEEDBACKS, items));
+    this.sanctionWriter = new Coalescer((items) => writeSanctions(this, items), 2, 64);
     this.cities = loadCities();
     this.rules = new Map();
     for (const c of this.cities) {
@@ -907,17 +767,271 @@ function noticeOf(
   return { row, batch: b };
 }
 
+/** One decision to write, as the action received it. */
+interface SanctionIn {
+  s: Sanction;
+  flags: readonly string[];
+  key: string;
+  city: CityData;
+  cal: WorkingCalendar | undefined;
+  now: Date;
+}
+type SanctionAnswer = { sanctionId: string; duplicate: boolean; fired?: number; breachedCommitments?: string[] };
+
+/** A subject as the rules see it while a batch is planned: as read, plus the batch's decisions on it so far. */
+interface SubjectState {
+  history: Sanction[];
+  firings: { ruleId: string; decisionNos: string[] }[];
+  lists: string[];
+  pledges: CommitmentRecord[];
+}
+
+/** Everything one decision writes (rows for SANCTIONS_WRITE) and its answer. */
+interface SanctionPlan {
+  sanction: Record<string, unknown>;
+  breaches: { id: string; at: string; breach: Record<string, unknown> }[];
+  firings: Record<string, unknown>[];
+  lists: Record<string, unknown>[];
+  notices: Record<string, unknown>[];
+  batches: OutboxBatch[];
+  answer: SanctionAnswer;
+}
+
+/** The batch could not be written as planned (a decision number committed meanwhile under another subject): write each on its own. */
+class WriteAlone extends Error {}
+
 /**
- * The sanction's read, after the subject lock (its snapshot sees what the lock's previous holder
- * committed): is the decision known, the subject's decisions so far (date order), its open
- * firings, its lists and its pledges — one statement, each part as json.
+ * Writes decisions that arrived together in ONE transaction of four round trips: BEGIN with the
+ * advisory lock of each subject (sorted, so two batches never wait for each other in a circle),
+ * one read of every subject (SANCTIONS_READ), the rules in JavaScript decision by decision (a
+ * subject's later decision in the batch sees the earlier ones, their firings and list entries, as
+ * it would after their commit), one write of everything (SANCTIONS_WRITE), COMMIT. A decision that
+ * fails its planning (e.g. no working calendar) gets its error and the others are written; a batch
+ * the store refuses is written again decision by decision, so one bad decision fails alone.
  */
-const SANCTION_READ = `SELECT (SELECT id FROM sanctions WHERE decision_no = $2) AS known,
-  coalesce((SELECT json_agg(s.sanction ORDER BY s.decision_date, s.created_at, s.id) FROM sanctions s WHERE s.subject_key = $1), '[]'::json) AS history,
-  coalesce((SELECT json_agg(json_build_object('ruleId', f.rule_id, 'decisionNos', f.decisions)) FROM rule_firings f WHERE f.subject_key = $1 AND f.revoked_at IS NULL), '[]'::json) AS firings,
-  coalesce((SELECT json_agg(l.name) FROM list_entries l WHERE l.subject_key = $1 AND l.removed_at IS NULL), '[]'::json) AS lists,
+async function writeSanctions(svc: This, items: SanctionIn[]): Promise<(SanctionAnswer | Error)[]> {
+  const keys = [...new Set(items.map((i) => i.key))].sort();
+  try {
+    const { answers, claimed } = await transaction(svc.db, (sql) => planAndWrite(svc, sql, items, keys), { lock: keys });
+    handOff(svc.broker, claimed);
+    return answers;
+  } catch (e) {
+    if (isStoreUnavailable(e)) return items.map(() => e as Error);
+    if (items.length > 1) {
+      const out: (SanctionAnswer | Error)[] = [];
+      for (const it of items) out.push((await writeSanctions(svc, [it]))[0]);
+      return out;
+    }
+    if (e instanceof WriteAlone) {
+      // the same decision number, stored meanwhile under another subject key: a duplicate, nothing written
+      const [other] = await sqlOf(svc.db).query<{ id: string }>("SELECT id FROM sanctions WHERE decision_no = $1", [items[0].s.decisionNo]);
+      if (other) return [{ sanctionId: String(other.id), duplicate: true }];
+    }
+    return [e as Error];
+  }
+}
+
+async function planAndWrite(svc: This, sql: Sql, items: SanctionIn[], keys: string[]): Promise<{ answers: (SanctionAnswer | Error)[]; claimed: OutboundCommand[] }> {
+  const read = await sql.query(SANCTIONS_READ, [keys, items.map((i) => i.s.decisionNo)]);
+  const known = new Map(Object.entries(json<Record<string, string>>(read[0]?.known ?? {})));
+  const state = new Map<string, SubjectState>(
+    read.map((r) => [
+      String(r.key),
+      {
+        history: json<Sanction[]>(r.history),
+        firings: json<{ ruleId: string; decisionNos: unknown }[]>(r.firings).map((f) => ({ ruleId: f.ruleId, decisionNos: json<string[]>(f.decisionNos) })),
+        lists: json<string[]>(r.lists),
+        pledges: json<CommitmentRecord[]>(r.pledges),
+      },
+    ]),
+  );
+  const answers: (SanctionAnswer | Error)[] = [];
+  const plans: SanctionPlan[] = [];
+  const subjects = new Map<string, { key: string; type: string; name: string; industries: string[] }>();
+  const breaches = new Map<string, { id: string; at: string; breaches: Record<string, unknown>[] }>();
+  for (const it of items) {
+    const dup = known.get(it.s.decisionNo);
+    if (dup) {
+      answers.push({ sanctionId: dup, duplicate: true });
+      continue;
+    }
+    const st = state.get(it.key)!;
+    let plan: SanctionPlan;
+    try {
+      plan = planSanction(svc, it, st);
+    } catch (e) {
+      answers.push(e as Error);
+      continue;
+    }
+    plans.push(plan);
+    answers.push(plan.answer);
+    known.set(it.s.decisionNo, plan.answer.sanctionId);
+    // what this decision changed, for the subject's next decision in the batch
+    const at = st.history.findIndex((h) => h.decisionDate > it.s.decisionDate);
+    if (at < 0) st.history.push(it.s);
+    else st.history.splice(at, 0, it.s);
+    for (const f of plan.firings) st.firings.push({ ruleId: String(f.rule_id), decisionNos: f.decisions as string[] });
+    for (const l of plan.lists) st.lists.push(String(l.name));
+    const subj = subjects.get(it.key);
+    const industries = it.s.party.industries ?? [];
+    if (subj) {
+      subj.name = it.s.party.name;
+      subj.industries = [...new Set([...subj.industries, ...industries])];
+    } else subjects.set(it.key, { key: it.key, type: it.s.party.type, name: it.s.party.name, industries: [...industries] });
+    for (const b of plan.breaches) {
+      const m = breaches.get(b.id);
+      if (m) m.breaches.push(b.breach);
+      else breaches.set(b.id, { id: b.id, at: b.at, breaches: [b.breach] });
+    }
+  }
+  if (!plans.length) return { answers, claimed: [] };
+  const batches = plans.flatMap((p) => p.batches);
+  const [w] = await sql.query(SANCTIONS_WRITE, [
+    JSON.stringify(plans.map((p) => p.sanction)),
+    JSON.stringify([...subjects.values()]),
+    JSON.stringify([...breaches.values()]),
+    JSON.stringify(plans.flatMap((p) => p.firings)),
+    JSON.stringify(plans.flatMap((p) => p.lists)),
+    JSON.stringify(plans.flatMap((p) => p.notices)),
+    JSON.stringify(batches.flatMap((b) => b.rows)),
+  ]);
+  if (Number(w?.inserted) !== plans.length) throw new WriteAlone("a decision number of the batch is stored already");
+  const out = json<{ id: string; status: string }[]>(w.out);
+  return { answers, claimed: batches.flatMap((b) => b.claimed(out)) };
+}
+
+/**
+ * One decision: its publication period and 双公示 deadline, the pledges it breaks, the joint rules
+ * it makes fire on the subject's history with it (domain/credit, pure), each firing's list entry
+ * and notices, and every message — as rows; nothing is written here.
+ */
+function planSanction(svc: This, it: SanctionIn, st: SubjectState): SanctionPlan {
+  const { s, key, city, cal, now } = it;
+  const flags = [...it.flags];
+  const id = newId("SN", now);
+  const period = publicationOf(s.severity, s.decisionDate, cal ? { calendar: cal } : {});
+  const due = period.due && "at" in period.due ? period.due.at : null;
+  if (period.due && "gap" in period.due) flags.push("publicationDueUnknown");
+  const sanction = {
+    id,
+    decision_no: s.decisionNo,
+    subject_key: key,
+    party_type: s.party.type,
+    party_name: s.party.name,
+    violation_type: s.violationType,
+    severity: s.severity,
+    decision_date: s.decisionDate,
+    sanction: s,
+    flags,
+    published: period.published ? 1 : 0,
+    publish_from: period.publishFrom,
+    min_until: period.minUntil,
+    max_until: period.maxUntil,
+    publication_due: due?.toISOString() ?? null,
+  };
+
+  // 信用承诺: the subject's pledges this decision breaks (covered kind, decided within their validity)
+  const broken = breachedBy(st.pledges, recordOf(s));
+  const breaches = broken.map((c) => ({
+    id: c.id,
+    at: now.toISOString(),
+    breach: { sanctionId: id, decisionNo: s.decisionNo, violationType: s.violationType, decisionDate: s.decisionDate, at: now.toISOString() },
+  }));
+
+  const batches: OutboxBatch[] = [];
+  const firings: Record<string, unknown>[] = [];
+  const lists: Record<string, unknown>[] = [];
+  const notices: Record<string, unknown>[] = [];
+  const registry = creditRegistry();
+  if (period.published && registry) {
+    const b = new OutboxBatch({ type: "sanction", id }, now);
+    b.send(
+      "publication",
+      { origin: registry },
+      { recordId: id, action: "publish", kind: "penalty", record: publicationRecord(s), ...(due ? { dueAt: due.toISOString() } : {}), sentAt: now.toISOString() },
+    );
+    batches.push(b);
+  }
+
+  // the joint rules this decision makes fire now, on the subject's whole history (this decision with it, in date order)
+  const rules = svc.rules.get(city.code);
+  let fired = 0;
+  if (rules) {
+    const at = st.history.findIndex((h) => h.decisionDate > s.decisionDate);
+    const history = at < 0 ? [...st.history, s] : [...st.history.slice(0, at), s, ...st.history.slice(at)];
+    const plates = history.flatMap((h) => (h.vehicles ?? []).map((v) => v.plate));
+    const subject = creditSubjectOf(s, st.lists, plates);
+    for (const f of evaluate(subject, history.map(recordOf), rules, now, st.firings)) {
+      fired++;
+      const firingId = newId("JF", now);
+      firings.push({ id: firingId, rule_id: f.ruleId, subject_key: key, decisions: f.decisionNos, decision_set: [...f.decisionNos].sort().join(","), fired_at: now.toISOString() });
+      let listEntry: Record<string, unknown> | null = null;
+      if (f.listDecision !== "none") {
+        const ld = f.listDecision;
+        const months = (ld as { months?: number }).months;
+        const until = months ? localDate(new Date(now.getTime() + months * 30.44 * 86_400_000)) : null;
+        listEntry = { list: ld.list, scope: ld.scope, decidedBy: ld.decidedBy, basis: f.rule.basis.map((b) => b.title).join("；"), from: localDate(now), until };
+        lists.push({
+          id: newId("LE", now),
+          subject_key: key,
+          list: "black",
+          name: ld.list,
+          firing_id: firingId,
+          rule_id: f.ruleId,
+          basis: String(listEntry.basis),
+          decisions: f.decisionNos,
+          from_date: localDate(now),
+          until_date: until,
+        });
+        if (registry) {
+          const b = new OutboxBatch({ type: "sanction", id }, now);
+          b.send(
+            "publication",
+            { origin: registry },
+            {
+              recordId: `${firingId}`,
+              action: "publish",
+              kind: "list",
+              record: {
+                行政相对人名称: s.party.name,
+                统一社会信用代码: s.party.creditCode,
+                名单名称: ld.list,
+                认定依据: listEntry.basis,
+                列入日期: listEntry.from,
+                有效期至: until ?? undefined,
+                涉及决定书文号: f.decisionNos,
+              },
+              sentAt: now.toISOString(),
+            },
+          );
+          batches.push(b);
+        }
+      }
+      if (!cal) throw new HubError(500, "NO_CALENDAR", `${city.name}没有工作日历，抄告单时限无法计算`, "no working calendar for the notice deadlines");
+      for (const n of noticesFor(f, subject, now, cal)) {
+        if (n.target === PLATFORM_TARGET) continue; // the list decision went to the platform above
+        const { row, batch } = noticeOf(svc, n, key, firingId, city, listEntry, now);
+        notices.push(row);
+        batches.push(batch);
+      }
+    }
+  }
+  return { sanction, breaches, firings, lists, notices, batches, answer: { sanctionId: id, duplicate: false, fired, breachedCommitments: broken.map((c) => c.commitmentNo) } };
+}
+
+/**
+ * The batch's read, after the subjects' locks (its snapshot sees what each lock's previous holder
+ * committed): per subject ($1) its decisions so far (date order), open firings, lists and pledges,
+ * and which of the decision numbers ($2) are stored already — one statement, each part as json.
+ */
+const SANCTIONS_READ = `SELECT k.key,
+  coalesce((SELECT json_agg(s.sanction ORDER BY s.decision_date, s.created_at, s.id) FROM sanctions s WHERE s.subject_key = k.key), '[]'::json) AS history,
+  coalesce((SELECT json_agg(json_build_object('ruleId', f.rule_id, 'decisionNos', f.decisions)) FROM rule_firings f WHERE f.subject_key = k.key AND f.revoked_at IS NULL), '[]'::json) AS firings,
+  coalesce((SELECT json_agg(l.name) FROM list_entries l WHERE l.subject_key = k.key AND l.removed_at IS NULL), '[]'::json) AS lists,
   coalesce((SELECT json_agg(json_build_object('id', c.id, 'commitmentNo', c.commitment_no, 'kind', c.kind, 'violationKinds', c.violation_kinds,
-    'signedDate', c.signed_date, 'validUntil', c.valid_until)) FROM credit_commitments c WHERE c.subject_key = $1), '[]'::json) AS pledges`;
+    'signedDate', c.signed_date, 'validUntil', c.valid_until)) FROM credit_commitments c WHERE c.subject_key = k.key), '[]'::json) AS pledges,
+  (SELECT coalesce(json_object_agg(d.decision_no, d.id), '{}'::json) FROM sanctions d WHERE d.decision_no = ANY($2::text[])) AS known
+  FROM unnest($1::text[]) AS k(key)`;
 
 const cols = (list: string) =>
   list
@@ -931,29 +1045,31 @@ const LIST_COLUMNS = "id, subject_key, list, name, firing_id, rule_id, basis, de
 const NOTICE_COLUMNS = "id, firing_id, kind, subject_key, subject, bureau, system, target, rule_id, decisions, measures, status, receipt_due, feedback_due";
 
 /**
- * Everything a sanction causes, as ONE statement gated on the sanction's insert (a decision number
- * already stored writes nothing): the sanction, its subject (industries merged), the pledges it
- * breaks (the first breach sets breached_at; each sanction listed once), the firings, list entries
- * and notices, and the outbox rows. $1 sanction, $2 subject, $3 breaches, $4 firings, $5 list
- * entries, $6 notices, $7 outbox rows — all json.
+ * Everything a batch of decisions causes, as ONE statement: the sanctions (a number stored
+ * meanwhile inserts nothing, and `inserted` tells: the caller rolls back and writes each alone),
+ * their subjects (one row per subject, industries merged), the pledges they break (the first breach
+ * sets breached_at; each sanction listed once), the firings, list entries and notices, and the
+ * outbox rows. $1 sanctions, $2 subjects, $3 breaches per pledge, $4 firings, $5 list entries,
+ * $6 notices, $7 outbox rows — all json arrays.
  */
-const SANCTION_WRITE = `WITH k AS (
-    INSERT INTO sanctions (${SANCTION_COLUMNS}) SELECT ${cols(SANCTION_COLUMNS)} FROM jsonb_populate_record(NULL::sanctions, $1::jsonb) x
-    ON CONFLICT (decision_no) DO NOTHING RETURNING id),
+const SANCTIONS_WRITE = `WITH k AS (
+    INSERT INTO sanctions (${SANCTION_COLUMNS}) SELECT ${cols(SANCTION_COLUMNS)} FROM jsonb_populate_recordset(NULL::sanctions, $1::jsonb) x
+    ON CONFLICT (decision_no) DO NOTHING RETURNING 1),
   cs AS (
-    INSERT INTO credit_subjects (key, type, name, industries) SELECT x.key, x.type, x.name, x.industries FROM jsonb_populate_record(NULL::credit_subjects, $2::jsonb) x, k
+    INSERT INTO credit_subjects (key, type, name, industries) SELECT x.key, x.type, x.name, x.industries FROM jsonb_populate_recordset(NULL::credit_subjects, $2::jsonb) x
     ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, industries = ${MERGE_INDUSTRIES}, updated_at = now() RETURNING 1),
   cb AS (
     UPDATE credit_commitments c SET status = 'breached', breached_at = coalesce(c.breached_at, b.at),
-      breaches = CASE WHEN c.breaches @> jsonb_build_array(jsonb_build_object('sanctionId', b.sanction_id)) THEN c.breaches ELSE c.breaches || jsonb_build_array(b.breach) END
-    FROM jsonb_to_recordset($3::jsonb) AS b(id text, sanction_id text, at timestamptz, breach jsonb), k WHERE c.id = b.id RETURNING 1),
+      breaches = c.breaches || coalesce((SELECT jsonb_agg(e) FROM jsonb_array_elements(b.breaches) e
+        WHERE NOT c.breaches @> jsonb_build_array(jsonb_build_object('sanctionId', e->'sanctionId'))), '[]'::jsonb)
+    FROM jsonb_to_recordset($3::jsonb) AS b(id text, at timestamptz, breaches jsonb) WHERE c.id = b.id RETURNING 1),
   rf AS (
-    INSERT INTO rule_firings (${FIRING_COLUMNS}) SELECT ${cols(FIRING_COLUMNS)} FROM jsonb_populate_recordset(NULL::rule_firings, $4::jsonb) x, k
+    INSERT INTO rule_firings (${FIRING_COLUMNS}) SELECT ${cols(FIRING_COLUMNS)} FROM jsonb_populate_recordset(NULL::rule_firings, $4::jsonb) x
     ON CONFLICT DO NOTHING RETURNING 1),
-  le AS (INSERT INTO list_entries (${LIST_COLUMNS}) SELECT ${cols(LIST_COLUMNS)} FROM jsonb_populate_recordset(NULL::list_entries, $5::jsonb) x, k RETURNING 1),
-  nt AS (INSERT INTO notices (${NOTICE_COLUMNS}) SELECT ${cols(NOTICE_COLUMNS)} FROM jsonb_populate_recordset(NULL::notices, $6::jsonb) x, k RETURNING 1),
-  o AS (${OUTBOX_INSERT("$7", "k")})
-  SELECT (SELECT id FROM k) AS id, coalesce((SELECT json_agg(json_build_object('id', o.id, 'status', o.status)) FROM o), '[]'::json) AS out`;
+  le AS (INSERT INTO list_entries (${LIST_COLUMNS}) SELECT ${cols(LIST_COLUMNS)} FROM jsonb_populate_recordset(NULL::list_entries, $5::jsonb) x RETURNING 1),
+  nt AS (INSERT INTO notices (${NOTICE_COLUMNS}) SELECT ${cols(NOTICE_COLUMNS)} FROM jsonb_populate_recordset(NULL::notices, $6::jsonb) x RETURNING 1),
+  o AS (${OUTBOX_INSERT("$7", "(SELECT 1) AS one")})
+  SELECT (SELECT count(*) FROM k) AS inserted, coalesce((SELECT json_agg(json_build_object('id', o.id, 'status', o.status)) FROM o), '[]'::json) AS out`;
 
 /** A bureau's receipt or feedback for one notice, as the batch statements take it. */
 interface NoticeAnswer {

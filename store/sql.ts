@@ -136,25 +136,28 @@ interface PgliteTxLike {
 
 /**
  * One transaction on a connection of its own, its statements prepared on that connection as
- * `sqlOf` prepares them: `BEGIN` — with `lock`, `pg_advisory_xact_lock(hashtext(lock))` in the same
- * round trip (the statements that follow see what the lock's previous holder committed: each takes
- * its snapshot after the lock is held) — then `fn`, then `COMMIT`; `ROLLBACK` when `fn` throws.
+ * `sqlOf` prepares them: `BEGIN` — with `lock`, `pg_advisory_xact_lock(hashtext(key))` of each key
+ * in the same round trip (the statements that follow see what each lock's previous holder
+ * committed: each takes its snapshot after the locks are held; give several keys sorted, so two
+ * transactions never wait for each other in a circle) — then `fn`, then `COMMIT`; `ROLLBACK` when
+ * `fn` throws.
  * On PGlite (one connection, transactions one at a time) its own `transaction`, the same lock taken
  * as a statement.
  */
-export async function transaction<T>(db: Db, fn: (sql: Sql) => Promise<T>, opts: { lock?: string } = {}): Promise<T> {
+export async function transaction<T>(db: Db, fn: (sql: Sql) => Promise<T>, opts: { lock?: string | readonly string[] } = {}): Promise<T> {
+  const locks = opts.lock === undefined ? [] : typeof opts.lock === "string" ? [opts.lock] : opts.lock;
   const client = (db as unknown as { $client: object }).$client;
   const isPool = typeof (client as { connect?: unknown }).connect === "function" && "totalCount" in client;
   if (!isPool)
     return (client as unknown as PgliteTxLike).transaction(async (tx) => {
-      if (opts.lock !== undefined) await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [opts.lock]);
+      for (const k of locks) await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [k]);
       return fn({ query: async <R extends Row>(text: string, params: unknown[] = []) => (await tx.query(text, params)).rows as R[] });
     });
   const c = await (client as unknown as PoolLike).connect();
   let broken: Error | undefined;
   try {
-    // a simple-protocol query: BEGIN and the lock in one round trip (the key is a literal, escaped)
-    await c.query(opts.lock !== undefined ? `BEGIN; SELECT pg_advisory_xact_lock(hashtext(${c.escapeLiteral(opts.lock)}))` : "BEGIN");
+    // a simple-protocol query: BEGIN and the locks, in the order given, in one round trip (keys as literals, escaped)
+    await c.query(["BEGIN", ...locks.map((k) => `SELECT pg_advisory_xact_lock(hashtext(${c.escapeLiteral(k)}))`)].join("; "));
     const out = await fn({ query: async <R extends Row>(text: string, params: unknown[] = []) => (await c.query({ text, values: params, name: nameOf(text) })).rows as R[] });
     await c.query("COMMIT");
     return out;
