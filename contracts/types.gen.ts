@@ -2565,6 +2565,10 @@ reasons?: {
 }
 at?: string
 }
+/**
+ * 现场照片：上报、处置、核查时随消息送来的照片（地址、类别、来源、时间） / the photos sent with the report, the disposal and the checks
+ */
+attachments?: Attachment[]
 }
 /**
  * 承办单位 unit reference
@@ -2623,6 +2627,25 @@ photos?: string[]
  * 即时处理：监督员现场已处理，低于立案标准，只记录不立案
  */
 fixedOnSite?: boolean
+}
+/**
+ * A photo kept on a case: who took it at which step. kind 上报 (the report: a grid member's or supervisor's photo), 处置 (the owner's disposal photo), 核查 (the supervisor's check).
+ */
+
+export interface Attachment {
+url: string
+/**
+ * 上报 report / 处置 disposal / 核查 verification
+ */
+kind: ("上报" | "处置" | "核查")
+/**
+ * from whom: a reporter id with role (监督员 JD0401017), a unit's name, an inspector
+ */
+by: string
+/**
+ * when the message carrying it arrived (or the time it names)
+ */
+at: string
 }
 
 export interface OriginSign {
@@ -2864,25 +2887,6 @@ attachments?: Attachment[]
 }
 /**
  * 数字城管: the 部件/事件 class (and a component's object code) of a case in the 7-step loop
- */
-
-export interface Attachment {
-url: string
-/**
- * 上报 report / 处置 disposal / 核查 verification
- */
-kind: ("上报" | "处置" | "核查")
-/**
- * from whom: a reporter id with role (监督员 JD0401017), a unit's name, an inspector
- */
-by: string
-/**
- * when the message carrying it arrived (or the time it names)
- */
-at: string
-}
-/**
- * 催办/督办 hub → unit: a reminder (催办) or a supervision notice (督办, e.g. 超期督办 / 领导督办) about an open task. To the unit that holds the task: POST /units/{unitId}/tasks/{taskId}/urge. A 督办 goes to the owner's supervisor, which does not hold the task: it names the owner (ownerUnitId, ownerUnitName) and is sent as POST /units/{supervisorId}/supervisions.
  */
 
 export interface HandlerUrge {

@@ -25,7 +25,8 @@ afterAll(async () => {
 });
 
 async function dispatchedCase(n: number) {
-  const o = { ...fromSample(loadSamples()[0], new Date()), orderNo: `CZ26120100009${n}` };
+  // 垃圾清运 → 天宁区环境卫生管理处, a unit on the generic interface (whose simulator the test silences and whose route it calls)
+  const o = { ...fromSample(loadSamples()[2], new Date()), orderNo: `CZ26120100009${n}` };
   const r = await http(`${hub.url}/api/v1/hotline12345/work-orders`, { key: KEYS.hotline12345, body: o });
   expect(r.status).toBe(202);
   const id = r.body.caseId as string;

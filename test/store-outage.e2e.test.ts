@@ -167,30 +167,39 @@ describe("the store goes away under load and comes back", () => {
     const health: Sample[] = [];
     const load = [worker(), worker(), worker()];
 
-    await new Promise((r) => setTimeout(r, 1500));
-    const before = samplesSeen.length;
-    expect(before).toBeGreaterThan(0);
-    expect(accepted.length).toBeGreaterThan(0);
+    const stopLoad = async () => {
+      running = false;
+      await Promise.all(load);
+    };
+    try {
+      // the load is being served before the outage (however slow this machine is today)
+      await waitFor("orders accepted before the outage", async () => accepted.length >= 3, 15_000);
+      const before = samplesSeen.length;
+      expect(before).toBeGreaterThan(0);
+      expect(accepted.length).toBeGreaterThan(0);
 
-    // a connection checked out of the hub's pool between two queries when the store goes: its
-    // 'error' event is what killed the hub (nobody listens on a checked-out client but the hub)
-    const pool = (await openDb({ databaseUrl: storeUrl, dataDir: "" })).db as unknown as { $client: { connect(): Promise<{ release(err?: Error | boolean): void }> } };
-    const held = await pool.$client.connect();
+      // a connection checked out of the hub's pool between two queries when the store goes: its
+      // 'error' event is what killed the hub (nobody listens on a checked-out client but the hub)
+      const pool = (await openDb({ databaseUrl: storeUrl, dataDir: "" })).db as unknown as { $client: { connect(): Promise<{ release(err?: Error | boolean): void }> } };
+      const held = await pool.$client.connect();
 
-    phase = "outage";
-    const dropped = await proxy.cut();
-    expect(dropped).toBeGreaterThan(0); // the hub's pool really had connections to lose
-    const until = Date.now() + OUTAGE_MS;
-    while (Date.now() < until) {
-      health.push(await timed(() => phase, "GET /health", `${hub.url}/health`, {}));
-      await new Promise((r) => setTimeout(r, 200));
+      phase = "outage";
+      const dropped = await proxy.cut();
+      expect(dropped).toBeGreaterThan(0); // the hub's pool really had connections to lose
+      const until = Date.now() + OUTAGE_MS;
+      while (Date.now() < until) {
+        health.push(await timed(() => phase, "GET /health", `${hub.url}/health`, {}));
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      held.release(true); // broken: the pool discards it
+      await proxy.restore();
+      phase = "after";
+      await new Promise((r) => setTimeout(r, 2000));
+    } catch (e) {
+      await stopLoad(); // a failed step must not leave the load running (jest would never exit)
+      throw e;
     }
-    held.release(true); // broken: the pool discards it
-    await proxy.restore();
-    phase = "after";
-    await new Promise((r) => setTimeout(r, 2000));
-    running = false;
-    await Promise.all(load);
+    await stopLoad();
 
     const all = [...samplesSeen, ...health];
     const brief = (s: Sample) => `${s.phase} ${s.what} → ${s.status} ${s.code ?? ""} ${s.failure ?? ""} (${s.ms} ms)`;
