@@ -25,8 +25,10 @@ function mainThreadCpuMs(): number | undefined {
 }
 
 /**
- * BENCH_COUNT_SQL=1: counts the statements the hub sends to PostgreSQL (pg's Client.query, by
- * their first 70 characters) since the last `mark`; `sql` answers them, most frequent first.
+ * BENCH_COUNT_SQL=1: counts the queries the hub sends to PostgreSQL (pg's Client.query — one round
+ * trip each — by their first 70 characters; in a `BEGIN; …` query string literals read '…', so the
+ * sanctions' `BEGIN; SELECT pg_advisory_xact_lock(hashtext('<key>'))…` count as one text) since the last
+ * `mark`; `sql` answers them, most frequent first.
  */
 const sqlCounts = new Map<string, number>();
 function countStatements(): void {
@@ -36,7 +38,7 @@ function countStatements(): void {
   pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
     const q = args[0] as string | { text?: string; name?: string } | undefined;
     const text = typeof q === "string" ? q : (q?.text ?? q?.name ?? "?");
-    const k = text.replace(/\s+/g, " ").trim().slice(0, 70);
+    const k = (text.startsWith("BEGIN;") ? text.replace(/'(?:[^']|'')*'/g, "'…'") : text).replace(/\s+/g, " ").trim().slice(0, 70);
     sqlCounts.set(k, (sqlCounts.get(k) ?? 0) + 1);
     return query.apply(this, args);
   };
