@@ -43,6 +43,7 @@ import {
   type LogSummary,
   machine,
   mib,
+  finishReport,
   orchestrate,
   production,
   RESULTS_DIR,
@@ -418,17 +419,13 @@ async function main(): Promise<void> {
     return out;
   });
 
-  const load1 = os.loadavg()[0];
   console.log("");
   if (results.length) console.log(table(results));
   for (const f of failures) console.log(`${f.profile}: FAILED — ${f.error}`);
-  console.log("");
-  console.log(`load average (1 min): ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at the end (the bench itself keeps both cores busy)`);
-  console.log("Compare ratios across machines; absolute rates and latencies only on the same machine.");
-  const json = {
-    at: new Date().toISOString(),
-    machine: m,
-    loadAverage1m: { start: round(load0, 2), end: round(load1, 2) },
+  finishReport({
+    load0,
+    file: "latest.json",
+    logs: "*.log",
     settings: {
       orders: ORDERS,
       concurrency: CONCURRENCY,
@@ -441,14 +438,10 @@ async function main(): Promise<void> {
       pgAdmin: PG_ADMIN_URL.replace(/\/\/[^@/]*@/, "//…@"),
       nats: NATS_URL,
     },
-    results,
+    figures: { results },
     failures,
-  };
-  const file = path.join(RESULTS_DIR, "latest.json");
-  fs.writeFileSync(file, JSON.stringify(json, null, 2) + "\n");
-  console.log(`JSON: ${path.relative(process.cwd(), file)}; logs: ${path.relative(process.cwd(), RESULTS_DIR)}/*.log`);
-  console.log(resultLine(results));
-  if (failures.length) process.exitCode = 1;
+    resultLine: resultLine(results),
+  });
 }
 
 orchestrate(main, TOTAL_TIMEOUT_MS);

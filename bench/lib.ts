@@ -496,3 +496,21 @@ export function textTable(rows: string[][]): string {
     )
     .join("\n");
 }
+
+/**
+ * The end of a bench's report, the same for every bench: the load average at both ends, the JSON
+ * (machine, load, settings and the bench's own `figures`) in bench/results/<file>, and the RESULT
+ * line last. A run with failures exits 1.
+ */
+export function finishReport(o: { load0: number; file: string; logs: string; settings: Record<string, unknown>; figures: Record<string, unknown>; failures: unknown[]; resultLine: string }): void {
+  const load1 = os.loadavg()[0];
+  console.log("");
+  console.log(`load average (1 min): ${o.load0.toFixed(2)} at start, ${load1.toFixed(2)} at the end (the bench itself keeps both cores busy)`);
+  console.log("Compare ratios across machines; absolute rates and latencies only on the same machine.");
+  const json = { at: new Date().toISOString(), machine: machine(), loadAverage1m: { start: round(o.load0, 2), end: round(load1, 2) }, settings: o.settings, ...o.figures, failures: o.failures };
+  const file = path.join(RESULTS_DIR, o.file);
+  fs.writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  console.log(`JSON: ${path.relative(process.cwd(), file)}; logs: ${path.relative(process.cwd(), RESULTS_DIR)}/${o.logs}`);
+  console.log(o.resultLine);
+  if (o.failures.length) process.exitCode = 1;
+}

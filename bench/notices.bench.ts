@@ -52,6 +52,7 @@ import {
   type LogSummary,
   machine,
   mib,
+  finishReport,
   orchestrate,
   production,
   RESULTS_DIR,
@@ -607,17 +608,13 @@ async function main(): Promise<void> {
       }
   });
   const ratio = hub && bare?.perSecond ? hub.delivered.messagesPerSecond / bare.perSecond : NaN;
-  const load1 = os.loadavg()[0];
   console.log("");
   if (hub) console.log(table(hub, bare, ratio, drain));
   for (const f of failures) console.log(`FAILED — ${f}`);
-  console.log("");
-  console.log(`load average (1 min): ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at the end (the bench itself keeps both cores busy)`);
-  console.log("Compare ratios across machines; absolute rates and latencies only on the same machine.");
-  const json = {
-    at: new Date().toISOString(),
-    machine: m,
-    loadAverage1m: { start: round(load0, 2), end: round(load1, 2) },
+  finishReport({
+    load0,
+    file: "notices.json",
+    logs: "notices-*.log",
     settings: {
       companies: COMPANIES,
       singles: SINGLES,
@@ -631,17 +628,10 @@ async function main(): Promise<void> {
       pgAdmin: PG_ADMIN_URL.replace(/\/\/[^@/]*@/, "//…@"),
       nats: NATS_URL,
     },
-    hub,
-    baseline: bare,
-    drain,
-    ratioToBaseline: Number.isFinite(ratio) ? round(ratio, 4) : null,
+    figures: { hub, baseline: bare, drain, ratioToBaseline: Number.isFinite(ratio) ? round(ratio, 4) : null },
     failures,
-  };
-  const file = path.join(RESULTS_DIR, "notices.json");
-  fs.writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
-  console.log(`JSON: ${path.relative(process.cwd(), file)}; logs: ${path.relative(process.cwd(), RESULTS_DIR)}/notices-*.log`);
-  console.log(resultLine(hub, bare, ratio, drain));
-  if (failures.length) process.exitCode = 1;
+    resultLine: resultLine(hub, bare, ratio, drain),
+  });
 }
 
 orchestrate(main, TOTAL_TIMEOUT_MS);
