@@ -620,7 +620,22 @@ function streetsOf(city: CityData): StreetUnit[] {
 }
 
 /** District and street office of the case's place, as far as the data allows (domain/location). */
+/**
+ * Where a case is, per location object and city: decide() runs once for the case and again for
+ * each text proposal (alternatives, triage), all on the same location, which was located each time.
+ * Keyed by the object, so a changed location (a new input) is located afresh; a Place is never changed once made.
+ */
+const places = new WeakMap<RoutingLocation, WeakMap<CityData, Place>>();
+
 function placeOf(loc: RoutingLocation, city: CityData): Place {
+  let byCity = places.get(loc);
+  if (!byCity) places.set(loc, (byCity = new WeakMap()));
+  let place = byCity.get(city);
+  if (!place) byCity.set(city, (place = locatePlace(loc, city)));
+  return place;
+}
+
+function locatePlace(loc: RoutingLocation, city: CityData): Place {
   const districts = city.city.districtCodes;
   let districtCode = loc.districtCode;
   if (!districtCode && loc.gridCode && /^[0-9]{6}/.test(loc.gridCode)) districtCode = loc.gridCode.slice(0, 6);
