@@ -28,6 +28,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { connect } from "nats";
+import { ADAPTERS } from "../adapters";
 import { API_KEYS, KEYS, NATS_URL, PG_ADMIN_URL } from "../test/harness";
 import {
   type Child,
@@ -191,6 +192,16 @@ async function settle(hubUrl: string, before: Counts, accepted: number, timeoutM
   }
 }
 
+/** The environment that points a hub at out-of-process simulators: each system's URL setting (EXT_UNITS_URL, EXT_GRID_URL, …). */
+function simulatorEnv(urls: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const a of ADAPTERS) {
+    const setting = a.settings.find((st) => st.purpose === "url");
+    if (urls[a.system] && setting) env[setting.env] = urls[a.system];
+  }
+  return env;
+}
+
 /** The first successful 签收 of each order, as the 12345 simulator received it (its own clock). */
 async function signTimes(simUrl: string): Promise<Map<string, number>> {
   const res = await fetch(`${simUrl}/__sim/received`, { signal: AbortSignal.timeout(30_000) });
@@ -222,12 +233,11 @@ async function hub(profile: Profile, phase: Phase, client: Child): Promise<HubRe
     } else settings.DATA_DIR = tempDir(defer, "tg-bench-hub-");
 
     let sims: Child | undefined;
-    let simUrls: { hotline12345?: string; unit?: string } = {};
+    let simUrls: Record<string, string> = {};
     if (phase === "lifecycle" && SIMULATORS === "process") {
       sims = startChild(defer, `simulators ${profile}`, "bench/simulators.ts", SIM, `${profile}-simulators`);
-      simUrls = await sims.ready<{ hotline12345: string; unit: string }>(START_TIMEOUT_MS);
-      settings.EXT_HOTLINE12345_URL = simUrls.hotline12345!;
-      settings.EXT_UNITS_URL = simUrls.unit!;
+      simUrls = await sims.ready<Record<string, string>>(START_TIMEOUT_MS);
+      Object.assign(settings, simulatorEnv(simUrls));
     }
 
     const name = `${profile}-${phase}`;
@@ -241,7 +251,7 @@ async function hub(profile: Profile, phase: Phase, client: Child): Promise<HubRe
     const h = startChild(defer, `hub ${name}`, "bench/hub-process.ts", { BENCH_HUB_ENV: JSON.stringify(settings) }, `${name}.hub`, nodeArgs);
     const up = await h.ready<{ url: string; sims: Record<string, string | undefined> }>(START_TIMEOUT_MS);
     const startupSeconds = round((performance.now() - t0) / 1000, 2);
-    if (sims) await sims.request("setHub", { url: up.url, hotlineKey: KEYS.hotline12345, unitsKey: KEYS.units }, 10_000);
+    if (sims) await sims.request("setHub", { url: up.url }, 10_000);
     const hotlineSim = simUrls.hotline12345 ?? up.sims.hotline12345;
     if (phase === "lifecycle" && !hotlineSim) throw new Error("no 12345 simulator URL (is SIMULATORS on?)");
     say(`  up in ${startupSeconds} s at ${up.url} (pid ${h.pid})`);
