@@ -73,6 +73,8 @@ const TOTAL_TIMEOUT_MS = intEnv("BENCH_TIMEOUT_MS", 600_000, 10_000);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? "warn";
 const SIMULATORS = process.env.BENCH_SIMULATORS ?? "process";
 const CPU_PROF = process.env.BENCH_CPU_PROF === "1";
+/** BENCH_COUNT_SQL=1: the hub counts the statements it sends; the intake phase prints them per accepted order */
+const COUNT_SQL = process.env.BENCH_COUNT_SQL === "1";
 const PROFILES = (process.env.BENCH_PROFILES ?? "production,embedded")
   .split(",")
   .map((s) => s.trim())
@@ -248,7 +250,7 @@ async function hub(profile: Profile, phase: Phase, client: Child): Promise<HubRe
     const label = phase === "intake" ? `SERVICES=${INTAKE_SERVICES}` : `all services${sims ? ", simulators in their own process" : ", simulators in the hub process"}`;
     say(`hub ${phase === "intake" ? "intake only" : "with delivery"} (${label}): starting bench/hub-process.ts`);
     const t0 = performance.now();
-    const h = startChild(defer, `hub ${name}`, "bench/hub-process.ts", { BENCH_HUB_ENV: JSON.stringify(settings) }, `${name}.hub`, nodeArgs);
+    const h = startChild(defer, `hub ${name}`, "bench/hub-process.ts", { BENCH_HUB_ENV: JSON.stringify(settings), ...(COUNT_SQL ? { BENCH_COUNT_SQL: "1" } : {}) }, `${name}.hub`, nodeArgs);
     const up = await h.ready<{ url: string; sims: Record<string, string | undefined> }>(START_TIMEOUT_MS);
     const startupSeconds = round((performance.now() - t0) / 1000, 2);
     if (sims) await sims.request("setHub", { url: up.url }, 10_000);
@@ -266,6 +268,12 @@ async function hub(profile: Profile, phase: Phase, client: Child): Promise<HubRe
     const u0 = await h.request<HubUsage>("usage", null, 10_000);
     say(`  POST ×${ORDERS} (≤ ${PHASE_SECONDS} s), concurrency ${CONCURRENCY}`);
     const batch = await load(client, up.url, "batch");
+    if (COUNT_SQL && phase === "intake") {
+      const sql = await h.request<{ text: string; n: number }[]>("sql", null, 10_000);
+      const total = sql.reduce((a, x) => a + x.n, 0);
+      say(`  SQL statements: ${total} = ${round(total / Math.max(1, batch.accepted), 2)} per accepted order; most sent:`);
+      for (const x of sql.slice(0, 8)) say(`    ${String(x.n).padStart(6)}  ${x.text}`);
+    }
     const uIntake = await h.request<HubUsage>("usage", null, 10_000);
     let sign: HubResult["sign"];
     let drain: HubResult["drain"];
