@@ -5,7 +5,7 @@
  * once per CityData object (a new object — new data or learned examples — gets a new model).
  */
 import type { CategoryEntry, MappingFile } from "../contracts/types";
-import { classify, catalogueTexts, evidence, train, type Classification, type Model, type TrainingText } from "./classifier";
+import { classify, catalogueTexts, evidence, priorTerms, train, type Classification, type Model, type TrainingText } from "./classifier";
 
 /** The part of a city's data the catalogue needs (CityData has it). */
 export interface CatalogueData {
@@ -45,6 +45,8 @@ interface Index {
   aliases: Map<string, Map<string, string>>;
   paths: Map<string, Map<string, string>>;
   model?: Model;
+  /** the model's prior terms favouring the items under a node, per node code (made on first use) */
+  priors: Map<string, Float64Array>;
 }
 
 const indexes = new WeakMap<CatalogueData, Index>();
@@ -68,6 +70,7 @@ function indexOf(c: CatalogueData): Index {
     uniqueLeaf: new Map([...names].filter(([n, es]) => es.length === 1 && !VAGUE_LEVELS.has(n)).map(([n, es]) => [n, es[0]])),
     aliases: new Map(Object.entries(c.mappings).map(([sys, m]) => [sys, new Map((m.aliases ?? []).flatMap((a) => a.terms.map((t) => [norm(t), a.to] as [string, string])).reverse())])),
     paths: new Map(Object.entries(c.mappings).map(([sys, m]) => [sys, new Map(m.paths.map((pm) => [key(pm.from.map(norm)), pm.to] as [string, string]).reverse())])),
+    priors: new Map(),
   };
   indexes.set(c, ix);
   return ix;
@@ -160,10 +163,14 @@ export interface TextProposal {
  * confidence and deciding words. `under` (a catalogue node) favours the items below it: the
  * platform's category said that much.
  */
-export function proposeFromText(c: CatalogueData, text: string, under?: CategoryEntry | null, limit = 3): TextProposal[] {
+export function proposeFromText(c: CatalogueData, text: string | readonly string[], under?: CategoryEntry | null, limit = 3): TextProposal[] {
   const model = modelOf(c);
   const ix = indexOf(c);
-  const prior = under ? (code: string) => (code.startsWith(under.code) ? 4 : 1) : undefined;
+  let prior: Float64Array | undefined;
+  if (under) {
+    prior = ix.priors.get(under.code);
+    if (!prior) ix.priors.set(under.code, (prior = priorTerms(model, (code) => (code.startsWith(under.code) ? 4 : 1))));
+  }
   const cls: Classification = classify(model, text, prior, Math.max(limit, 2));
   return cls.ranked.slice(0, limit).map((r, i) => ({
     entry: ix.byCode.get(r.code)!,

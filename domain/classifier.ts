@@ -47,7 +47,22 @@ export interface Model {
    * is in Chinese at large (jieba's IDF table): 知道, 家里 and 办理 weigh little, 渣土 and 井盖 much
    */
   logp: Map<string, Float64Array>;
+  /** per word, the mean of its `logp` row (what it says for the average item: evidence's baseline), summed in index order once */
+  mean: Map<string, number>;
   index: Map<string, number>;
+}
+
+/**
+ * A prior over the items: a function of the code, or the same values already laid out per item
+ * index (`priorTerms`), so that a ranking does not call a function and take a logarithm per item.
+ */
+export type Prior = ((code: string) => number) | Float64Array;
+
+/** What a prior adds to each item's score (index order): log(max(prior, 1e-9)) × temperature. */
+export function priorTerms(model: Model, prior: (code: string) => number): Float64Array {
+  const t = new Float64Array(model.codes.length);
+  for (let i = 0; i < t.length; i++) t[i] = Math.log(Math.max(prior(model.codes[i]), 1e-9)) * TEMPERATURE;
+  return t;
 }
 
 const ALPHA = 0.05;
@@ -112,15 +127,22 @@ export function train(items: CategoryEntry[], texts: TrainingText[], ignore: Set
     }
     logp.set(w, lp);
   }
-  return { codes, logp, index };
+  const mean = new Map<string, number>();
+  for (const [w, lp] of logp) {
+    let base = 0;
+    for (let k = 0; k < lp.length; k++) base += lp[k];
+    mean.set(w, base / lp.length);
+  }
+  return { codes, logp, mean, index };
 }
 
 /**
- * Ranks the items for a text. `prior` (optional) multiplies an item's posterior, e.g. to favour
+ * Ranks the items for a text (or for its words, as `words(text)` gives them: a caller that has them
+ * already saves segmenting it again). `prior` (optional) multiplies an item's posterior, e.g. to favour
  * the items under the category prefix the platform gave. An empty ranking means no known word.
  */
-export function classify(model: Model, text: string, prior?: (code: string) => number, limit = 10): Classification {
-  const known = words(text).filter((w) => model.logp.has(w));
+export function classify(model: Model, text: string | readonly string[], prior?: Prior, limit = 10): Classification {
+  const known = (typeof text === "string" ? words(text) : text).filter((w) => model.logp.has(w));
   if (known.length === 0) return { ranked: [], words: [] };
   const n = model.codes.length;
   const score = new Float64Array(n);
@@ -131,9 +153,10 @@ export function classify(model: Model, text: string, prior?: (code: string) => n
     const k = 1 + Math.log(c);
     for (let i = 0; i < n; i++) score[i] += k * lp[i];
   }
+  const terms = typeof prior === "function" ? priorTerms(model, prior) : prior;
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
-    if (prior) score[i] += Math.log(Math.max(prior(model.codes[i]), 1e-9)) * TEMPERATURE;
+    if (terms) score[i] += terms[i];
     if (score[i] > max) max = score[i];
   }
   let sum = 0;
@@ -158,13 +181,7 @@ export function evidence(model: Model, c: Classification, code: string, against?
   const j = against === undefined ? undefined : model.index.get(against);
   const scored = c.words.map((w) => {
     const lp = model.logp.get(w)!;
-    let base: number;
-    if (j !== undefined) base = lp[j];
-    else {
-      base = 0;
-      for (let k = 0; k < lp.length; k++) base += lp[k];
-      base /= lp.length;
-    }
+    const base = j !== undefined ? lp[j] : model.mean.get(w)!;
     return { w, gain: lp[i] - base };
   });
   return scored

@@ -55,16 +55,12 @@ const communityless = (s: string) =>
     .replace(/\s+/g, "")
     .replace(/[（(]示例[)）]/g, "")
     .replace(/(社区居民委员会|居民委员会|村民委员会|居委会|社区|村委会)$/, "");
-/** 三河口村 = 三河口, 丽华新村社区 = 丽华新村 */
-const sameCommunity = (a: string, b: string) => {
-  const x = communityless(a);
-  const y = communityless(b);
-  return x.length >= 2 && y.length >= 2 && (x === y || x === `${y}村` || `${x}村` === y);
-};
-
 interface StreetIndex {
   streets: StreetUnit[];
   byCode: Map<string, StreetUnit>;
+  /** per street (same order as `streets`): its name without the suffix, and its communities' names without theirs (those of ≥ 2 characters) — computed once, not per look-up */
+  shortNames: string[];
+  communityNames: string[][];
   /** a name (street, community, place) → the streets it belongs to */
   names: { name: string; kind: "street" | "community" | "place"; streets: StreetUnit[] }[];
 }
@@ -92,6 +88,8 @@ function indexOf(streets: StreetUnit[]): StreetIndex {
   ix = {
     streets,
     byCode: new Map(streets.map((s) => [s.streetCode, s])),
+    shortNames: streets.map((s) => suffixless(s.streetName)),
+    communityNames: streets.map((s) => (s.communities ?? []).map(communityless).filter((x) => x.length >= 2)),
     names: [...map.entries()].map(([key, e]) => ({ name: key.split("\u0000")[1], kind: e.kind, streets: [...e.streets] })).sort((a, b) => b.name.length - a.name.length),
   };
   indexes.set(streets, ix);
@@ -103,12 +101,20 @@ const inDistrict = (districtCode: string | undefined) => (s: StreetUnit) => !dis
 function byStreetName(ix: StreetIndex, name: string, districtCode?: string): StreetUnit | undefined {
   const want = suffixless(name);
   if (!want) return undefined;
-  const hits = ix.streets.filter((s) => inDistrict(districtCode)(s) && suffixless(s.streetName) === want);
+  const hits = ix.streets.filter((s, i) => inDistrict(districtCode)(s) && ix.shortNames[i] === want);
   return hits.length === 1 ? hits[0] : undefined;
 }
 
+/**
+ * The one street with a community of that name: 三河口村 = 三河口, 丽华新村社区 = 丽华新村 (both
+ * names without their suffix, at least 2 characters, equal or one the other + 村). The communities'
+ * suffixless names are the index's, made once.
+ */
 function byCommunity(ix: StreetIndex, name: string, districtCode?: string): StreetUnit | undefined {
-  const hits = ix.streets.filter((s) => inDistrict(districtCode)(s) && (s.communities ?? []).some((c) => sameCommunity(c, name)));
+  const y = communityless(name);
+  if (y.length < 2) return undefined;
+  const yv = `${y}村`;
+  const hits = ix.streets.filter((s, i) => inDistrict(districtCode)(s) && ix.communityNames[i].some((x) => x === y || x === yv || `${x}村` === y));
   return hits.length === 1 ? hits[0] : undefined;
 }
 

@@ -548,8 +548,8 @@ function proposalsFor(proposals: TextProposal[], input: RoutingInput, cities: Ci
   const seen = new Set(skip ? [skip] : []);
   for (const p of proposals) {
     if (out.length >= 3) break;
-    const d = decide({ ...input, category: { path: p.entry.path, code: p.entry.code } }, cities, exclude);
-    if (!d.matched || seen.has(d.owner.unitId)) continue;
+    const d = decideUnless({ ...input, category: { path: p.entry.path, code: p.entry.code } }, cities, exclude, seen);
+    if (!d?.matched || seen.has(d.owner.unitId)) continue;
     seen.add(d.owner.unitId);
     out.push({
       unitId: d.owner.unitId,
@@ -656,10 +656,32 @@ function locatePlace(loc: RoutingLocation, city: CityData): Place {
   return place;
 }
 
-function ruleMatches(rule: RoutingRule, input: RoutingInput, code: string | null, place: Place): boolean {
+const categoryMatches = (m: RuleMatch, categoryPath: string[], code: string | null) =>
+  !(m.categoryPrefixes && !m.categoryPrefixes.some((p) => startsWith(categoryPath, p))) && !(m.categoryCodes && !(code && m.categoryCodes.some((c) => code.startsWith(c))));
+
+/**
+ * The rules whose category conditions a catalogue item meets, in order: decide() runs for the
+ * case and again for each text proposal, and tried the category prefixes of every rule each time.
+ * Per rules array (a changed rule set is a new array) and only for the catalogue's own paths, so
+ * the cache is bounded by the catalogue; other paths are matched rule by rule as before.
+ */
+const rulesByCategory = new WeakMap<RoutingRule[], { length: number; byKey: Map<string, RoutingRule[]> }>();
+
+function rulesFor(city: CityData, categoryPath: string[], code: string | null): RoutingRule[] {
+  const k = pathKey(categoryPath);
+  if (!indexOf(city).categories.has(k)) return city.rules.filter((r) => categoryMatches(r.match, categoryPath, code));
+  let cache = rulesByCategory.get(city.rules);
+  // a rule added to the same array (learning's applyChange works on a copy, but be sure) starts afresh
+  if (!cache || cache.length !== city.rules.length) rulesByCategory.set(city.rules, (cache = { length: city.rules.length, byKey: new Map() }));
+  const key = `${code ?? ""}\u0001${k}`;
+  let rules = cache.byKey.get(key);
+  if (!rules) cache.byKey.set(key, (rules = city.rules.filter((r) => categoryMatches(r.match, categoryPath, code))));
+  return rules;
+}
+
+/** The rule's other conditions (rulesFor has checked its category ones). */
+function ruleMatches(rule: RoutingRule, input: RoutingInput, place: Place): boolean {
   const m = rule.match;
-  if (m.categoryPrefixes && !m.categoryPrefixes.some((p) => startsWith(input.category.path, p))) return false;
-  if (m.categoryCodes && !(code && m.categoryCodes.some((c) => code.startsWith(c)))) return false;
   if (m.appealTypes && !(m.appealTypes as string[]).includes(input.appealType)) return false;
   if (m.urgency && !(m.urgency as string[]).includes(input.urgency)) return false;
   if (m.districtCodes && !(place.districtCode && m.districtCodes.includes(place.districtCode))) return false;
@@ -706,6 +728,15 @@ const ref = (u: HandlingUnit): RoutedUnit => ({ unitId: u.id, unitName: u.name }
  * yields nothing, the next rule is tried. The reason is a Chinese sentence for the hotline agent.
  */
 export function decide(input: RoutingInput, cities: CityData[], exclude: string[] = []): RoutingDecision {
+  return decideUnless(input, cities, exclude)!;
+}
+
+/**
+ * decide(), except that it answers null as soon as the owner would be one of `owners` (a unit the
+ * caller already has): proposals of an owner already proposed are dropped, and their co-units and
+ * reason were built for nothing.
+ */
+function decideUnless(input: RoutingInput, cities: CityData[], exclude: string[], owners?: ReadonlySet<string>): RoutingDecision | null {
   const loc = input.location;
   const city = cityFor(loc, cities);
   if (!city) {
@@ -725,8 +756,8 @@ export function decide(input: RoutingInput, cities: CityData[], exclude: string[
   const excluded = new Set(exclude);
   const tried: string[] = [];
 
-  for (const rule of city.rules) {
-    if (!ruleMatches(rule, input, code, place)) continue;
+  for (const rule of rulesFor(city, input.category.path, code)) {
+    if (!ruleMatches(rule, input, place)) continue;
     const skipped: string[] = [];
     for (const entry of rule.owners) {
       const r = resolve(entry, city, place);
@@ -739,6 +770,7 @@ export function decide(input: RoutingInput, cities: CityData[], exclude: string[
         continue;
       }
       const owner = r.unit;
+      if (owners?.has(owner.id)) return null;
       const coUnits: RoutedUnit[] = [];
       const seen = new Set([owner.id]);
       for (const c of rule.coUnits ?? []) {
