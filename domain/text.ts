@@ -51,14 +51,32 @@ const STOP1 = new Set([
 
 const WORDLIKE = /[\p{Script=Han}A-Za-z]/u;
 
+/** What a token of jieba's becomes: the word kept, or null (punctuation, digits, stop words). */
+function wordOf(raw: string): string | null {
+  const w = raw.trim();
+  if (!WORDLIKE.test(w) || STOP.has(w) || (w.length === 1 && (STOP1.has(w) || !/\p{Script=Han}/u.test(w)))) return null;
+  return w;
+}
+
+/**
+ * wordOf per token seen, so that the checks (trim, two Unicode-property regular expressions, the
+ * stop lists) run once per distinct token rather than once per occurrence. Bounded: past the
+ * limit, tokens not yet seen are checked each time (same answer, no growth).
+ */
+const tokenWords = new Map<string, string | null>();
+const MAX_TOKENS = 100_000;
+
 /** The words of a text that can say something about its owner, in order, repeats kept. */
 export function words(text: string): string[] {
   if (!text) return [];
   const out: string[] = [];
   for (const raw of segmenter().cut(text, true)) {
-    const w = raw.trim();
-    if (!WORDLIKE.test(w) || STOP.has(w) || (w.length === 1 && (STOP1.has(w) || !/\p{Script=Han}/u.test(w)))) continue;
-    out.push(w);
+    let w = tokenWords.get(raw);
+    if (w === undefined) {
+      w = wordOf(raw);
+      if (tokenWords.size < MAX_TOKENS) tokenWords.set(raw, w);
+    }
+    if (w !== null) out.push(w);
   }
   return out;
 }
