@@ -31,6 +31,17 @@ async function postEvent(hub: TestHub, body: unknown) {
   return http(`${hub.url}/api/v1/grid/events`, { key: KEYS.grid, body });
 }
 const getCase = async (hub: TestHub, id: string) => (await http(`${hub.url}/api/v1/cases/${id}`, { key: KEYS.agent })).body;
+/** The case once the loop closed it (结案, archived after the supervisor's check). */
+const closedAfterVerification = (hub: TestHub, id: string) =>
+  waitFor(
+    "closed after verification",
+    async () => {
+      const c = await getCase(hub, id);
+      return c.status === "ARCHIVED" && c;
+    },
+    40_000,
+    200,
+  );
 const gridSim = (hub: TestHub) => (hub.sims as unknown as { grid: GridSimulator }).grid;
 const NDJ = "CZ-ZL-NDJ-JD"; // 钟楼区南大街街道办事处: works through the grid system (units.json adapter "grid")
 const ownerTask = (c: { tasks: { id: string; role: string; unitId: string }[] }) => c.tasks.filter((t) => t.role === "owner").at(-1)!;
@@ -46,15 +57,7 @@ describe("a grid event through the 7-step loop", () => {
   it("is dispatched, handled, verified on site by a supervisor and closed", async () => {
     const r = await postEvent(hub, event({}));
     expect(r.status).toBe(202);
-    const closed = await waitFor(
-      "closed after verification",
-      async () => {
-        const c = await getCase(hub, r.body.caseId);
-        return c.status === "ARCHIVED" && c;
-      },
-      40_000,
-      200,
-    );
+    const closed = await closedAfterVerification(hub, r.body.caseId);
     expect(closed.cityManagement).toMatchObject({ kind: "事件", majorCode: "01", minorCode: "02" });
     const t = types(closed);
     for (const step of ["RECEIVED", "DEADLINE_SET", "ROUTED", "ACCEPTED", "REPLIED", "VERIFICATION_REQUESTED", "VERIFIED", "ARCHIVED"]) expect(t).toContain(step);
@@ -65,15 +68,7 @@ describe("a grid event through the 7-step loop", () => {
     const reportPhoto = `https://grid.example.gov.cn/photos/e2e-${Date.now()}-1.jpg`;
     const r = await postEvent(hub, event({ photos: [reportPhoto] }));
     expect(r.status).toBe(202);
-    const closed = await waitFor(
-      "closed after verification",
-      async () => {
-        const c = await getCase(hub, r.body.caseId);
-        return c.status === "ARCHIVED" && c;
-      },
-      40_000,
-      200,
-    );
+    const closed = await closedAfterVerification(hub, r.body.caseId);
     // 南大街街道 works through the grid system: the dispatch went there, with the report photo
     expect(closed.owner.unitId).toBe(NDJ);
     const task = ownerTask(closed);

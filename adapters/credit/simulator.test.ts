@@ -1,28 +1,16 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { validate } from "../../contracts";
 import type { Publication } from "../../contracts/types";
+import { startFakeHub as fakeHub } from "../../kit/fake-hub.testkit";
 import { HttpClient } from "../../kit/http-client";
 import { SCHEMA, toPublicationRequest } from "./mapping";
 import { CreditSimulator } from "./simulator";
 
 /** A stand-in for the hub's gateway: records every call, checks each against the credit contracts. */
-async function startFakeHub() {
-  const calls: { path: string; apiKey?: string; body: any }[] = [];
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
-    const path = req.url ?? "";
-    calls.push({ path, apiKey: req.headers["x-api-key"] as string | undefined, body });
+const startFakeHub = () =>
+  fakeHub((path, body) => {
     const v = validate(path.endsWith("/repairs") ? SCHEMA.repair : SCHEMA.level, body);
-    res.writeHead(v.ok ? 200 : 422, { "content-type": "application/json" });
-    res.end(JSON.stringify(v.ok ? { ok: true } : { errors: v.errors }));
+    return { status: v.ok ? 200 : 422, body: v.ok ? { ok: true } : { errors: v.errors } };
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { calls, url, close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) };
-}
 
 const sentAt = "2026-12-01T10:00:00+08:00";
 const penalty = (recordId: string, wsh: string, over: Record<string, unknown> = {}): Publication => ({

@@ -1,25 +1,12 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { validate } from "../../contracts";
 import type { HandlerTask, Verification } from "../../contracts/types";
 import { toDispatch, toVerificationRequest } from "./mapping";
 import { FAIL_MARKER, GridSimulator, sampleEvents } from "./simulator";
-
-interface HubCall {
-  path: string;
-  apiKey?: string;
-  body: any;
-}
+import { startFakeHub as fakeHub, until } from "../../kit/fake-hub.testkit";
 
 /** A stand-in for the hub's gateway: records every call, checks each against the grid contracts. */
-async function startFakeHub() {
-  const calls: HubCall[] = [];
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
-    const path = req.url ?? "";
-    calls.push({ path, apiKey: req.headers["x-api-key"] as string | undefined, body });
+const startFakeHub = () =>
+  fakeHub((path, body) => {
     const schema = path.endsWith("/events")
       ? "tongguan:grid/event"
       : path.endsWith("/result")
@@ -28,21 +15,8 @@ async function startFakeHub() {
           ? "tongguan:grid/task-accept"
           : "tongguan:grid/task-feedback";
     const v = validate(schema, body);
-    res.writeHead(v.ok ? (path.endsWith("/events") ? 202 : 200) : 422, { "content-type": "application/json" });
-    res.end(JSON.stringify(v.ok ? { caseId: "TG1", status: "IN_PROGRESS" } : { errors: v.errors }));
+    return { status: v.ok ? (path.endsWith("/events") ? 202 : 200) : 422, body: v.ok ? { caseId: "TG1", status: "IN_PROGRESS" } : { errors: v.errors } };
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { calls, url, close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) };
-}
-
-async function until(cond: () => boolean, ms = 3000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const post = (url: string, body: unknown) =>
   fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: await r.json() }));

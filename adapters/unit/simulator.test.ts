@@ -1,44 +1,16 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { UnitTask } from "../../contracts/types";
 import { validate } from "../../contracts";
 import { replyText, UnitSimulator } from "./simulator";
-
-interface HubCall {
-  path: string;
-  apiKey?: string;
-  body: any;
-}
+import { startFakeHub as fakeHub, until } from "../../kit/fake-hub.testkit";
 
 /** A stand-in for the hub's gateway: records every call, answers {caseId, status}. */
-async function startFakeHub() {
-  const calls: HubCall[] = [];
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
-    calls.push({ path: req.url ?? "", apiKey: req.headers["x-api-key"] as string | undefined, body });
-    const kind = (req.url ?? "").split("/").pop()!;
-    if (!(req.url ?? "").startsWith("/api/v1/units/")) {
-      res.writeHead(404, { "content-type": "application/json" });
-      return res.end(JSON.stringify({ error: { code: "NOT_FOUND" } }));
-    }
+const startFakeHub = () =>
+  fakeHub((path, body) => {
+    if (!path.startsWith("/api/v1/units/")) return { status: 404, body: { error: { code: "NOT_FOUND" } } };
+    const kind = path.split("/").pop()!;
     const v = validate(`tongguan:unit/${kind}`, body);
-    res.writeHead(v.ok ? 200 : 400, { "content-type": "application/json" });
-    res.end(JSON.stringify(v.ok ? { caseId: "TG1", status: kind === "result" ? "REPLIED" : "IN_PROGRESS" } : { errors: v.errors }));
+    return { status: v.ok ? 200 : 400, body: v.ok ? { caseId: "TG1", status: kind === "result" ? "REPLIED" : "IN_PROGRESS" } : { errors: v.errors } };
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { calls, url, close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) };
-}
-
-async function until(cond: () => boolean, ms = 3000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
