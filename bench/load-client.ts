@@ -8,7 +8,8 @@
  * - `sanctions` a SanctionRun (bench/notices.bench.ts): post the seeded penalty decisions of
  *   bench/sanction-load.ts to POST <url>/api/v1/sanctions;
  * - `replay` a ReplayRun (the notices bench's baseline): post the very messages the hub delivered
- *   (JSON lines: system, path, body, Idempotency-Key) to the fresh simulators directly;
+ *   (JSON lines: system, path, body, Idempotency-Key) to the fresh simulators directly, those the
+ *   hub sent together in one batch envelope again in one (a request then counts its messages);
  *
  * each with `concurrency` requests in flight over keep-alive connections (node:http Agent, one per
  * run and target), answering the throughput, the latency to each answer and the status counts,
@@ -19,6 +20,7 @@ import fs from "node:fs";
 import http from "node:http";
 import { generateOrder } from "../adapters/hotline12345/mapping";
 import { SANCTIONS_PATH } from "../adapters/enforcement/mapping";
+import { BATCH_PATH } from "../kit/adapter";
 import { seededRandom } from "../lib/random";
 import { announceReady, latency, round, serveParent, type LoadResult, type LoadRun, type ReplayRun, type SanctionRun, type Sent } from "./lib";
 import { generateSanctions } from "./sanction-load";
@@ -61,6 +63,8 @@ interface Item {
   path: string;
   headers: Record<string, string>;
   body: Buffer;
+  /** messages the request carries (a batch envelope: its items), default 1 */
+  weight?: number;
 }
 
 /** Posts every item with `concurrency` in flight (closed loop) until done or `maxSeconds`; `okStatus`: what counts as accepted. */
@@ -104,12 +108,14 @@ async function closedLoop(
   const statuses: Record<string, number> = {};
   for (const q of requests) statuses[q.status] = (statuses[q.status] ?? 0) + 1;
   const ok = requests.filter((q) => opts.okStatus(q.status));
+  const weightOf = new Map(items.map((it) => [it.ref, it.weight ?? 1]));
+  const messages = (qs: Sent[]) => qs.reduce((n, q) => n + (weightOf.get(q.orderNo) ?? 1), 0);
   return {
-    attempted: requests.length,
-    accepted: ok.length,
+    attempted: messages(requests),
+    accepted: messages(ok),
     statuses,
     seconds: round(seconds, 3),
-    perSecond: round(ok.length / seconds),
+    perSecond: round(messages(ok) / seconds),
     latencyMs: latency(ok.map((q) => q.ms)),
     timeCapped: requests.length < items.length,
     firstError,
@@ -146,13 +152,24 @@ async function sanctions(r: SanctionRun): Promise<LoadResult> {
 async function replay(r: ReplayRun): Promise<LoadResult> {
   const targets = new Map(Object.entries(r.targets).map(([k, v]) => [k, loopback(v)]));
   const items: Item[] = [];
+  const batches = new Map<string, { ref: string; target: URL; items: unknown[] }>();
   for (const line of fs.readFileSync(r.file, "utf8").split("\n")) {
     if (!line) continue;
-    const m = JSON.parse(line) as { system: string; path: string; idempotencyKey?: string; body: unknown };
+    const m = JSON.parse(line) as { system: string; method?: string; path: string; idempotencyKey?: string; body: unknown; batch?: number };
     const target = targets.get(m.system);
     if (!target) throw new Error(`replay: no URL for ${m.system}`);
-    items.push({ ref: m.idempotencyKey ?? m.path, target, path: m.path, headers: m.idempotencyKey ? { "idempotency-key": m.idempotencyKey } : {}, body: Buffer.from(JSON.stringify(m.body)) });
+    const ref = m.idempotencyKey ?? m.path;
+    if (m.batch) {
+      const k = `${m.system}#${m.batch}`;
+      let b = batches.get(k);
+      if (!b) batches.set(k, (b = { ref, target, items: [] }));
+      b.items.push({ method: m.method ?? "POST", path: m.path, ...(m.idempotencyKey ? { idempotencyKey: m.idempotencyKey } : {}), body: m.body });
+      continue;
+    }
+    items.push({ ref, target, path: m.path, headers: m.idempotencyKey ? { "idempotency-key": m.idempotencyKey } : {}, body: Buffer.from(JSON.stringify(m.body)) });
   }
+  // a batch the hub sent goes again as one envelope to the simulator's batch endpoint
+  for (const b of batches.values()) items.push({ ref: b.ref, target: b.target, path: BATCH_PATH, headers: {}, body: Buffer.from(JSON.stringify({ items: b.items })), weight: b.items.length });
   // interleaved across systems in the order the hub's messages left (the file is by system)
   if (r.order === "interleave") items.sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
   return closedLoop(items, { ...r, okStatus: (s) => s >= 200 && s < 300 });

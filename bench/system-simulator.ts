@@ -11,8 +11,8 @@
  *                            and the bureau's call-backs to the hub, cheap enough to poll
  *   received {file?}         each message taken: its receive time, path and the decision numbers
  *                            it names (bench/sanction-load numbering); with `file`, the messages'
- *                            paths, bodies and Idempotency-Keys also go there as JSON lines — what
- *                            the baseline replays
+ *                            paths, bodies, Idempotency-Keys and the batch envelope each came in
+ *                            also go there as JSON lines — what the baseline replays
  */
 import fs from "node:fs";
 import { adapterBySystem } from "../adapters";
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
           if (!taken(r)) continue;
           const text = JSON.stringify(r.body);
           out.push({ at: Date.parse(r.at), path: r.path, decisions: [...new Set(text.match(DECISION_NO) ?? [])] });
-          if (a?.file) lines.push(JSON.stringify({ system, path: r.path, idempotencyKey: r.idempotencyKey, body: r.body }));
+          if (a?.file) lines.push(JSON.stringify({ system, method: r.method, path: r.path, idempotencyKey: r.idempotencyKey, body: r.body, ...(r.batch ? { batch: r.batch } : {}) }));
         }
         if (a?.file) fs.writeFileSync(a.file, lines.length ? `${lines.join("\n")}\n` : "");
         return out;

@@ -4315,3 +4315,30 @@ export interface HandlingUnit2 {
 kind: ("street" | "functional")
 }
 
+export interface BatchResult {
+results: {
+status: number
+body?: {
+[k: string]: unknown | undefined
+}
+inboundId?: string
+}[]
+}
+
+export interface Batch {
+/**
+ * @minItems 1
+ * @maxItems 500
+ */
+items: BatchItem[]
+}
+
+export interface BatchItem {
+method: ("POST" | "PUT")
+path: string
+idempotencyKey?: string
+body: {
+[k: string]: unknown | undefined
+}
+}
+

@@ -99,6 +99,15 @@ export interface OutboundKind {
   build(payload: Record<string, any>, target: string | null): OutboundRequest;
 }
 
+/** Where and how large a system takes batches of messages. */
+export interface BatchSupport {
+  path: string;
+  max: number;
+}
+
+/** The batch endpoint every simulator serves (kit/simulator.ts), for the systems whose real interface has one at the same place. */
+export const BATCH_PATH = "/batch";
+
 /** What a system is to the hub. */
 export type AdapterRole =
   /** raises cases (12345, 12319, the grid system) and hears back at each step */
@@ -174,6 +183,13 @@ export interface AdapterSpec {
   routes: InboundRoute[];
   /** the canonical commands this system accepts, each with its wire builder */
   commands: Partial<Record<CommandName, OutboundKind>>;
+  /**
+   * The system takes many messages in one request (批量推送): the kit's envelope
+   * (contracts/kit/batch) POSTed to `path` under its URL, at most `max` messages each. Delivery
+   * groups messages waiting for the same endpoint (never two of one subject: the outbox hands out
+   * one at a time per subject); a lone message still goes alone.
+   */
+  batch?: BatchSupport;
   /**
    * Targets (units, bureaus) each with an endpoint of their own: per-target URLs
    * (`targetUrl` setting, or `url` in the city data) before the system's own URL.

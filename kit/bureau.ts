@@ -44,6 +44,7 @@ import { checkPlate, PLATE_PROVINCES } from "../domain/identity";
 import {
   type AdapterSimulator,
   type AdapterSpec,
+  BATCH_PATH,
   callCase,
   type HubPort,
   type InboundResult,
@@ -56,6 +57,7 @@ import {
 import { requireOneOf } from "./errors";
 import { CASE_ACTIONS, type CaseAnswer, replyText, type UnitAcceptParams, type UnitExtensionParams, type UnitRefuseParams, type UnitResultParams } from "./handler";
 import { type Received, type SimRequest, type SimResponse, SimulatorServer } from "./simulator";
+import { HUB_BATCH_PATH } from "./hub-link";
 import { type HeldTask, HubLink, simError, type TaskBehaviour, TaskDesk, type TaskHubCall } from "./task-desk";
 
 export type { BureauNotice, ReceiptRequest } from "../contracts/types";
@@ -228,6 +230,7 @@ export function bureauSpec<R, F>(line: BureauLine<R, F>): AdapterSpec {
     settings: systemSettings(line.system, line.title, line.urlExample),
     simulator: { role: line.system, create: (s, log) => line.simulator(s, log) },
     routes: [receiptRoute(l), feedbackRoute(l), ...(line.cases ? caseRoutes(line.cases) : [])],
+    batch: { path: BATCH_PATH, max: 100 },
     commands: {
       notice: { schema: line.notice.schema, summary: line.notice.summary, build: (p) => line.notice.build(p as BureauNotice) },
       receiptRequest: { schema: line.receiptRequest.schema, summary: line.receiptRequest.summary, build: (p) => line.receiptRequest.build(p as ReceiptRequest) },
@@ -890,22 +893,20 @@ export interface StubCall {
  * A stand-in for the hub's gateway for one bureau spec: POST /api/v1/<system>/notices/:noticeId/…
  * (and the case line's routes) goes through the spec's own route (its contract checked tolerantly,
  * then `handle`) with a recording hub that answers {noticeId, status: "received"} (a cases.* call
- * {caseId, status}); `refuse` may answer a status instead.
+ * {caseId, status}); `refuse` may answer a status instead. POST /api/v1/batch (what kit/hub-link.ts
+ * sends for posts made together) runs each item so, in item order, recorded as the call it stands
+ * for, and answers one result per item.
  * For simulator tests: what a bureau's simulator sends ends as the credit call it means.
  */
 export async function hubStub(spec: AdapterSpec, refuse: (action: string, params: any) => number | undefined = () => undefined): Promise<{ url: string; calls: StubCall[]; stop(): Promise<void> }> {
   const calls: StubCall[] = [];
   const routes = spec.routes.map((r) => ({ r, re: new RegExp(`^/api${spec.basePath}${r.path.replace(/:(\w+)/g, "(?<$1>[^/]+)")}$`) }));
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const path = new URL(req.url ?? "/", "http://hub").pathname;
-    const body: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
+  /** one call, alone or out of a batch: recorded with its answer and the hub call it became */
+  const one = async (path: string, body: unknown): Promise<{ status: number; answer: unknown }> => {
     let call: { action: string; params: any } | undefined;
     const send = (status: number, answer: unknown) => {
       calls.push({ path, body, status, answer, ...call });
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(answer));
+      return { status, answer };
     };
     const found = routes.map((x) => ({ ...x, m: x.re.exec(path) })).find((x) => x.m);
     if (!found) return send(404, { error: { code: "NOT_FOUND" } });
@@ -923,11 +924,28 @@ export async function hubStub(spec: AdapterSpec, refuse: (action: string, params
     };
     try {
       const out = await found.r.handle(v.value, params, hub);
-      send(out.status, out.body);
+      return send(out.status, out.body);
     } catch (e) {
       const x = e as { status?: number; code?: unknown };
-      send(x.status ?? (typeof x.code === "number" ? x.code : 500), { error: { message: (e as Error).message } });
+      return send(x.status ?? (typeof x.code === "number" ? x.code : 500), { error: { message: (e as Error).message } });
     }
+  };
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const path = new URL(req.url ?? "/", "http://hub").pathname;
+    const body: any = JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
+    let out: { status: number; answer: unknown };
+    if (req.method === "POST" && path === HUB_BATCH_PATH && Array.isArray(body?.items)) {
+      const results: { status: number; body: unknown }[] = [];
+      for (const it of body.items as { path: string; body: unknown }[]) {
+        const r = await one(new URL(it.path, "http://hub").pathname, it.body);
+        results.push({ status: r.status, body: r.answer });
+      }
+      out = { status: 200, answer: { results } };
+    } else out = await one(path, body);
+    res.writeHead(out.status, { "content-type": "application/json" });
+    res.end(JSON.stringify(out.answer));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   const port = (server.address() as AddressInfo).port;

@@ -10,6 +10,18 @@ import https from "node:https";
 import CircuitBreaker from "opossum";
 import type { OutboundRequest } from "./adapter";
 
+/** One message of a batch: its request as it would go alone, and its Idempotency-Key. */
+export interface BatchEntry {
+  req: OutboundRequest;
+  key: string;
+}
+
+/** What became of one message of a batch: the other side's answer to it, or why it failed. */
+export type BatchOutcome = { ok: true; response: HttpResponse } | { ok: false; error: DeliveryError };
+
+/** Answers to a batch envelope that mean "this endpoint takes no batches": its messages go one by one. */
+const NO_BATCH_STATUSES = new Set([404, 405, 413, 501]);
+
 export class DeliveryError extends Error {
   /** a 4xx answer: sending the same message again will not help */
   readonly permanent: boolean;
@@ -71,6 +83,9 @@ export class HttpClient {
     });
   }
 
+  /** until when this endpoint is taken to refuse batch envelopes (it answered 404/405/413/501 to one) */
+  private noBatchUntil = 0;
+
   private request(req: OutboundRequest, idempotencyKey: string, timeoutMs: number): Promise<HttpResponse> {
     const url = new URL(this.baseUrl + req.path);
     const payload = Buffer.from(JSON.stringify(req.body));
@@ -85,7 +100,7 @@ export class HttpClient {
             "content-type": "application/json; charset=utf-8",
             accept: "application/json",
             "content-length": payload.length,
-            "idempotency-key": idempotencyKey,
+            ...(idempotencyKey ? { "idempotency-key": idempotencyKey } : {}),
             ...this.opts.headers,
           },
           timeout: timeoutMs,
@@ -127,6 +142,56 @@ export class HttpClient {
       if (err.code === "EOPENBREAKER") throw new DeliveryError(`${this.name}: circuit open, ${this.baseUrl} is failing`, { permanent: false });
       throw new DeliveryError(`${this.name}: ${err.message}`, { permanent: false });
     }
+  }
+
+  /**
+   * Sends many messages in one request (the kit's batch envelope, contracts/kit/batch) through the
+   * breaker, and answers what became of each, in order. The envelope failing (unreachable, timeout,
+   * 5xx, an answer that is not one result per item) fails every message the way a single send
+   * would (transient); each item's own status decides its outcome as a single answer would
+   * (2xx sent, 4xx refused for good, 5xx/408/429 again later). An endpoint that answers the
+   * envelope itself with 404/405/413/501 takes no batches: the messages go one by one, and so do
+   * its next ones for ten minutes. A lone message always goes alone. The breaker counts the
+   * envelope: items refused inside an answered envelope do not open it (the system answered).
+   */
+  async sendBatch(path: string, entries: BatchEntry[]): Promise<BatchOutcome[]> {
+    const one = async (e: BatchEntry): Promise<BatchOutcome> => {
+      try {
+        return { ok: true, response: await this.send(e.req, e.key) };
+      } catch (err) {
+        return { ok: false, error: err as DeliveryError };
+      }
+    };
+    if (entries.length <= 1 || Date.now() < this.noBatchUntil) return Promise.all(entries.map(one));
+    const envelope: OutboundRequest = { method: "POST", path, body: { items: entries.map((e) => ({ method: e.req.method, path: e.req.path, idempotencyKey: e.key, body: e.req.body })) } };
+    let res: HttpResponse;
+    try {
+      // no key of its own: each item carries its own, and a retry may group them otherwise
+      res = await this.send(envelope, "");
+    } catch (e) {
+      const err = e as DeliveryError;
+      if (err.status !== undefined && NO_BATCH_STATUSES.has(err.status)) {
+        this.noBatchUntil = Date.now() + 600_000;
+        return Promise.all(entries.map(one));
+      }
+      const transient = err.permanent ? new DeliveryError(`${err.message} (batch envelope refused)`, { permanent: false, status: err.status, body: err.body }) : err;
+      return entries.map(() => ({ ok: false, error: transient }));
+    }
+    const results = (res.body as { results?: { status?: unknown; body?: unknown }[] } | null)?.results;
+    if (!Array.isArray(results) || results.length !== entries.length) {
+      const err = new DeliveryError(`${this.name}: POST ${path} answered ${Array.isArray(results) ? results.length : "no"} results for ${entries.length} messages`, {
+        permanent: false,
+        status: res.status,
+      });
+      return entries.map(() => ({ ok: false, error: err }));
+    }
+    return entries.map((e, i) => {
+      const status = typeof results[i]?.status === "number" ? (results[i].status as number) : 0;
+      const body = results[i]?.body ?? null;
+      if (status >= 200 && status < 300) return { ok: true, response: { status, body } };
+      const permanent = status >= 400 && status < 500 && status !== 408 && status !== 429;
+      return { ok: false, error: new DeliveryError(`${this.name}: ${e.req.method} ${e.req.path} answered ${status} (in a batch)`, { permanent, status, body }) };
+    });
   }
 
   stats(): BreakerStats {

@@ -4,10 +4,14 @@
  * fail, be slow or go down — programmatically or over HTTP:
  *   GET  /__sim/received           what it has received
  *   POST /__sim/mode {failStatus?, failRate?, slowMs?, down?}
+ * and takes many messages in one request at POST /batch (the kit's envelope, contracts/kit/batch):
+ * each item is handled, recorded and answered as if it had come alone (its own Idempotency-Key,
+ * its own failure), in order, and the answer lists every item's status and body.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
+import { BATCH_PATH } from "./adapter";
 
 export interface SimRequest {
   method: string;
@@ -48,6 +52,8 @@ export interface Received {
   body: any;
   status: number;
   duplicate: boolean;
+  /** the batch envelope it came in (its number in this simulator), when it came in one */
+  batch?: number;
 }
 
 function compile(path: string): { re: RegExp; names: string[] } {
@@ -63,6 +69,7 @@ export class SimulatorServer {
   private server?: http.Server;
   private readonly routes: Array<SimRoute & { re: RegExp; names: string[] }>;
   private readonly answered = new Map<string, SimResponse>();
+  private batches = 0;
 
   constructor(
     readonly name: string,
@@ -135,35 +142,62 @@ export class SimulatorServer {
     } catch {
       return this.send(res, { status: 400, body: { error: "body is not JSON" } });
     }
+    if (method === "POST" && url.pathname === BATCH_PATH) return this.send(res, await this.onBatch(body, req.headers));
     const key = req.headers["idempotency-key"] as string | undefined;
-    const record = (status: number, duplicate: boolean) => this.received.push({ at: new Date().toISOString(), method, path: url.pathname, idempotencyKey: key, body, status, duplicate });
+    return this.send(res, await this.handleOne(method, url.pathname, url.searchParams, req.headers, body, key));
+  }
+
+  /** One message, alone or out of a batch: failure mode, Idempotency-Key, the route; recorded. */
+  private async handleOne(method: string, path: string, query: URLSearchParams, headers: http.IncomingHttpHeaders, body: any, key: string | undefined, batch?: number): Promise<SimResponse> {
+    const record = (status: number, duplicate: boolean) =>
+      this.received.push({ at: new Date().toISOString(), method, path, idempotencyKey: key, body, status, duplicate, ...(batch ? { batch } : {}) });
     if (this.mode.failStatus && Math.random() < (this.mode.failRate ?? 1)) {
       record(this.mode.failStatus, false);
-      return this.send(res, { status: this.mode.failStatus, body: { error: "simulated failure" } });
+      return { status: this.mode.failStatus, body: { error: "simulated failure" } };
     }
     if (key && this.answered.has(key)) {
       const prev = this.answered.get(key)!;
       record(prev.status, true);
-      return this.send(res, prev);
+      return prev;
     }
     for (const r of this.routes) {
       if (r.method !== method) continue;
-      const m = r.re.exec(url.pathname);
+      const m = r.re.exec(path);
       if (!m) continue;
       const params: Record<string, string> = {};
       r.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1])));
       let out: SimResponse;
       try {
-        out = await r.handle({ method, path: url.pathname, params, query: url.searchParams, headers: req.headers, body });
+        out = await r.handle({ method, path, params, query, headers, body });
       } catch (e) {
         out = { status: 500, body: { error: (e as Error).message } };
       }
       if (key && out.status < 500) this.answered.set(key, out);
       record(out.status, false);
-      return this.send(res, out);
+      return out;
     }
     record(404, false);
-    return this.send(res, { status: 404, body: { error: `no route ${method} ${url.pathname}` } });
+    return { status: 404, body: { error: `no route ${method} ${path}` } };
+  }
+
+  /** POST /batch: every item as if it had come alone, in order; one result per item. */
+  private async onBatch(body: any, headers: http.IncomingHttpHeaders): Promise<SimResponse> {
+    const items: unknown = body?.items;
+    if (!Array.isArray(items) || !items.length || items.length > 500) return { status: 422, body: { error: "batch: items must be a list of 1 to 500 messages / 批量报文的 items 应为 1 至 500 条" } };
+    const batch = ++this.batches;
+    const results: { status: number; body?: unknown }[] = [];
+    for (const it of items as { method?: unknown; path?: unknown; idempotencyKey?: unknown; body?: unknown }[]) {
+      const method = typeof it?.method === "string" ? it.method : "";
+      const path = typeof it?.path === "string" ? it.path : "";
+      if (!/^(POST|PUT)$/.test(method) || !path.startsWith("/") || path === BATCH_PATH || path.startsWith("/__sim/")) {
+        results.push({ status: 400, body: { error: "batch item: method POST/PUT and a path are required / 条目缺少方法或路径" } });
+        continue;
+      }
+      const u = new URL(path, "http://sim");
+      const out = await this.handleOne(method, u.pathname, u.searchParams, headers, it.body ?? null, typeof it.idempotencyKey === "string" ? it.idempotencyKey : undefined, batch);
+      results.push({ status: out.status, ...(out.body === undefined ? {} : { body: out.body }) });
+    }
+    return { status: 200, body: { results } };
   }
 }
 

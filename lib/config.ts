@@ -78,6 +78,10 @@ export interface Config {
   noticeSweepCron: string;
   deadlineSweepCron: string;
   relayIntervalMs: number;
+  /** DELIVERY_BATCH_MAX: messages per batch request to a system that takes batches (its spec's `batch`); 1 sends every message alone */
+  deliveryBatchMax: number;
+  /** DELIVERY_BATCH_PARALLEL: batch requests in flight per endpoint; messages arriving meanwhile wait for the next */
+  deliveryBatchParallel: number;
   outboxMaxAttempts: number;
   maxBodyBytes: number;
   rawKeepBytes: number;
@@ -264,6 +268,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     noticeSweepCron: str("NOTICE_SWEEP_CRON") ?? "0 */10 * * * *",
     deadlineSweepCron: str("DEADLINE_SWEEP_CRON") ?? "0 * * * * *",
     relayIntervalMs: int("RELAY_INTERVAL_MS", 500, 20, 60_000),
+    deliveryBatchMax: int("DELIVERY_BATCH_MAX", 100, 1, 500),
+    deliveryBatchParallel: int("DELIVERY_BATCH_PARALLEL", 4, 1, 64),
     outboxMaxAttempts: int("OUTBOX_MAX_ATTEMPTS", 12, 1, 1000),
     maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024, 1024),
     rawKeepBytes: int("RAW_KEEP_BYTES", 64 * 1024, 256),

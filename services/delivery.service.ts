@@ -6,22 +6,28 @@
  * is redelivered). Each is mapped to the receiving system's wire format with its adapter's pure
  * builder, checked against that system's contract, sent through the kit's HttpClient (one
  * opossum breaker per endpoint, keep-alive, timeout, Idempotency-Key) and its result is reported
- * to `outbox.results` in batches.
+ * to `outbox.results` in batches. To a system that takes batches (its spec's `batch`: 批量推送),
+ * messages waiting for the same endpoint go together: up to DELIVERY_BATCH_PARALLEL requests in
+ * flight per endpoint, and what arrives meanwhile goes in the next, up to DELIVERY_BATCH_MAX each
+ * (the outbox hands out one message per subject at a time, so a batch never reorders a subject's).
  */
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { validate } from "../contracts";
 import { ADAPTERS, adapterBySystem } from "../adapters";
 import type { AdapterSpec, OutboundCommand, OutboundRequest } from "../kit/adapter";
-import { type DeliveryError, HttpClient } from "../kit/http-client";
+import { type BatchEntry, type BatchOutcome, type DeliveryError, HttpClient } from "../kit/http-client";
 import { findUnit, loadCities, type CityData } from "../domain/routing";
 import { config, targetEnvName } from "../lib/config";
 import { outboundHeaders, resolveEndpoint } from "../lib/endpoints";
 import { OUTBOUND_CHANNEL, type HandOffBatch } from "../lib/handoff";
 import { maskText } from "../lib/mask";
 import { backoffMs, type AttemptResult } from "../store/outbox";
+import { Coalescer } from "../store/sql";
 
 interface Vars {
   clients: Map<string, HttpClient>;
+  /** per endpoint that takes batches: the messages waiting to go together */
+  lanes: Map<HttpClient, Coalescer<BatchEntry, BatchOutcome>>;
   cities: CityData[];
   pending: { result: AttemptResult; done: () => void; fail: (e: Error) => void }[];
   flushing: boolean;
@@ -31,6 +37,7 @@ interface Methods {
   deliverAll(cmds: OutboundCommand[]): void;
   attempt(cmd: OutboundCommand): Promise<AttemptResult>;
   clientFor(spec: AdapterSpec, target: string | null): HttpClient | undefined;
+  send(spec: AdapterSpec, client: HttpClient, req: OutboundRequest, key: string): Promise<BatchOutcome>;
   report(r: AttemptResult): Promise<void>;
   flush(): Promise<void>;
 }
@@ -105,13 +112,29 @@ const DeliveryService: ServiceSchema<ServiceSettingSchema, Methods, Vars> & { ch
       if (!v.ok) return fail(`报文不符合 ${kind.schema}：${v.errors.map((e) => `${e.pointer} ${e.message}`).join("；")}`, true);
       const client = this.clientFor(spec, cmd.target);
       if (!client) return fail(`未配置「${spec.title}」${cmd.target ? `（${cmd.target}）` : ""}的地址 / no URL configured`, false);
+      const out = await this.send(spec, client, req, cmd.idempotencyKey);
+      if (out.ok) return { id: cmd.id, ok: true, response: clip(out.response.body) };
+      const err = out.error;
+      this.logger.warn(`发送失败 ${client.name} ${cmd.kind} ${cmd.id}: ${maskText(err.message)}`);
+      return fail(maskText(err.message), err.permanent === true, err.body);
+    },
+
+    /** Alone, or with the others waiting for the same endpoint when its system takes batches. */
+    async send(this: This, spec: AdapterSpec, client: HttpClient, req: OutboundRequest, key: string): Promise<BatchOutcome> {
+      const max = Math.min(spec.batch?.max ?? 1, config().deliveryBatchMax);
+      if (spec.batch && max > 1) {
+        let lane = this.lanes.get(client);
+        if (!lane) {
+          const path = spec.batch.path;
+          lane = new Coalescer<BatchEntry, BatchOutcome>((entries) => client.sendBatch(path, entries), config().deliveryBatchParallel, max, true);
+          this.lanes.set(client, lane);
+        }
+        return lane.push({ req, key });
+      }
       try {
-        const res = await client.send(req, cmd.idempotencyKey);
-        return { id: cmd.id, ok: true, response: clip(res.body) };
+        return { ok: true, response: await client.send(req, key) };
       } catch (e) {
-        const err = e as DeliveryError;
-        this.logger.warn(`发送失败 ${client.name} ${cmd.kind} ${cmd.id}: ${maskText(err.message)}`);
-        return fail(maskText(err.message), err.permanent === true, err.body);
+        return { ok: false, error: e as DeliveryError };
       }
     },
 
@@ -161,6 +184,7 @@ const DeliveryService: ServiceSchema<ServiceSettingSchema, Methods, Vars> & { ch
 
   created(this: This) {
     this.clients = new Map();
+    this.lanes = new Map();
     this.pending = [];
     this.flushing = false;
     this.cities = loadCities();

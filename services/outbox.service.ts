@@ -165,7 +165,10 @@ const OutboxService: ServiceSchema<ServiceSettingSchema, Methods, Vars> = {
       if (this.recovering) return;
       this.recovering = true;
       try {
-        for (let round = 0; round < 20; round++) {
+        // a backlog (after an outage, or a node's leases running out) is claimed in passes of 200
+        // (one bus message each, well under NATS's 1 MB) until it is all handed off, up to 20,000
+        // per tick; delivery sends them in batches
+        for (let round = 0; round < 100; round++) {
           const due = await claimDue(this.sql, 200);
           handOff(this.broker, due);
           if (due.length < 200) break;

@@ -97,12 +97,23 @@ export class Coalescer<I, O> {
     /** flushes allowed at once (a share of the connection pool) */
     private readonly parallel = 2,
     private readonly maxBatch = 256,
+    /** wait for the end of this turn of the event loop before a flush, so calls made together go together */
+    private readonly gather = false,
   ) {}
+
+  private scheduled = false;
 
   push(item: I): Promise<O> {
     return new Promise<O>((done, fail) => {
       this.queue.push({ item, done, fail });
-      if (this.inFlight < this.parallel) void this.flush();
+      if (this.inFlight >= this.parallel) return;
+      if (!this.gather) return void this.flush();
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        while (this.queue.length && this.inFlight < this.parallel) void this.flush();
+      });
     });
   }
 

@@ -15,8 +15,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => hub?.stop());
 
-const notice = (n: number) => ({
-  noticeId: `NT-E2E-${n}`,
+const notice = (n: number | string) => ({
+  noticeId: typeof n === "string" ? n : `NT-E2E-${n}`,
   subject: { type: "company", id: "91320400MA1MXXXX0X", name: "常州某渣土运输有限公司" },
   decisions: [`常城管罚字〔2026〕${n}号`],
   rule: "渣土运输企业多次乱倒撒漏",
@@ -55,6 +55,45 @@ describe("outbox for a subject that is not a case", () => {
     });
     expect(list.every((o) => o.system === "police" && o.target === "CZ-GAJ-JJZD")).toBe(true);
   });
+
+  it("sends notices for one bureau handed off together in one batch request; one the bureau fails is sent again later, alone", async () => {
+    const { db } = await openDb({ databaseUrl: hub.cfg.databaseUrl, dataDir: hub.cfg.dataDir });
+    const sim = hub.sims.police!;
+    const ids = [1, 2, 3, 4, 5].map((n) => `NT-BATCH-${n}`);
+    for (const id of ids) sim.setBehaviour(id, { silent: true });
+    sim.setBehaviour("NT-BATCH-3", { fail: true });
+    const claimed = [];
+    for (const id of ids) {
+      const batch = new OutboxBatch({ type: "notice", id }, new Date());
+      batch.send("notice", { target: "CZ-GAJ-JJZD" }, notice(id));
+      claimed.push(...(await insertBatch(sqlOf(db), batch)));
+    }
+    handOff(hub.broker, claimed);
+
+    const mine = () => sim.messages().filter((r) => ids.some((id) => JSON.stringify(r.body).includes(id)));
+    await waitFor("four notices taken, one failed", async () => sim.notices().filter((n) => ids.includes(n.noticeId)).length === 4 && mine().length === 5, 10_000, 20);
+    // one request carried the five; each was answered on its own
+    expect(new Set(mine().map((r) => r.batch))).toEqual(new Set([mine()[0].batch]));
+    expect(mine()[0].batch).toBeDefined();
+    expect(mine().filter((r) => r.status === 500)).toHaveLength(1);
+
+    const rows = async () => {
+      const r = await http(`${hub.url}/api/v1/outbox?limit=500`, { key: KEYS.engineer });
+      return (r.body.items as { subject: { id: string }; status: string; attempts: number }[]).filter((o) => ids.includes(o.subject.id));
+    };
+    const first = await waitFor("four sent, one waiting", async () => {
+      const r = await rows();
+      return r.filter((o) => o.status === "sent").length === 4 && r;
+    });
+    expect(first.find((o) => o.subject.id === "NT-BATCH-3")).toMatchObject({ status: "pending", attempts: 1 });
+
+    // the bureau is well again: the failed one goes on its retry, alone
+    sim.setBehaviour("NT-BATCH-3", { silent: true });
+    await waitFor("the fifth sent", async () => (await rows()).every((o) => o.status === "sent"), 20_000, 100);
+    const retry = mine().filter((r) => JSON.stringify(r.body).includes("NT-BATCH-3"));
+    expect(retry.map((r) => r.status)).toEqual([500, 200]);
+    expect(retry[1].batch).toBeUndefined();
+  }, 40_000);
 
   it("refuses a malformed command when it is queued, not when it is delivered", () => {
     const batch = new OutboxBatch({ type: "notice", id: "NT-BAD" }, new Date());

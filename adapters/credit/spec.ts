@@ -7,7 +7,7 @@
  * `sanctions.level`); refusals of the credit service (HubError: 404 unknown decision …) propagate.
  */
 import type { CreditLevel, CreditRepair, Publication } from "../../contracts/types";
-import { type AdapterSpec, type HubPort, type InboundResult, systemSettings } from "../../kit/adapter";
+import { type AdapterSpec, BATCH_PATH, type HubPort, type InboundResult, systemSettings } from "../../kit/adapter";
 import { SCHEMA, SYSTEM, toLevelParams, toPublicationRequest, toRepairParams } from "./mapping";
 import { CreditSimulator } from "./simulator";
 
@@ -53,6 +53,7 @@ export const credit: AdapterSpec = {
       handle: (body: CreditLevel, _params, hub: HubPort) => callCredit(hub, "sanctions.level", toLevelParams(body)),
     },
   ],
+  batch: { path: BATCH_PATH, max: 100 },
   commands: {
     publication: {
       schema: SCHEMA.publication,

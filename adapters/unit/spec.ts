@@ -2,7 +2,7 @@
  * The generic handling-unit adapter (承办单位通用接口): every unit without a bureau-specific
  * adapter receives tasks over HTTP at its own base URL and reports back on these routes.
  */
-import { callCase, type AdapterSpec, type InboundRoute } from "../../kit/adapter";
+import { BATCH_PATH, callCase, type AdapterSpec, type InboundRoute } from "../../kit/adapter";
 import { UnitSimulator } from "./simulator";
 import type { UnitAccept, UnitExtension, UnitNotice, UnitRecall, UnitRefuse, UnitResult, UnitTask, UnitUrge } from "../../contracts/types";
 import { buildNotice, buildRecall, buildTask, buildUrge, toAcceptParams, toExtensionParams, toRefuseParams, toResultParams } from "./mapping";
@@ -82,6 +82,7 @@ export const unit: AdapterSpec = {
     create: (sim, log) => new UnitSimulator({ acceptDelayMs: sim.unitAcceptMs, workMs: sim.unitWorkMs, log }),
   },
   routes,
+  batch: { path: BATCH_PATH, max: 100 },
   commands: {
     task: {
       schema: "tongguan:unit/task",
