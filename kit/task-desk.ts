@@ -12,21 +12,28 @@
 import type { Outcome } from "../contracts/types";
 import type { CaseAnswer } from "./handler";
 import { refuseText } from "./handler";
-import { postJson, type SimResponse } from "./simulator";
+import { HubPoster, type HubPostOptions } from "./hub-link";
+import type { SimResponse } from "./simulator";
 
 /** An error answer of a simulator: {error: {code, message, messageEn, errors?}}. */
 export function simError(status: number, code: string, message: string, messageEn: string, errors?: unknown): SimResponse {
   return { status, body: { error: { code, message, messageEn, ...(errors !== undefined ? { errors } : {}) } } };
 }
 
-/** Where a simulator reports to (the hub's base URL) and with which key; `setHub` once the hub is up. */
+/**
+ * Where a simulator reports to (the hub's base URL) and with which key; `setHub` once the hub is
+ * up. Posts go through kit/hub-link.ts: gathered into POST /api/v1/batch (unless `batch: false`
+ * or SIM_HUB_BATCH=off), each answered with its own result, retried while the hub restarts.
+ */
 export class HubLink {
   url: string;
   apiKey?: string;
+  private readonly poster: HubPoster;
 
-  constructor(url?: string, apiKey?: string) {
+  constructor(url?: string, apiKey?: string, opts: HubPostOptions = {}) {
     this.url = (url ?? "").replace(/\/+$/, "");
     this.apiKey = apiKey;
+    this.poster = new HubPoster(opts);
   }
 
   set(url: string, apiKey?: string): void {
@@ -34,10 +41,14 @@ export class HubLink {
     if (apiKey !== undefined) this.apiKey = apiKey;
   }
 
-  /** POST a body to `<hub><path>` with the key, retrying while the hub restarts (kit/simulator.ts postJson). */
+  /** Whether posts are gathered into batches. */
+  get batching(): boolean {
+    return this.poster.batching;
+  }
+
+  /** POST a body to `<hub><path>` with the key, retrying under one Idempotency-Key while the hub restarts. */
   post(path: string, body: unknown, keepTrying: () => boolean): Promise<{ status: number; body: unknown }> {
-    const headers: Record<string, string> = this.apiKey ? { "x-api-key": this.apiKey } : {};
-    return postJson(`${this.url}${path}`, body, headers, { attempts: 20, keepTrying });
+    return this.poster.post(this.url, this.apiKey, path, body, keepTrying);
   }
 }
 

@@ -1,6 +1,7 @@
 import { ADAPTERS } from "../adapters";
 import { validate } from "../contracts";
 import { API } from "./api";
+import { routeMatcher } from "./batch";
 import { buildOpenApi } from "./openapi";
 
 type Json = Record<string, any>;
@@ -97,5 +98,30 @@ describe("OpenAPI document", () => {
       return !m || doc.components.schemas[m[1]] === undefined;
     });
     expect(unresolved).toEqual([]);
+  });
+});
+
+describe("the batch route in the OpenAPI document", () => {
+  const op = doc.paths["/api/v1/batch"].post as Json;
+
+  it("takes the batch envelope and answers one result per item", () => {
+    expect(op.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/Batch");
+    expect(op.responses["200"].content["application/json"].schema.$ref).toBe("#/components/schemas/BatchResult");
+    expect(doc.components.schemas.BatchItem.required).toEqual(["method", "path", "body"]);
+    expect(Object.keys(op.responses).sort()).toEqual(["200", "400", "401", "413", "415", "422", "503"]);
+    expect(op.description).toMatch(/逐条|条目/);
+    expect(validate("tongguan:kit/batch-result", op.responses["200"].content["application/json"].example).ok).toBe(true);
+  });
+
+  it("shows an example made of real hub routes, each body valid against its route's contract", () => {
+    const matcher = routeMatcher(ADAPTERS);
+    const example = Object.values(op.requestBody.content["application/json"].examples as Record<string, Json>)[0].value;
+    expect(validate("tongguan:kit/batch", example).ok).toBe(true);
+    expect(example.items.length).toBe(2);
+    for (const item of example.items) {
+      const m = matcher(item.method, item.path);
+      expect(m).toBeDefined();
+      expect(validate(m!.spec.routes[m!.routeIndex].schema, item.body).ok).toBe(true);
+    }
   });
 });

@@ -9,6 +9,7 @@ import { HubError, forbidden, invalid, invalidQuery, notFound, parseJsonBody, un
 import { transition } from "../domain/lifecycle";
 import { ANSWERS, checkQuery, type ApiRoute } from "./api";
 import { CREDIT_ANSWERS } from "./api/credit";
+import { BATCH_RESULT_SCHEMA, BATCH_ROUTE, BATCH_SCHEMA } from "./batch";
 import { storeUnavailableError } from "./db";
 
 type Json = Record<string, unknown>;
@@ -209,6 +210,41 @@ function adapterSuccess(r: InboundRoute): Json {
   };
 }
 
+/** Placeholder path parameters of an example (as the conformance test fills them). */
+const EXAMPLE_PARAMS: Record<string, string> = { orderNo: "X1", unitId: "CZ-ZL-CGJ", taskId: "TK1" };
+
+/**
+ * The batch request's example, made of the adapters' own routes and contract examples (the
+ * envelope's contract shows the outbound direction): two messages of one system (one key opens
+ * one system's routes), the second with its Idempotency-Key.
+ */
+function batchRequest(adapters: AdapterSpec[], raw: (id: string) => Json | undefined, refOf: (id: string) => string): Json {
+  const exampled = (r: InboundRoute) => /:\w+/.test(r.path) && ((raw(r.schema)?.examples as unknown[] | undefined)?.length ?? 0) > 0;
+  const a = adapters.find((x) => x.routes.filter(exampled).length >= 2);
+  const items = (a?.routes.filter(exampled).slice(0, 2) ?? []).map((r, i) => ({
+    method: r.method,
+    path: `/api${a!.basePath}${r.path}`.replace(/:(\w+)/g, (_m, n: string) => EXAMPLE_PARAMS[n] ?? "X1"),
+    ...(i ? { idempotencyKey: `${a!.system}-${r.kind}-0001` } : {}),
+    body: (raw(r.schema)!.examples as unknown[])[0],
+  }));
+  return {
+    required: true,
+    content: { "application/json": { schema: { $ref: refOf(BATCH_SCHEMA) }, examples: { example1: { summary: "两条报文 / two messages", value: { items } } } } },
+  };
+}
+
+/** The batch answer's example: an accepted item and a refused one, as the gateway would answer them alone. */
+function batchAnswer(): Json {
+  const IN = ["IN2406110000A1B2C3", "IN2406110000D4E5F6"];
+  const refused = bodyOf(invalid([{ pointer: "/qssj", message: "应为日期时间", messageEn: "must match format date-time" }]), IN[1]);
+  return {
+    results: [
+      { status: 200, body: ANSWERS.CaseAck.examples[0], inboundId: IN[0] },
+      { status: 422, body: refused, inboundId: IN[1] },
+    ],
+  };
+}
+
 export function buildOpenApi(adapters: AdapterSpec[], api: ApiRoute[], version: string): Json {
   const { schemas, refOf, rewrite, raw } = components();
   for (const [name, schema] of Object.entries(ROUTE_ANSWERS)) schemas[name] = rewrite(schema) as Json;
@@ -245,6 +281,28 @@ export function buildOpenApi(adapters: AdapterSpec[], api: ApiRoute[], version: 
       });
     }
   }
+  // many messages in one request: each item is one of the routes above, answered as it would be alone
+  add(BATCH_ROUTE, "POST", {
+    tags: ["批量报文 batch"],
+    summary: "批量报文：一次请求提交多条报文，逐条按其接口处理并逐条应答 / many messages in one request, each handled and answered as its own request",
+    description: [
+      "任何有效密钥均可调用；每条报文按其 `path`（枢纽接口的完整路径，如 `/api/v1/...`；也可省略 `/api`）单独鉴权、校验、留存原始报文并处理，`idempotencyKey` 即该条的 Idempotency-Key，应答与单独请求时完全相同（状态码、应答体、入站报文编号 inboundId）。",
+      "一条被拒不影响其他条目；路径不是枢纽接口的条目答 404，密钥无权调用的条目答 403。针对同一资源（路径去掉最后一段）的条目按顺序逐条处理，其余并发处理。",
+      "信封本身：413 过大、415 非 JSON 内容类型、400 非法 JSON、422 不符合批量报文约定（至多 500 条），均留存原始报文。",
+      "",
+      "Any valid key. Each item is authorized, checked, kept raw and handled as the request to its `path` (the hub path, `/api/v1/...`; `/v1/...` is taken as under `/api`) with its `idempotencyKey` as Idempotency-Key, and answered with the status, body and inboundId that request would have had. One refused item leaves the others alone: a path that is no route 404, a route the key may not call 403. Items on one resource (the path without its last segment) run one after the other in item order, the others concurrently. The envelope itself: 413, 415, 400, 422 (at most 500 items), each kept raw.",
+    ].join("\n"),
+    operationId: "intake.receiveBatch",
+    parameters: [],
+    requestBody: batchRequest(adapters, raw, refOf),
+    responses: {
+      "200": {
+        description: "逐条结果，顺序与条目一致 / one result per item, in item order",
+        content: { "application/json": { schema: { $ref: refOf(BATCH_RESULT_SCHEMA) }, example: batchAnswer() } },
+      },
+      ...errors("400", "401", "413", "415", "422", "503"),
+    },
+  });
   for (const r of api) {
     const hasPath = /:\w+/.test(r.path);
     const query = Object.entries(r.query?.properties ?? {}).map(([name, p]) => {

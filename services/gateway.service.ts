@@ -3,6 +3,8 @@
  *
  * - Adapter routes (built from each adapter spec): the raw body is read here, capped, and
  *   handed to `intake.receive` with the caller's role; nothing is parsed before it is kept.
+ * - POST /api/v1/batch (any valid key): many such messages in one envelope, read the same way and
+ *   handed to `intake.receiveBatch`, which authorizes and handles each item as its own request.
  * - The agent/engineer API (lib/api.ts): JSON bodies validated against their contracts.
  * - `X-Api-Key` → role (API_KEYS); a system's key opens only that system's routes.
  * - Every error answers the ErrorResponse shape: code, Chinese and English message, field errors.
@@ -14,16 +16,19 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import ApiGateway from "moleculer-web";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { ADAPTERS, adapterBySystem, mayCall } from "../adapters";
-import { HubError, forbidden, invalidQuery, parseJsonBody, unauthorized } from "../kit/errors";
+import { forbidden, invalidQuery, parseJsonBody, unauthorized } from "../kit/errors";
 import { API, checkQuery, type ApiRoute } from "../lib/api";
 import { config, roleLabel } from "../lib/config";
-import { isStoreUnavailable, storeUnavailableError } from "../lib/db";
+import { BATCH_ROUTE, BATCH_SYSTEM } from "../lib/batch";
+import { RETRY_AFTER_SECONDS, toErrorBody } from "../lib/error-body";
 import { buildOpenApi } from "../lib/openapi";
 import { vocabulary } from "../lib/vocabulary";
 import type { InboundRequest } from "./intake.service";
 
+export { RETRY_AFTER_SECONDS, toErrorBody };
+
 type Req = IncomingMessage & {
-  $alias?: { adapter?: string; routeIndex?: number; kind?: string; roles?: string[]; body?: string; api?: ApiRoute; fullPath?: string };
+  $alias?: { adapter?: string; routeIndex?: number; kind?: string; batch?: boolean; roles?: string[]; body?: string; api?: ApiRoute; fullPath?: string };
   $params?: Record<string, any>;
   $ctx?: Context<unknown, { user?: { role: string } }>;
   $raw?: Omit<InboundRequest, "system" | "routeIndex" | "pathParams">;
@@ -85,107 +90,6 @@ function rawRequest(req: Req): NonNullable<Req["$raw"]> {
   };
 }
 
-/** fastest-validator (the internal actions' params) error types → Chinese, with {field} {expected} {actual}. */
-const FV_ZH: Record<string, string> = {
-  required: "{field} 为必填项",
-  string: "{field} 应为文本",
-  stringEmpty: "{field} 不能为空",
-  stringMin: "{field} 至少 {expected} 个字符",
-  stringMax: "{field} 不能超过 {expected} 个字符",
-  stringLength: "{field} 应为 {expected} 个字符",
-  stringPattern: "{field} 格式不正确",
-  stringEnum: "{field} 的取值不在允许范围内",
-  number: "{field} 应为数字",
-  numberMin: "{field} 不能小于 {expected}",
-  numberMax: "{field} 不能大于 {expected}",
-  numberInteger: "{field} 应为整数",
-  numberPositive: "{field} 应为正数",
-  boolean: "{field} 应为 true 或 false",
-  date: "{field} 应为日期时间（ISO 8601）",
-  dateMin: "{field} 不能早于 {expected}",
-  dateMax: "{field} 不能晚于 {expected}",
-  enumValue: "{field} 的取值不在允许范围内：{expected}",
-  array: "{field} 应为列表",
-  arrayMin: "{field} 至少要有 {expected} 项",
-  arrayMax: "{field} 不能超过 {expected} 项",
-  object: "{field} 应为对象",
-  objectStrict: "{field} 含有约定以外的字段：{actual}",
-  forbidden: "{field} 不允许提供",
-};
-
-function fvMessageZh(e: { type?: string; field?: string; expected?: unknown; actual?: unknown }): string {
-  const t = FV_ZH[e.type ?? ""] ?? "{field} 不合法";
-  const show = (v: unknown) => (v instanceof Date ? v.toISOString() : Array.isArray(v) ? v.join("、") : String(v ?? ""));
-  return t
-    .replace("{field}", `参数 ${e.field ?? ""}`.trim())
-    .replace("{expected}", show(e.expected))
-    .replace("{actual}", show(e.actual));
-}
-
-/** Moleculer's own refusals that mean "not now" (a service or node is away, too slow, too busy): 503. */
-const UNAVAILABLE_TYPES = new Set(["SERVICE_NOT_FOUND", "SERVICE_NOT_AVAILABLE", "REQUEST_TIMEOUT", "REQUEST_REJECTED", "REQUEST_SKIPPED", "QUEUE_FULL", "SERVICE_UNAVAILABLE"]);
-
-/** Seconds a caller is asked to wait on every 503. */
-export const RETRY_AFTER_SECONDS = 5;
-
-/** Moleculer / moleculer-web errors → one response shape, Chinese first. */
-export function toErrorBody(err: any): { status: number; body: { error: Record<string, unknown> } } {
-  // the store is unreachable (a driver error, possibly wrapped or from another node): 503, not 500
-  if (!(err instanceof HubError) && isStoreUnavailable(err)) {
-    const inboundId = err?.data?.inboundId;
-    err = storeUnavailableError();
-    if (inboundId) err.data.inboundId = inboundId;
-  }
-  const status = typeof err?.code === "number" && err.code >= 400 && err.code < 600 ? err.code : 500;
-  const data = err?.data ?? {};
-  if (err instanceof HubError || (data.message && data.messageEn)) {
-    return {
-      status,
-      body: { error: { code: err.type, message: data.message, messageEn: data.messageEn, ...(data.errors ? { errors: data.errors } : {}), ...(data.inboundId ? { inboundId: data.inboundId } : {}) } },
-    };
-  }
-  if (err?.type === "VALIDATION_ERROR" && Array.isArray(err.data)) {
-    const errors = err.data.map((e: { type?: string; field?: string; message?: string; expected?: unknown; actual?: unknown }) => ({
-      pointer: `/${(e.field ?? "").replace(/\./g, "/")}`,
-      message: fvMessageZh(e),
-      messageEn: e.message ?? "invalid",
-    }));
-    return { status: 422, body: { error: { code: "VALIDATION_FAILED", message: `请求参数不合法，共 ${errors.length} 处错误`, messageEn: `invalid parameters: ${errors.length} error(s)`, errors } } };
-  }
-  if (UNAVAILABLE_TYPES.has(err?.type) || status === 503) {
-    const timeout = err?.type === "REQUEST_TIMEOUT";
-    return {
-      status: 503,
-      body: {
-        error: {
-          code: "SERVICE_UNAVAILABLE",
-          message: timeout ? "后端服务响应超时，请稍后重试" : "服务暂不可用，请稍后重试",
-          messageEn: timeout ? "a service did not answer in time; try again shortly" : "service unavailable, try again shortly",
-          ...(data.inboundId ? { inboundId: data.inboundId } : {}),
-        },
-      },
-    };
-  }
-  const known: Record<number, [string, string, string]> = {
-    400: ["BAD_REQUEST", "请求不合法（请检查 JSON 格式）", "bad request (check the JSON syntax)"],
-    404: ["NOT_FOUND", "接口不存在", "no such endpoint"],
-    413: ["PAYLOAD_TOO_LARGE", "请求体过大", "request body too large"],
-    415: ["UNSUPPORTED_MEDIA_TYPE", "内容类型应为 application/json", "Content-Type must be application/json"],
-  };
-  const k = known[status] ?? ["INTERNAL", "系统内部错误，请联系集成工程师", "internal error"];
-  return {
-    status,
-    body: {
-      error: {
-        code: status === 500 ? "INTERNAL" : (err?.type ?? k[0]),
-        message: k[1],
-        messageEn: status === 500 ? k[2] : (err?.message ?? k[2]),
-        ...(data.inboundId ? { inboundId: data.inboundId } : {}),
-      },
-    },
-  };
-}
-
 /** Keeps a request refused at the gateway (the store being down must not stop the answer). */
 async function keepRefusal(broker: Context["broker"], req: Req, raw: NonNullable<Req["$raw"]>, system: string, kind: string, out: ReturnType<typeof toErrorBody>): Promise<string | undefined> {
   try {
@@ -228,6 +132,8 @@ for (const spec of ADAPTERS)
   spec.routes.forEach((r, i) => {
     adapterAliases[`${r.method} ${spec.basePath}${r.path}`] = { action: "intake.receive", adapter: spec.system, routeIndex: i, kind: r.kind };
   });
+// many messages in one request (lib/batch.ts): each item is handled by intake as its own request
+adapterAliases[`POST ${BATCH_ROUTE}`] = { action: "intake.receiveBatch", batch: true, kind: BATCH_SYSTEM };
 
 const apiAliases: Record<string, unknown> = {};
 for (const r of API) apiAliases[`${r.method} ${r.path}`] = { action: r.action, roles: r.roles, body: r.body, api: r };
@@ -285,13 +191,21 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
           req.$raw = { ...base, ...body };
           const pathParams: Record<string, string> = {};
           for (const [k, v] of Object.entries(req.$params ?? {})) if (typeof v === "string") pathParams[k] = v;
-          req.$params = { inbound: { ...req.$raw, system: req.$alias!.adapter!, routeIndex: req.$alias!.routeIndex!, pathParams } satisfies InboundRequest };
+          const alias = req.$alias!;
+          req.$params = {
+            inbound: {
+              ...req.$raw,
+              system: alias.batch ? BATCH_SYSTEM : alias.adapter!,
+              routeIndex: alias.batch ? -1 : alias.routeIndex!,
+              pathParams: alias.batch ? {} : pathParams,
+            } satisfies InboundRequest,
+          };
         },
         async onError(this: { broker: Context["broker"] }, req: Req, res: ServerResponse, err: any) {
           const out = toErrorBody(err);
           // refused before intake saw it (no key, wrong key): keep the raw message all the same
-          if ((out.status === 401 || out.status === 403) && req.$alias?.adapter && req.$raw)
-            out.body.error.inboundId = await keepRefusal(this.broker, req, req.$raw, req.$alias.adapter, req.$alias.kind ?? "unknown", out);
+          const system = req.$alias?.batch ? BATCH_SYSTEM : req.$alias?.adapter;
+          if ((out.status === 401 || out.status === 403) && system && req.$raw) out.body.error.inboundId = await keepRefusal(this.broker, req, req.$raw, system, req.$alias?.kind ?? "unknown", out);
           sendJson(res, out.status, out.body, req);
         },
       },
@@ -432,7 +346,9 @@ const GatewayService: ServiceSchema<ServiceSettingSchema & Record<string, unknow
       const role = ctx.meta.user?.role ?? "";
       const alias = req.$alias;
       let allowed = false;
-      if (alias?.adapter) {
+      // a batch: any valid key; each item is authorized as its own request (intake.receiveBatch)
+      if (alias?.batch) allowed = true;
+      else if (alias?.adapter) {
         const spec = adapterBySystem(alias.adapter);
         const params = (req.$params?.inbound as InboundRequest | undefined)?.pathParams ?? {};
         allowed = !!spec && mayCall(spec, role, params);

@@ -11,10 +11,13 @@
 import { createHash } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { and, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
-import { adapterBySystem } from "../adapters";
+import { ADAPTERS, adapterBySystem, mayCall } from "../adapters";
+import type { Batch, BatchItem, BatchResult } from "../contracts/types.gen";
 import type { HubPort, InboundResult } from "../kit/adapter";
-import { HubError, notFound, parseInboundBody } from "../kit/errors";
+import { HubError, forbidden, notFound, parseInboundBody, parseJsonBody } from "../kit/errors";
+import { BATCH_SCHEMA, BATCH_SYSTEM, hubPath, itemRequest, noSuchRoute, resourceOf, routeMatcher, runInOrder } from "../lib/batch";
 import { config } from "../lib/config";
+import { toErrorBody } from "../lib/error-body";
 import { isStoreUnavailable, openDb, storeUnavailableError, type Db } from "../lib/db";
 import { newId } from "../lib/ids";
 import { maskText } from "../lib/mask";
@@ -166,6 +169,128 @@ async function releaseKey(db: Db, scope: string, key: string): Promise<void> {
   await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key), eq(idempotencyKeys.httpStatus, 0)));
 }
 
+/** How one message was answered: the status and body it is answered with and the id it was kept under. */
+interface Answered {
+  status: number;
+  body: unknown;
+  inboundId: string;
+  /** the stored answer of an earlier request with the same Idempotency-Key */
+  replayed: boolean;
+}
+
+type ReceiveCtx = Context<unknown, { user?: { role: string }; $statusCode?: number; $responseHeaders?: Record<string, string> }>;
+
+/**
+ * One message to an adapter route, alone (`receive`) or as an item of a batch (`receiveBatch`):
+ * the contract checked tolerantly, its Idempotency-Key claimed (a repeat answered as before), the
+ * adapter's `handle`, the raw message kept with its outcome. A refusal is kept and thrown with its
+ * inboundId in its data, for the caller to render (gateway or batch: lib/error-body.ts).
+ */
+async function receiveOne(self: This, ctx: ReceiveCtx, r: InboundRequest, role: string | null): Promise<Answered> {
+  const spec = adapterBySystem(r.system);
+  const route = spec?.routes[r.routeIndex];
+  if (!spec || !route) throw new HubError(404, "NOT_FOUND", "接口不存在", "no such route");
+  const kind = route.kind;
+  try {
+    // structure, not completeness: empty strings are unknown, unknown fields are ignored
+    const { value: body, ignored } = parseInboundBody<unknown>(r, config().maxBodyBytes, route.schema);
+
+    const idemKey = r.headers["idempotency-key"];
+    const scope = `${r.system}:${r.method} ${spec.basePath}${route.path}:${role ?? ""}`;
+    const hash = createHash("sha256")
+      .update(r.path)
+      .update("\0")
+      .update(r.text ?? r.raw)
+      .digest("hex");
+    if (idemKey) {
+      const replay = await claimKey(self.db, self.sql, scope, idemKey, hash);
+      if (replay) {
+        const caseId = (replay.response as { caseId?: string })?.caseId;
+        const inboundId = await keep(self.sql, r, kind, role, "duplicate", replay.httpStatus, { caseId });
+        return { status: replay.httpStatus, body: replay.response, inboundId, replayed: true };
+      }
+    }
+
+    const hub: HubPort = { call: (action, params) => ctx.call(action, params as object) as never };
+    let result: InboundResult;
+    try {
+      result = await route.handle(body, r.pathParams, hub);
+    } catch (e) {
+      if (idemKey) await releaseKey(self.db, scope, idemKey);
+      throw e;
+    }
+    const duplicate = (result.body as { duplicate?: boolean } | null)?.duplicate === true;
+    const inboundId = await keep(self.sql, r, kind, role, duplicate ? "duplicate" : "accepted", result.status, {
+      caseId: result.caseId,
+      // what was taken as unknown or ignored stays visible to engineers with the raw message
+      errors: ignored.length ? ignored : undefined,
+      answer: idemKey ? { scope, key: idemKey, body: result.body } : undefined,
+    });
+    self.logger.debug(`收到 ${r.system}/${kind} ${r.path} → ${result.status}${result.caseId ? ` 案件 ${result.caseId}` : ""}`);
+    return { status: result.status, body: result.body, inboundId, replayed: false };
+  } catch (e) {
+    throw await refused(self, r, kind, role, e);
+  }
+}
+
+/**
+ * A message refused (its checks, its handling, or a batch envelope): kept with the refusal, and
+ * the error to throw with its inboundId. The store being down: 503, nothing kept.
+ */
+async function refused(self: This, r: InboundRequest, kind: string, role: string | null, e: unknown): Promise<Error> {
+  // the store is down: nothing can be kept or changed; the caller is asked to come back
+  if (isStoreUnavailable(e)) return storeUnavailableError();
+  const err = e as HubError & { code?: number; type?: string; data?: Record<string, unknown> };
+  const status = typeof err.code === "number" && err.code >= 400 && err.code < 500 ? err.code : 500;
+  let inboundId: string;
+  try {
+    inboundId = await keep(self.sql, r, kind, role, status < 500 ? "rejected" : "error", status, {
+      errorCode: err.type ?? "INTERNAL",
+      errors: err.data?.errors ?? (status >= 500 ? [{ message: maskText(String(err.message)) }] : undefined),
+      caseId: err.data?.caseId as string | undefined,
+    });
+  } catch (k) {
+    if (isStoreUnavailable(k)) return storeUnavailableError();
+    return k as Error;
+  }
+  self.logger.warn(`拒收 ${r.system}/${kind} ${r.path} → ${status} ${err.type ?? ""} (${inboundId})`);
+  if (err instanceof HubError || status < 500) {
+    err.data = { ...(err.data ?? {}), inboundId };
+    return err;
+  }
+  return new HubError(500, "INTERNAL", `处理失败，原始报文已保存（${inboundId}），请联系集成工程师`, `processing failed; the raw message was kept as ${inboundId}`, { inboundId });
+}
+
+/**
+ * Resources of a batch handled at once; the rest wait for a lane. Items that run together share
+ * the intake's group-committed statements (Coalescer): measured on 40 receipts, 120 statements
+ * alone, 34 with 32 lanes, 11 with every item at once. Enough for HubLink's batches of 100 in one
+ * wave, and a bound on what one request asks of the store's pool at once.
+ */
+const BATCH_LANES = 128;
+const matchRoute = routeMatcher(ADAPTERS);
+
+/**
+ * One item of a batch, answered as its request would have been alone: no such route 404, a route
+ * the key may not call 403 (as the gateway answers and keeps them), else `receiveOne`; a refusal
+ * becomes the error body the gateway would have sent. Every item is kept.
+ */
+async function receiveItem(self: This, ctx: ReceiveCtx, envelope: InboundRequest, item: BatchItem, at: { index: number; count: number }, role: string | null): Promise<BatchResult["results"][number]> {
+  const cfg = config();
+  const match = matchRoute(item.method, hubPath(item.path));
+  const r = itemRequest(envelope, item, at, match, cfg);
+  try {
+    if (!match) throw await refused(self, r, "unknown", role, noSuchRoute());
+    if (!mayCall(match.spec, role ?? "", match.pathParams)) throw await refused(self, r, match.spec.routes[match.routeIndex].kind, role, forbidden(role ?? ""));
+    const a = await receiveOne(self, ctx, r, role);
+    return { status: a.status, ...(a.body === undefined ? {} : { body: a.body as Record<string, unknown> }), inboundId: a.inboundId };
+  } catch (e) {
+    const out = toErrorBody(e);
+    const inboundId = out.body.error.inboundId;
+    return { status: out.status, body: out.body, ...(typeof inboundId === "string" ? { inboundId } : {}) };
+  }
+}
+
 const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, Vars> = {
   name: "intake",
 
@@ -173,76 +298,42 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
     receive: {
       visibility: "published",
       async handler(this: This, ctx: Context<{ inbound: InboundRequest }, { user?: { role: string }; $statusCode?: number; $responseHeaders?: Record<string, string> }>) {
+        const a = await receiveOne(this, ctx, ctx.params.inbound, ctx.meta.user?.role ?? null);
+        ctx.meta.$statusCode = a.status;
+        ctx.meta.$responseHeaders = { "X-Inbound-Id": a.inboundId, ...(a.replayed ? { "Idempotent-Replayed": "true" } : {}) };
+        return a.body;
+      },
+    },
+
+    /**
+     * POST /api/v1/batch: the envelope checked as any body (413, 415, 400, then its contract 422;
+     * a refused envelope is kept under system `batch`), then every item handled as its request
+     * alone — items of one resource one after the other in item order, the others at once —
+     * and answered 200 with one result per item, in item order.
+     */
+    receiveBatch: {
+      visibility: "published",
+      async handler(this: This, ctx: Context<{ inbound: InboundRequest }, { user?: { role: string }; $statusCode?: number; $responseHeaders?: Record<string, string> }>) {
         const r = ctx.params.inbound;
         const role = ctx.meta.user?.role ?? null;
-        const spec = adapterBySystem(r.system);
-        const route = spec?.routes[r.routeIndex];
-        if (!spec || !route) throw new HubError(404, "NOT_FOUND", "接口不存在", "no such route");
-        const kind = route.kind;
+        let batch: Batch;
         try {
-          // structure, not completeness: empty strings are unknown, unknown fields are ignored
-          const { value: body, ignored } = parseInboundBody<unknown>(r, config().maxBodyBytes, route.schema);
-
-          const idemKey = r.headers["idempotency-key"];
-          const scope = `${r.system}:${r.method} ${spec.basePath}${route.path}:${role ?? ""}`;
-          const hash = createHash("sha256")
-            .update(r.path)
-            .update("\0")
-            .update(r.text ?? r.raw)
-            .digest("hex");
-          if (idemKey) {
-            const replay = await claimKey(this.db, this.sql, scope, idemKey, hash);
-            if (replay) {
-              const caseId = (replay.response as { caseId?: string })?.caseId;
-              const inboundId = await keep(this.sql, r, kind, role, "duplicate", replay.httpStatus, { caseId });
-              ctx.meta.$statusCode = replay.httpStatus;
-              ctx.meta.$responseHeaders = { "X-Inbound-Id": inboundId, "Idempotent-Replayed": "true" };
-              return replay.response;
-            }
-          }
-
-          const hub: HubPort = { call: (action, params) => ctx.call(action, params as object) as never };
-          let result: InboundResult;
-          try {
-            result = await route.handle(body, r.pathParams, hub);
-          } catch (e) {
-            if (idemKey) await releaseKey(this.db, scope, idemKey);
-            throw e;
-          }
-          const duplicate = (result.body as { duplicate?: boolean } | null)?.duplicate === true;
-          const inboundId = await keep(this.sql, r, kind, role, duplicate ? "duplicate" : "accepted", result.status, {
-            caseId: result.caseId,
-            // what was taken as unknown or ignored stays visible to engineers with the raw message
-            errors: ignored.length ? ignored : undefined,
-            answer: idemKey ? { scope, key: idemKey, body: result.body } : undefined,
-          });
-          ctx.meta.$statusCode = result.status;
-          ctx.meta.$responseHeaders = { "X-Inbound-Id": inboundId };
-          this.logger.debug(`收到 ${r.system}/${kind} ${r.path} → ${result.status}${result.caseId ? ` 案件 ${result.caseId}` : ""}`);
-          return result.body;
+          batch = parseJsonBody<Batch>(r, config().maxBodyBytes, BATCH_SCHEMA);
         } catch (e) {
-          // the store is down: nothing can be kept or changed; the caller is asked to come back
-          if (isStoreUnavailable(e)) throw storeUnavailableError();
-          const err = e as HubError & { code?: number; type?: string; data?: Record<string, unknown> };
-          const status = typeof err.code === "number" && err.code >= 400 && err.code < 500 ? err.code : 500;
-          let inboundId: string;
-          try {
-            inboundId = await keep(this.sql, r, kind, role, status < 500 ? "rejected" : "error", status, {
-              errorCode: err.type ?? "INTERNAL",
-              errors: err.data?.errors ?? (status >= 500 ? [{ message: maskText(String(err.message)) }] : undefined),
-              caseId: err.data?.caseId as string | undefined,
-            });
-          } catch (k) {
-            if (isStoreUnavailable(k)) throw storeUnavailableError();
-            throw k;
-          }
-          this.logger.warn(`拒收 ${r.system}/${kind} ${r.path} → ${status} ${err.type ?? ""} (${inboundId})`);
-          if (err instanceof HubError || status < 500) {
-            err.data = { ...(err.data ?? {}), inboundId };
-            throw err;
-          }
-          throw new HubError(500, "INTERNAL", `处理失败，原始报文已保存（${inboundId}），请联系集成工程师`, `processing failed; the raw message was kept as ${inboundId}`, { inboundId });
+          throw await refused(this, { ...r, system: BATCH_SYSTEM }, BATCH_SYSTEM, role, e);
         }
+        const count = batch.items.length;
+        const results = await runInOrder(
+          batch.items,
+          (item) => resourceOf(item.path),
+          (item, index) => receiveItem(this, ctx, r, item, { index, count }, role),
+          BATCH_LANES,
+        );
+        const failed = results.filter((x) => x.status >= 400).length;
+        this.logger.debug(`收到批量报文 ${r.path}：${count} 条${failed ? `，其中 ${failed} 条被拒` : ""}`);
+        ctx.meta.$statusCode = 200;
+        ctx.meta.$responseHeaders = {};
+        return { results } satisfies BatchResult;
       },
     },
 
