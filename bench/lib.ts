@@ -85,6 +85,8 @@ export interface SanctionRun {
   spec: { companies: number; singles: number; firstSeq: number; seed: number };
   /** ISO time the decisions' dates are counted back from (the orchestrator's, so both sides generate the same batch) */
   now: string;
+  /** decisions per request: 1 posts each to /api/v1/sanctions, more posts them together to /api/v1/batch (the enforcement system's 批量报送) */
+  batch: number;
   concurrency: number;
   maxSeconds: number;
   timeoutMs: number;

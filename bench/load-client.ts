@@ -26,6 +26,8 @@ import { announceReady, latency, round, serveParent, type LoadResult, type LoadR
 import { generateSanctions } from "./sanction-load";
 
 const PATH = "/api/v1/hotline12345/work-orders";
+/** the hub's batch endpoint: many messages of any system in one request */
+const HUB_BATCH_PATH = "/api/v1/batch";
 
 function loopback(url: string): URL {
   const target = new URL(url);
@@ -65,6 +67,8 @@ interface Item {
   body: Buffer;
   /** messages the request carries (a batch envelope: its items), default 1 */
   weight?: number;
+  /** a batch envelope to the hub: what each item carried (its decision number), to answer one Sent per item */
+  refs?: string[];
 }
 
 /** Posts every item with `concurrency` in flight (closed loop) until done or `maxSeconds`; `okStatus`: what counts as accepted. */
@@ -92,13 +96,24 @@ async function closedLoop(
       let caseId: string | undefined;
       try {
         const a = await post(agentOf(it.target), it.target, it.path, it.headers, it.body, opts.timeoutMs);
+        if (it.refs) {
+          // the hub's batch answer: every item is a request of its own, sent when the envelope was
+          const results = a.status === 200 ? ((JSON.parse(a.text) as { results?: { status: number; body?: unknown }[] }).results ?? []) : [];
+          it.refs.forEach((ref, i) => {
+            const r = results[i];
+            const st = r?.status ?? a.status;
+            if (!opts.okStatus(st)) firstError ??= `${st} ${JSON.stringify(r?.body ?? a.text).slice(0, 200)}`;
+            requests.push({ orderNo: ref, sentAt, ms: performance.now() - s, status: st, caseId: opts.idOf?.(JSON.stringify(r?.body ?? null)) });
+          });
+          continue;
+        }
         status = a.status;
         if (opts.okStatus(status) || status === 200) caseId = opts.idOf?.(a.text);
         if (!opts.okStatus(status) && status !== 200) firstError ??= `${status} ${a.text.slice(0, 200)}`;
       } catch (e) {
         firstError ??= (e as Error).message;
       }
-      requests.push({ orderNo: it.ref, sentAt, ms: performance.now() - s, status, caseId });
+      for (const ref of it.refs ?? [it.ref]) requests.push({ orderNo: ref, sentAt, ms: performance.now() - s, status, caseId });
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency, items.length) }, worker));
@@ -108,7 +123,7 @@ async function closedLoop(
   const statuses: Record<string, number> = {};
   for (const q of requests) statuses[q.status] = (statuses[q.status] ?? 0) + 1;
   const ok = requests.filter((q) => opts.okStatus(q.status));
-  const weightOf = new Map(items.map((it) => [it.ref, it.weight ?? 1]));
+  const weightOf = new Map(items.filter((it) => !it.refs).map((it) => [it.ref, it.weight ?? 1]));
   const messages = (qs: Sent[]) => qs.reduce((n, q) => n + (weightOf.get(q.orderNo) ?? 1), 0);
   return {
     attempted: messages(requests),
@@ -117,7 +132,7 @@ async function closedLoop(
     seconds: round(seconds, 3),
     perSecond: round(messages(ok) / seconds),
     latencyMs: latency(ok.map((q) => q.ms)),
-    timeCapped: requests.length < items.length,
+    timeCapped: next < items.length,
     firstError,
     requests,
   };
@@ -145,7 +160,15 @@ async function run(r: LoadRun): Promise<LoadResult> {
 async function sanctions(r: SanctionRun): Promise<LoadResult> {
   const target = loopback(r.url);
   const load = generateSanctions(r.spec, new Date(r.now));
-  const items = load.bodies.map((b) => ({ ref: b.行政处罚决定书文号, target, path: SANCTIONS_PATH, headers: { "x-api-key": r.key }, body: Buffer.from(JSON.stringify(b)) }));
+  const headers = { "x-api-key": r.key };
+  const items: Item[] = [];
+  if (r.batch > 1)
+    for (let i = 0; i < load.bodies.length; i += r.batch) {
+      const part = load.bodies.slice(i, i + r.batch);
+      const envelope = { items: part.map((b) => ({ method: "POST", path: SANCTIONS_PATH, body: b })) };
+      items.push({ ref: part[0].行政处罚决定书文号, refs: part.map((b) => b.行政处罚决定书文号), target, path: HUB_BATCH_PATH, headers, body: Buffer.from(JSON.stringify(envelope)) });
+    }
+  else for (const b of load.bodies) items.push({ ref: b.行政处罚决定书文号, target, path: SANCTIONS_PATH, headers, body: Buffer.from(JSON.stringify(b)) });
   return closedLoop(items, { ...r, okStatus: (s) => s === 202, idOf: idField("sanctionId") });
 }
 

@@ -74,6 +74,8 @@ import type { SimCount, TakenMessage } from "./system-simulator";
 const COMPANIES = intEnv("BENCH_COMPANIES", 400, 0);
 const SINGLES = intEnv("BENCH_SINGLES", 400, 0);
 const CONCURRENCY = intEnv("BENCH_CONCURRENCY", 16, 1);
+/** decisions per request from the enforcement system: 1 each to /api/v1/sanctions, more together to /api/v1/batch */
+const SANCTION_BATCH = intEnv("BENCH_SANCTION_BATCH", 1, 1);
 /** the hub's HttpClient keeps up to 64 sockets per endpoint: the baseline gets as many in flight */
 const BASELINE_CONCURRENCY = intEnv("BENCH_BASELINE_CONCURRENCY", 64, 1);
 const PHASE_SECONDS = intEnv("BENCH_PHASE_SECONDS", 30, 1);
@@ -199,7 +201,7 @@ async function until(sims: Map<string, Child>, done: (c: Record<string, SimCount
 }
 
 async function postSanctions(client: Child, url: string, spec: SanctionLoadSpec, maxSeconds: number): Promise<LoadResult> {
-  const run: SanctionRun = { url, key: KEYS.enforcement, spec, now: NOW, concurrency: CONCURRENCY, maxSeconds, timeoutMs: REQUEST_TIMEOUT_MS };
+  const run: SanctionRun = { url, key: KEYS.enforcement, spec, now: NOW, batch: SANCTION_BATCH, concurrency: CONCURRENCY, maxSeconds, timeoutMs: REQUEST_TIMEOUT_MS };
   return client.request<LoadResult>("sanctions", run, maxSeconds * 1000 + REQUEST_TIMEOUT_MS + 60_000);
 }
 
@@ -246,7 +248,9 @@ async function hubPhase(client: Child, replayFile: string): Promise<HubResult> {
     const load = generateSanctions(BATCH, new Date(NOW));
     await h.request("mark", null, 10_000);
     const u0 = await h.request<HubUsage>("usage", null, 10_000);
-    say(`  POST ×${load.bodies.length} sanctions (${COMPANIES} companies × 5 that fire CZ-J010, ${SINGLES} single decisions; ≤ ${PHASE_SECONDS} s), concurrency ${CONCURRENCY}`);
+    say(
+      `  POST ×${load.bodies.length} sanctions (${COMPANIES} companies × 5 that fire CZ-J010, ${SINGLES} single decisions; ≤ ${PHASE_SECONDS} s), concurrency ${CONCURRENCY}${SANCTION_BATCH > 1 ? `, ${SANCTION_BATCH} per request (POST /api/v1/batch)` : ""}`,
+    );
     const batch = await postSanctions(client, up.url, BATCH, PHASE_SECONDS);
     say(
       `    ${batch.accepted}/${batch.attempted} accepted in ${batch.seconds} s = ${batch.perSecond}/s, p99 ${batch.latencyMs.p99} ms${batch.timeCapped ? ` (time cap ${PHASE_SECONDS} s reached)` : ""}${batch.firstError ? `; first refusal: ${batch.firstError}` : ""}`,
@@ -578,7 +582,7 @@ async function main(): Promise<void> {
   const load0 = os.loadavg()[0];
   console.log(`tongguan notices bench — ${new Date().toISOString()} — commit ${m.commit ?? "?"}, node ${m.node}, ${m.cpus} cores (${m.cpu ?? "?"})`);
   console.log(
-    `${COMPANIES} companies × 5 firing decisions + ${SINGLES} single decisions (≤ ${PHASE_SECONDS} s), concurrency ${CONCURRENCY}; bureaus sign ${SIM.SIM_UNIT_ACCEPT_MS} ms after a notice and report ${SIM.SIM_UNIT_WORK_MS} ms later`,
+    `${COMPANIES} companies × 5 firing decisions + ${SINGLES} single decisions (≤ ${PHASE_SECONDS} s), concurrency ${CONCURRENCY}${SANCTION_BATCH > 1 ? ` × ${SANCTION_BATCH} decisions per request` : ""}; bureaus sign ${SIM.SIM_UNIT_ACCEPT_MS} ms after a notice and report ${SIM.SIM_UNIT_WORK_MS} ms later`,
   );
   console.log(`load average (1 min) at start: ${load0.toFixed(2)} — figures taken while other work runs here are not comparable`);
   if (CPU_PROF) console.log(`BENCH_CPU_PROF=1: the hub's CPU profile goes to ${path.relative(ROOT, RESULTS_DIR)}/prof-notices-hub/`);

@@ -328,6 +328,17 @@ export async function checkSimulator(spec: AdapterSpec): Promise<string[]> {
     const url = await sim.start(0);
     if (!/^https?:\/\/[^/]+:\d+$/.test(url ?? "")) problems.push(`${at}: start(0) answered "${url}", not a base URL with a port`);
     else if (sim.url !== url) problems.push(`${at}: url "${sim.url}" differs from what start() answered (${url})`);
+    else if (spec.batch) {
+      // the system takes batches: its stand-in must too, answering one result per item
+      const r = await fetch(`${url}${spec.batch.path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ items: [{ method: "POST", path: "/conformance/no-such-route", body: {} }] }),
+      });
+      const answer = (await r.json().catch(() => null)) as { results?: unknown[] } | null;
+      if (r.status !== 200 || answer?.results?.length !== 1) problems.push(`${at}: POST ${spec.batch.path} (the spec's batch endpoint) answered ${r.status} without one result per item`);
+    }
+    if (spec.batch && !(spec.batch.max >= 2 && spec.batch.max <= 500)) problems.push(`${at}: batch.max ${spec.batch.max} must be 2 to 500 (the envelope's limit)`);
   } catch (e) {
     problems.push(`${at}: start(0) threw: ${message(e)}`);
   } finally {

@@ -564,7 +564,7 @@ export const API: ApiRoute[] = [
     summary: "入站报文（含原文和校验结果，最新在前） / inbound messages as received",
     query: query({
       outcome: list("处理结果", "accepted 已受理, duplicate 重复, rejected 拒收, error 处理失败；可逗号分隔", INBOUND_OUTCOMES),
-      system: { title: "来源系统", description: "发送方系统；api 为坐席操作", type: "string", enum: [...ADAPTERS.map((a) => a.system), "api"] },
+      system: { title: "来源系统", description: "发送方系统；api 为坐席操作，batch 为被拒的批量报文", type: "string", enum: [...ADAPTERS.map((a) => a.system), "api", "batch"] },
       caseId: text("案件编号", "案件编号"),
       since: time("起始时间", "只看此时间之后收到的报文，ISO 8601 带时区"),
       limit: int("条数", "最多条数，默认 50，最多 500", 1, 500),

@@ -37,11 +37,24 @@ describe("an item's path names the adapter route the gateway would have matched"
 });
 
 describe("resourceOf", () => {
-  it("is the path without its last segment (and without the query or a trailing slash)", () => {
-    expect(resourceOf("/api/v1/police/notices/N1/receipt")).toBe("/api/v1/police/notices/N1");
-    expect(resourceOf("/api/v1/police/notices/N1/feedback?x=1")).toBe("/api/v1/police/notices/N1");
-    expect(resourceOf("/v1/police/notices/N1/receipt/")).toBe("/api/v1/police/notices/N1");
-    expect(resourceOf("/api/v1/hotline12345/work-orders")).toBe("/api/v1/hotline12345");
+  const of = (path: string, index = 0) => resourceOf(path, match("POST", hubPath(path)), index);
+
+  it("is the path up to the route's last parameter: one notice's receipt and feedback, one task's answers", () => {
+    expect(of("/api/v1/police/notices/N1/receipt")).toBe(of("/api/v1/police/notices/N1/feedback"));
+    expect(of("/api/v1/police/notices/N1/receipt")).toBe("/api/v1/police/notices/n1");
+    expect(of("/api/v1/police/notices/N2/receipt")).not.toBe(of("/api/v1/police/notices/N1/receipt"));
+    expect(of("/v1/units/U1/tasks/T1/accept")).toBe(of("/api/v1/units/U1/tasks/T1/result?x=1"));
+    expect(of("/api/v1/units/U1/tasks/T1/accept")).not.toBe(of("/api/v1/units/U1/tasks/T2/accept"));
+  });
+
+  it("is the item's own for a new message to a collection (work orders, sanctions): they run at once", () => {
+    expect(of("/api/v1/sanctions", 0)).not.toBe(of("/api/v1/sanctions", 1));
+    expect(of("/api/v1/hotline12345/work-orders", 3)).not.toBe(of("/api/v1/hotline12345/work-orders", 4));
+  });
+
+  it("is the path without its last segment (query and trailing slash dropped) for a path that is no route", () => {
+    expect(resourceOf("/api/v1/police/nothing/N1/receipt")).toBe("/api/v1/police/nothing/N1");
+    expect(resourceOf("/v1/police/nothing/N1/feedback/?x=1")).toBe("/api/v1/police/nothing/N1");
     expect(resourceOf("/x")).toBe("/api");
   });
 });

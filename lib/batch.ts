@@ -81,12 +81,25 @@ export function routeMatcher(specs: AdapterSpec[]): (method: string, path: strin
 }
 
 /**
- * The resource an item addresses: its path without the query and the last segment
- * (/api/v1/police/notices/N1/receipt → /api/v1/police/notices/N1). Items of one resource run one
- * after the other, in item order.
+ * The resource an item addresses, for ordering: its path up to its route's last parameter
+ * (/api/v1/police/notices/N1/receipt → /api/v1/police/notices/N1; the same notice's receipt and
+ * feedback run one after the other, in item order). An item of a route without parameters — a new
+ * work order, a new sanction, POSTed to a collection — addresses nothing another item does and
+ * runs at once (two copies of one meet on their own keys: the order or decision number). A path
+ * that is no route: the path without its last segment.
  */
-export function resourceOf(path: string): string {
+export function resourceOf(path: string, match?: RouteMatch, index = 0): string {
   const bare = pathOnly(hubPath(path)).replace(/(.)\/+$/, "$1");
+  if (match) {
+    const pattern = `/api${match.spec.basePath}${match.spec.routes[match.routeIndex].path}`.split("/");
+    const last = pattern.reduce((at, seg, i) => (seg.startsWith(":") ? i : at), -1);
+    if (last < 0) return `#${index}`;
+    return bare
+      .split("/")
+      .slice(0, last + 1)
+      .join("/")
+      .toLowerCase();
+  }
   return bare.slice(0, Math.max(bare.lastIndexOf("/"), 0)) || "/";
 }
 

@@ -308,7 +308,7 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
     /**
      * POST /api/v1/batch: the envelope checked as any body (413, 415, 400, then its contract 422;
      * a refused envelope is kept under system `batch`), then every item handled as its request
-     * alone — items of one resource one after the other in item order, the others at once —
+     * alone — items of one resource (lib/batch resourceOf) one after the other in item order, the others at once —
      * and answered 200 with one result per item, in item order.
      */
     receiveBatch: {
@@ -325,7 +325,7 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
         const count = batch.items.length;
         const results = await runInOrder(
           batch.items,
-          (item) => resourceOf(item.path),
+          (item, index) => resourceOf(item.path, matchRoute(item.method, hubPath(item.path)), index),
           (item, index) => receiveItem(this, ctx, r, item, { index, count }, role),
           BATCH_LANES,
         );
