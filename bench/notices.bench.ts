@@ -101,6 +101,10 @@ const SYSTEMS = [
 /** the drain step's writer: every service but outbox and delivery */
 const WRITE_SERVICES = "gateway,intake,cases,routing,schedule,sanctions";
 const DRAIN = process.env.BENCH_DRAIN !== "0";
+/** `drain`: the fan-out-alone step only (no hub step, no baseline) — for quick comparisons of the delivery path */
+const ONLY_DRAIN = process.env.BENCH_DRAIN === "only";
+/** extra node flags for the hub processes (e.g. --max-semi-space-size=32), space-separated */
+const HUB_NODE_ARGS = (process.env.BENCH_HUB_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
 const BUREAUS = new Set(["housing", "police", "transport"]);
 const BATCH: SanctionLoadSpec = { companies: COMPANIES, singles: SINGLES, firstSeq: 1_000_000, seed: 8 };
 const WARMUP: SanctionLoadSpec = { companies: WARMUP_COMPANIES, singles: WARMUP_COMPANIES, firstSeq: 9_000_000, seed: 9 };
@@ -226,7 +230,7 @@ async function hubPhase(client: Child, replayFile: string): Promise<HubResult> {
       NOTICE_SWEEP_CRON: "0 0 1 1 *",
     };
     for (const s of SYSTEMS) settings[s.env] = urls[s.system]!;
-    const nodeArgs = CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.join(RESULTS_DIR, "prof-notices-hub")}`] : [];
+    const nodeArgs = [...HUB_NODE_ARGS, ...(CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.join(RESULTS_DIR, "prof-notices-hub")}`] : [])];
     const command = `BENCH_HUB_ENV='${JSON.stringify(settings)}' node ${nodeArgs.join(" ")}${nodeArgs.length ? " " : ""}--import tsx bench/hub-process.ts`;
     fs.writeFileSync(path.join(RESULTS_DIR, "notices-hub.sh"), `# how the bench started the hub (${new Date().toISOString()}); the database and namespace are gone now\ncd ${ROOT}\n${command}\n`);
     say("hub (all services, NATS + PostgreSQL; credit, housing, police, transport and unit simulators in their own processes): starting bench/hub-process.ts");
@@ -379,6 +383,8 @@ async function drainPhase(client: Child): Promise<DrainResult> {
     say(`drain: a hub without outbox and delivery writes the batch (SERVICES=${WRITE_SERVICES})`);
     const a = startChild(defer, "hub (drain, writer)", "bench/hub-process.ts", { BENCH_HUB_ENV: JSON.stringify({ ...settings, SERVICES: WRITE_SERVICES }) }, "notices-drain-writer.hub");
     const upA = await a.ready<{ url: string }>(START_TIMEOUT_MS);
+    // the warm-up's decisions first: their messages warm the delivering hub before the clock starts
+    const warm = await postSanctions(client, upA.url, WARMUP, 60);
     const batch = await postSanctions(client, upA.url, BATCH, PHASE_SECONDS);
     say(`  ${batch.accepted}/${batch.attempted} sanctions accepted in ${batch.seconds} s = ${batch.perSecond}/s`);
     await a.stop();
@@ -392,20 +398,28 @@ async function drainPhase(client: Child): Promise<DrainResult> {
     const accepted = new Set(batch.requests.filter((q) => q.status === 202).map((q) => q.orderNo));
     const load = generateSanctions(BATCH, new Date(NOW));
     const want = expectedTotal(expected(load, accepted, new Date(NOW)));
-    say(`  ${backlog} messages waiting (${want} expected); a hub with every service starts, then their leases run out and it delivers them`);
+    const warmNos = warm.requests.filter((q) => q.status === 202).map((q) => q.orderNo);
+    const warmWant = expectedTotal(expected(generateSanctions(WARMUP, new Date(NOW)), new Set(warmNos), new Date(NOW)));
+    say(`  ${backlog} messages waiting (${want} of the batch expected); a hub with every service starts, delivers the warm-up's ${warmWant}, then the batch's leases run out and it delivers them`);
     const t0 = performance.now();
-    const nodeArgs = CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.join(RESULTS_DIR, "prof-notices-drain")}`] : [];
+    const nodeArgs = [...HUB_NODE_ARGS, ...(CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.join(RESULTS_DIR, "prof-notices-drain")}`] : [])];
     const b = startChild(defer, "hub (drain, delivering)", "bench/hub-process.ts", { BENCH_HUB_ENV: JSON.stringify(settings) }, "notices-drain.hub", nodeArgs);
     const upB = await b.ready<{ url: string }>(START_TIMEOUT_MS);
     const startupSeconds = round((performance.now() - t0) / 1000, 2);
     await setHub(sims, upB.url);
+    // warm-up: JIT, pools, sockets, breakers — the warm-up's messages and their call-backs, not counted
+    await db.query("UPDATE outbox SET due_at = now() - interval '1 second' WHERE status IN ('inflight', 'pending') AND payload::text LIKE ANY($1::text[])", [warmNos.map((no) => `%${no}%`)]);
+    const w = await until(sims, (c) => sum(c, (x) => x.taken) >= warmWant && sum(c, (x) => x.receipts + x.feedback) >= 2 * bureauNotices(c), 30_000);
+    if (!w.ok) say(`  warm-up: ${sum(w.counts, (x) => x.taken)}/${warmWant} messages (not all arrived)`);
     await b.request("mark", null, 10_000);
     const u0 = await b.request<HubUsage>("usage", null, 10_000);
+    const before = w.counts;
     await db.query("UPDATE outbox SET due_at = now() - interval '1 second' WHERE status IN ('inflight', 'pending')");
-    const d = await until(sims, (c) => sum(c, (x) => x.taken) >= want, DRAIN_TIMEOUT_MS);
+    const d = await until(sims, (c) => sum(c, (x) => x.taken) - sum(before, (x) => x.taken) >= want, DRAIN_TIMEOUT_MS);
     const u1 = await b.request<HubUsage>("usage", null, 10_000);
     const taken: Array<TakenMessage & { system: string }> = [];
-    for (const [system, c] of sims) for (const m of await c.request<TakenMessage[]>("received", null, 60_000)) taken.push({ ...m, system });
+    const ofBatch = new Set(accepted);
+    for (const [system, c] of sims) for (const m of await c.request<TakenMessage[]>("received", null, 60_000)) if (m.decisions.some((no) => ofBatch.has(no))) taken.push({ ...m, system });
     const hubLog = { errors: b.log.errors, warnings: b.log.warnings, file: b.log.file };
     await b.stop();
     const notices = taken.filter((m) => m.system !== "credit");
@@ -422,7 +436,10 @@ async function drainPhase(client: Child): Promise<DrainResult> {
       messagesPerSecond: round(taken.length / seconds),
       bySystem,
     };
-    say(`  ${d.ok ? "delivered" : "NOT all delivered"}: ${taken.length} messages in ${delivered.seconds} s = ${delivered.messagesPerSecond}/s (${delivered.noticesPerSecond} notices/s)`);
+    const carriers = sum(d.counts, (x) => x.carriers) - sum(before, (x) => x.carriers);
+    say(
+      `  ${d.ok ? "delivered" : "NOT all delivered"}: ${taken.length} messages in ${delivered.seconds} s = ${delivered.messagesPerSecond}/s (${delivered.noticesPerSecond} notices/s), in ${carriers} requests`,
+    );
     return {
       backlog,
       sanctions: strip(batch),
@@ -550,7 +567,7 @@ function table(hub: HubResult, bare: BaselineResult | undefined, ratio: number, 
     ["  answer p50 / p95 / p99", bare ? lat(bare.latencyMs) : "—"],
     ["  statuses", bare ? st(bare.statuses) : "—"],
     ["hub messages/s ÷ baseline", Number.isFinite(ratio) ? `${round(ratio, 3)}×` : "—"],
-    ["FAN-OUT ALONE (backlog drain)", drain ? `${drain.backlog} messages written by a hub without delivery, then delivered by a fresh hub` : "— (BENCH_DRAIN=0)"],
+    ["FAN-OUT ALONE (backlog drain)", drain ? `${drain.backlog} messages written by a hub without delivery, then delivered by a fresh hub (warmed on the warm-up's)` : "— (BENCH_DRAIN=0)"],
     ...(drain
       ? [
           ["  writer (no delivery) sanctions/s", `${drain.sanctions.perSecond} /s  (${drain.sanctions.accepted}/${drain.sanctions.attempted}; SERVICES=${WRITE_SERVICES})`],
@@ -596,12 +613,14 @@ async function main(): Promise<void> {
     const client = startChild(defer, "load client", "bench/load-client.ts", {}, "notices-load-client");
     await client.ready(START_TIMEOUT_MS);
     console.log("");
-    hub = await hubPhase(client, replayFile);
-    try {
-      bare = await baselinePhase(client, replayFile, hub.delivered.messages);
-    } catch (e) {
-      failures.push(`baseline: ${(e as Error).message}`);
-      console.error(`  baseline failed: ${(e as Error).message}`);
+    if (!ONLY_DRAIN) {
+      hub = await hubPhase(client, replayFile);
+      try {
+        bare = await baselinePhase(client, replayFile, hub.delivered.messages);
+      } catch (e) {
+        failures.push(`baseline: ${(e as Error).message}`);
+        console.error(`  baseline failed: ${(e as Error).message}`);
+      }
     }
     if (DRAIN)
       try {
@@ -614,6 +633,10 @@ async function main(): Promise<void> {
   const ratio = hub && bare?.perSecond ? hub.delivered.messagesPerSecond / bare.perSecond : NaN;
   console.log("");
   if (hub) console.log(table(hub, bare, ratio, drain));
+  else if (drain)
+    console.log(
+      `FAN-OUT ALONE (BENCH_DRAIN=only): ${drain.delivered.noticesPerSecond} notices/s, ${drain.delivered.messagesPerSecond} messages/s, hub CPU per message ${drain.cpuPerMessage.msPerUnit} ms (main thread ${drain.cpuPerMessage.mainThreadMsPerUnit} ms)`,
+    );
   for (const f of failures) console.log(`FAILED — ${f}`);
   finishReport({
     load0,

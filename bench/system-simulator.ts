@@ -35,6 +35,8 @@ export interface SimCount {
   taken: number;
   /** every request recorded (failures, duplicates, reminders included) */
   requests: number;
+  /** the HTTP requests the taken messages came in: alone, or several in one batch envelope */
+  carriers: number;
   /** bureau call-backs to the hub that it accepted: receipts, feedback */
   receipts: number;
   feedback: number;
@@ -42,8 +44,8 @@ export interface SimCount {
   failed: number;
 }
 
-interface WithNotices {
-  notices?: () => unknown;
+interface WithTally {
+  tally?: () => { receipts: number; feedback: number; failed: number };
 }
 
 const taken = (r: Received) => r.status >= 200 && r.status < 300 && !r.duplicate && !r.path.startsWith("/__sim/");
@@ -55,18 +57,10 @@ async function main(): Promise<void> {
   const sim = spec.simulator.create(
     { ordersPerMinute: 0, dispatchSamples: false, unitAcceptMs: ms("SIM_UNIT_ACCEPT_MS", 50), unitWorkMs: ms("SIM_UNIT_WORK_MS", 150), callbackDelayMs: ms("SIM_CALLBACK_DELAY_MS", 150) },
     () => undefined,
-  ) as AdapterSimulator & { received: Received[] } & WithNotices;
+  ) as AdapterSimulator & { received: Received[] } & WithTally;
   const url = await sim.start(0);
-  const calls = () => {
-    const out = { receipts: 0, feedback: 0, failed: 0 };
-    const ns = typeof sim.notices === "function" ? sim.notices() : undefined;
-    if (!Array.isArray(ns)) return out; // the unit simulator takes notices and does not call back for them
-    for (const n of ns as { status: string; hubCalls?: { kind: string; status: number }[] }[]) {
-      for (const c of n.hubCalls ?? []) if (c.status >= 200 && c.status < 300) out[c.kind === "receipt" ? "receipts" : "feedback"]++;
-      if (n.status === "failed") out.failed++;
-    }
-    return out;
-  };
+  // the bureaus' tally (kit/bureau.ts): the unit simulator takes notices and does not call back for them
+  const calls = () => (typeof sim.tally === "function" ? sim.tally() : { receipts: 0, feedback: 0, failed: 0 });
   serveParent(
     {
       setHub(a: { url: string; key: string }) {
@@ -75,8 +69,15 @@ async function main(): Promise<void> {
       },
       count(): SimCount {
         let n = 0;
-        for (const r of sim.received) if (taken(r)) n++;
-        return { taken: n, requests: sim.received.length, ...calls() };
+        let alone = 0;
+        const batches = new Set<number>();
+        for (const r of sim.received)
+          if (taken(r)) {
+            n++;
+            if (r.batch) batches.add(r.batch);
+            else alone++;
+          }
+        return { taken: n, requests: sim.received.length, carriers: alone + batches.size, ...calls() };
       },
       received(a: { file?: string } | null): TakenMessage[] {
         const out: TakenMessage[] = [];

@@ -278,6 +278,8 @@ describe("BureauSimulator (with the police's format)", () => {
     await until(() => sim.notice("NT-P")?.status === "reported" && sim.notice("NT-N")?.status === "signed");
     await new Promise((r) => setTimeout(r, 50));
     expect(sim.notice("NT-N")!.hubCalls.map((c) => c.kind)).toEqual(["receipt"]);
+    // what the bench polls: two receipts and one feedback accepted, nothing failed
+    expect(sim.tally()).toEqual({ receipts: 2, feedback: 1, failed: 0 });
     expect(hub.calls.find((c) => c.action === "sanctions.noticeFeedback")!.params).toMatchObject({ noticeId: "NT-P", done: false });
     expect((await post(reminder("NT-X", "feedback"))).status).toBe(404);
   });

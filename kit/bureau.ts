@@ -714,6 +714,16 @@ export class BureauSimulator<N = any> extends SimulatorServer {
     return [...this.state.values()].map((s) => this.view(s));
   }
 
+  /** How many call-backs the hub accepted, and how many notices failed — without copying what is held (cheap enough to poll). */
+  tally(): { receipts: number; feedback: number; failed: number } {
+    const out = { receipts: 0, feedback: 0, failed: 0 };
+    for (const n of this.state.values()) {
+      for (const c of n.hubCalls) if (c.status >= 200 && c.status < 300) out[c.kind === "receipt" ? "receipts" : "feedback"]++;
+      if (n.status === "failed") out.failed++;
+    }
+    return out;
+  }
+
   notice(noticeId: string): SimNotice | undefined {
     const s = this.state.get(noticeId);
     return s && this.view(s);
