@@ -58,6 +58,9 @@ async function main(): Promise<void> {
     { ordersPerMinute: 0, dispatchSamples: false, unitAcceptMs: ms("SIM_UNIT_ACCEPT_MS", 50), unitWorkMs: ms("SIM_UNIT_WORK_MS", 150), callbackDelayMs: ms("SIM_CALLBACK_DELAY_MS", 150) },
     () => undefined,
   ) as AdapterSimulator & { received: Received[] } & WithTally;
+  // BENCH_SIM_SILENT=1 (diagnostic): a bureau takes every notice and never calls back
+  const withBehaviour = sim as unknown as { setBehaviour?: (id: string, b: { silent: boolean }) => void };
+  if (process.env.BENCH_SIM_SILENT === "1") withBehaviour.setBehaviour?.("*", { silent: true });
   const url = await sim.start(0);
   // the bureaus' tally (kit/bureau.ts): the unit simulator takes notices and does not call back for them
   const calls = () => (typeof sim.tally === "function" ? sim.tally() : { receipts: 0, feedback: 0, failed: 0 });

@@ -206,8 +206,9 @@ describe("HubLink (the simulators' front)", () => {
   });
 
   it("takes its default from SIM_HUB_BATCH", () => {
-    expect(batchFromEnv(undefined)).toEqual({});
-    expect(batchFromEnv("on")).toEqual({});
+    expect(batchFromEnv(undefined)).toEqual({ windowMs: 20 });
+    expect(batchFromEnv("on")).toEqual({ windowMs: 20 });
+    expect(batchFromEnv("0")).toEqual({ windowMs: 0 });
     expect(batchFromEnv("off")).toBe(false);
     expect(batchFromEnv("5")).toEqual({ windowMs: 5 });
     expect(() => batchFromEnv("sometimes")).toThrow(/SIM_HUB_BATCH/);
