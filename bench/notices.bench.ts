@@ -170,7 +170,16 @@ const strip = ({ requests: _r, ...rest }: LoadResult): RunSummary => rest;
 async function startSimulators(defer: Defer, phase: string): Promise<{ sims: Map<string, Child>; urls: Record<string, string> }> {
   const sims = new Map<string, Child>();
   for (const s of SYSTEMS)
-    sims.set(s.system, startChild(defer, `${s.system} simulator (${phase})`, "bench/system-simulator.ts", { BENCH_SIM_SYSTEM: s.system, ...SIM, ...(SILENT ? { BENCH_SIM_SILENT: "1" } : {}) }, `notices-${phase}-sim-${s.system}`));
+    sims.set(
+      s.system,
+      startChild(
+        defer,
+        `${s.system} simulator (${phase})`,
+        "bench/system-simulator.ts",
+        { BENCH_SIM_SYSTEM: s.system, ...SIM, ...(SILENT ? { BENCH_SIM_SILENT: "1" } : {}) },
+        `notices-${phase}-sim-${s.system}`,
+      ),
+    );
   const urls: Record<string, string> = {};
   for (const [system, c] of sims) urls[system] = (await c.ready<{ url: string }>(START_TIMEOUT_MS)).url;
   return { sims, urls };
@@ -419,6 +428,11 @@ async function drainPhase(client: Child): Promise<DrainResult> {
     await db.query("UPDATE outbox SET due_at = now() - interval '1 second' WHERE status IN ('inflight', 'pending')");
     const d = await until(sims, (c) => sum(c, (x) => x.taken) - sum(before, (x) => x.taken) >= want, DRAIN_TIMEOUT_MS);
     const u1 = await b.request<HubUsage>("usage", null, 10_000);
+    if (COUNT_SQL) {
+      const st = await b.request<{ text: string; n: number }[]>("sql", null, 10_000);
+      say(`  SQL statements in the drain: ${st.reduce((a, x) => a + x.n, 0)}`);
+      for (const x of st.slice(0, 8)) say(`    ${String(x.n).padStart(6)}× ${x.text}`);
+    }
     const taken: Array<TakenMessage & { system: string }> = [];
     const ofBatch = new Set(accepted);
     for (const [system, c] of sims) for (const m of await c.request<TakenMessage[]>("received", null, 60_000)) if (m.decisions.some((no) => ofBatch.has(no))) taken.push({ ...m, system });
