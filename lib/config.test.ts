@@ -44,8 +44,9 @@ describe("configuration", () => {
       API_KEYS: "agent:short,nobody:abcdefabcdefabcdef",
       EXT_HOTLINE12345_URL: "not a url",
       TRIAGE_TIMEOUT: "soon",
+      SIM_HUB_BATCH: "sometimes",
     });
-    for (const name of ["PORT", "TRANSPORTER", "DATABASE_URL", "SERVICES", "API_KEYS", "EXT_HOTLINE12345_URL", "TRIAGE_TIMEOUT"]) expect(p.some((x) => x.startsWith(name))).toBe(true);
+    for (const name of ["PORT", "TRANSPORTER", "DATABASE_URL", "SERVICES", "API_KEYS", "EXT_HOTLINE12345_URL", "TRIAGE_TIMEOUT", "SIM_HUB_BATCH"]) expect(p.some((x) => x.startsWith(name))).toBe(true);
     expect(p.find((x) => x.startsWith("SERVICES"))).toContain("billing");
     // a secret is never echoed back in an error
     expect(p.join("\n")).not.toContain("abcdefabcdefabcdef");

@@ -10,6 +10,7 @@
  */
 import path from "node:path";
 import { ADAPTERS, callerRoles, rolePrefixes } from "../adapters";
+import { batchFromEnv } from "../kit/hub-link";
 
 export const ALL_SERVICES = ["gateway", "intake", "cases", "outbox", "routing", "delivery", "schedule", "sanctions"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
@@ -283,6 +284,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       callbackDelayMs: int("SIM_CALLBACK_DELAY_MS", 3000, 0),
     },
   };
+  // read by the simulators themselves (kit/hub-link.ts); a bad value stops start-up here, not later
+  try {
+    batchFromEnv(env.SIM_HUB_BATCH);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
   if (!["fatal", "error", "warn", "info", "debug", "trace"].includes(cfg.logLevel)) problems.push(`LOG_LEVEL=${cfg.logLevel}: 应为 error/warn/info/debug / must be error|warn|info|debug`);
   if (problems.length) throw new ConfigError(problems);
   return cfg;
