@@ -405,7 +405,10 @@ const RoutingService: ServiceSchema<ServiceSettingSchema, Methods & Record<strin
         .finally(() => {
           if (this.timer !== undefined) this.timer = setTimeout(tick, every).unref();
         });
-    this.timer = setTimeout(tick, Math.min(every, 2000)).unref();
+    // the examples already learned were read by reload() above; the first tick reads what people
+    // decided since, one interval from now (it was min(interval, 2 s): a test's own triage
+    // assignment, read in two seconds after start, routed its next vague order)
+    this.timer = setTimeout(tick, every).unref();
   },
 
   async stopped(this: This) {

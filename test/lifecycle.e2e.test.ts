@@ -27,6 +27,10 @@ beforeAll(async () => {
     REFUSALS_BEFORE_ADJUDICATION: "3",
     // 12345 never calls back on its own here: every 回访 is posted by the test
     SIM_CALLBACK_DELAY_MS: "600000",
+    // routing does not learn from this file's own decisions (test/routing-learning.e2e.test.ts
+    // does): the triage assignment of one test, read in by a learning tick that fell between two
+    // tests, routed the next test's equally vague order straight to that street (a CI failure)
+    ROUTING_LEARN_MS: "3600000",
   });
 });
 
