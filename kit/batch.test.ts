@@ -80,6 +80,31 @@ describe("batch delivery between HttpClient and a simulator", () => {
     expect(out.every((o) => !o.ok && !o.error.permanent)).toBe(true);
   });
 
+  it("counts a batch whose every message failed with 5xx against the breaker, which then opens, as for failures sent alone", async () => {
+    const touchy = new HttpClient({ name: "易故障系统", baseUrl: sim.url, breaker: { volumeThreshold: 2 } });
+    try {
+      sim.setMode({ failStatus: 503 });
+      for (let i = 0; i < 2; i++) await touchy.sendBatch(BATCH_PATH, [entry("/notices/A", `k-a${i}`), entry("/notices/B", `k-b${i}`)]);
+      expect(touchy.stats()).toMatchObject({ state: "open", failures: 2 });
+      const seen = sim.received.length;
+      const out = await touchy.sendBatch(BATCH_PATH, [entry("/notices/C", "k-c"), entry("/notices/D", "k-d")]);
+      expect(out.every((o) => !o.ok && !o.error.permanent && /circuit open/.test(o.error.message))).toBe(true);
+      expect(sim.received).toHaveLength(seen); // nothing reached the system
+    } finally {
+      touchy.shutdown();
+    }
+  });
+
+  it("does not count a batch with some messages refused (4xx) or failed against the breaker: the system answered", async () => {
+    const touchy = new HttpClient({ name: "部分拒收", baseUrl: sim.url, breaker: { volumeThreshold: 2 } });
+    try {
+      for (let i = 0; i < 3; i++) await touchy.sendBatch(BATCH_PATH, [entry(`/notices/bad-${i}`, `k-x${i}`), entry(`/broken/${i}`, `k-y${i}`)]);
+      expect(touchy.stats()).toMatchObject({ state: "closed", failures: 0 });
+    } finally {
+      touchy.shutdown();
+    }
+  });
+
   it("refuses a malformed envelope with 422, and its answer fits the batch-result contract when well formed", async () => {
     const bad = await fetch(`${sim.url}${BATCH_PATH}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ items: [] }) });
     expect(bad.status).toBe(422);

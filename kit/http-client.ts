@@ -19,6 +19,21 @@ export interface BatchEntry {
 /** What became of one message of a batch: the other side's answer to it, or why it failed. */
 export type BatchOutcome = { ok: true; response: HttpResponse } | { ok: false; error: DeliveryError };
 
+/** Looks at an answered request and throws when it is a failure all the same (counted by the breaker). */
+type Judge = (res: HttpResponse) => void;
+
+/** A batch answered 2xx whose every item failed with 5xx (or no status): the system is unwell, as a 5xx alone would say. */
+class AllItemsFailed extends Error {
+  constructor(readonly res: HttpResponse) {
+    super("every item of the batch failed");
+  }
+}
+
+function allItemsFailed(res: HttpResponse): void {
+  const results = (res.body as { results?: { status?: unknown }[] } | null)?.results;
+  if (Array.isArray(results) && results.length && results.every((r) => !(typeof r?.status === "number" && r.status < 500))) throw new AllItemsFailed(res);
+}
+
 /** Answers to a batch envelope that mean "this endpoint takes no batches": its messages go one by one. */
 const NO_BATCH_STATUSES = new Set([404, 405, 413, 501]);
 
@@ -66,21 +81,29 @@ export interface BreakerStats {
 export class HttpClient {
   readonly name: string;
   readonly baseUrl: string;
-  private readonly breaker: CircuitBreaker<[OutboundRequest, string], HttpResponse>;
+  private readonly breaker: CircuitBreaker<[OutboundRequest, string, Judge?], HttpResponse>;
 
   constructor(private readonly opts: HttpClientOptions) {
     this.name = opts.name;
     this.baseUrl = opts.baseUrl.replace(/\/+$/, "");
     const timeout = opts.timeoutMs ?? 5000;
-    this.breaker = new CircuitBreaker((req: OutboundRequest, key: string) => this.request(req, key, timeout), {
-      timeout: false, // the request has its own socket timeout below
-      errorThresholdPercentage: opts.breaker?.errorThresholdPercentage ?? 50,
-      resetTimeout: opts.breaker?.resetTimeoutMs ?? 10_000,
-      volumeThreshold: opts.breaker?.volumeThreshold ?? 5,
-      rollingCountTimeout: opts.breaker?.rollingCountTimeoutMs ?? 10_000,
-      // a 4xx is the other side refusing this message, not the other side being unwell
-      errorFilter: (err: unknown) => err instanceof DeliveryError && err.permanent,
-    });
+    // `judge` may find an answered request a failure all the same (a batch whose every item failed)
+    this.breaker = new CircuitBreaker(
+      async (req: OutboundRequest, key: string, judge?: Judge) => {
+        const res = await this.request(req, key, timeout);
+        judge?.(res);
+        return res;
+      },
+      {
+        timeout: false, // the request has its own socket timeout below
+        errorThresholdPercentage: opts.breaker?.errorThresholdPercentage ?? 50,
+        resetTimeout: opts.breaker?.resetTimeoutMs ?? 10_000,
+        volumeThreshold: opts.breaker?.volumeThreshold ?? 5,
+        rollingCountTimeout: opts.breaker?.rollingCountTimeoutMs ?? 10_000,
+        // a 4xx is the other side refusing this message, not the other side being unwell
+        errorFilter: (err: unknown) => err instanceof DeliveryError && err.permanent,
+      },
+    );
   }
 
   /** until when this endpoint is taken to refuse batch envelopes (it answered 404/405/413/501 to one) */
@@ -133,11 +156,11 @@ export class HttpClient {
   }
 
   /** Sends one request through the breaker. Rejects with DeliveryError (an open breaker is transient). */
-  async send(req: OutboundRequest, idempotencyKey: string): Promise<HttpResponse> {
+  async send(req: OutboundRequest, idempotencyKey: string, judge?: Judge): Promise<HttpResponse> {
     try {
-      return await this.breaker.fire(req, idempotencyKey);
+      return await this.breaker.fire(req, idempotencyKey, judge);
     } catch (e) {
-      if (e instanceof DeliveryError) throw e;
+      if (e instanceof DeliveryError || e instanceof AllItemsFailed) throw e;
       const err = e as Error & { code?: string };
       if (err.code === "EOPENBREAKER") throw new DeliveryError(`${this.name}: circuit open, ${this.baseUrl} is failing`, { permanent: false });
       throw new DeliveryError(`${this.name}: ${err.message}`, { permanent: false });
@@ -152,7 +175,8 @@ export class HttpClient {
    * (2xx sent, 4xx refused for good, 5xx/408/429 again later). An endpoint that answers the
    * envelope itself with 404/405/413/501 takes no batches: the messages go one by one, and so do
    * its next ones for ten minutes. A lone message always goes alone. The breaker counts the
-   * envelope: items refused inside an answered envelope do not open it (the system answered).
+   * envelope, and an envelope whose every item failed with 5xx as a failure (as a 5xx alone
+   * would count); items refused with 4xx inside it do not open it (the system answered).
    */
   async sendBatch(path: string, entries: BatchEntry[]): Promise<BatchOutcome[]> {
     const one = async (e: BatchEntry): Promise<BatchOutcome> => {
@@ -167,15 +191,11 @@ export class HttpClient {
     let res: HttpResponse;
     try {
       // no key of its own: each item carries its own, and a retry may group them otherwise
-      res = await this.send(envelope, "");
+      res = await this.send(envelope, "", allItemsFailed);
     } catch (e) {
-      const err = e as DeliveryError;
-      if (err.status !== undefined && NO_BATCH_STATUSES.has(err.status)) {
-        this.noBatchUntil = Date.now() + 600_000;
-        return Promise.all(entries.map(one));
-      }
-      const transient = err.permanent ? new DeliveryError(`${err.message} (batch envelope refused)`, { permanent: false, status: err.status, body: err.body }) : err;
-      return entries.map(() => ({ ok: false, error: transient }));
+      // every item failed on the other side: the breaker counted a failure, each item has its own answer
+      if (e instanceof AllItemsFailed) res = e.res;
+      else return this.envelopeFailed(e as DeliveryError, entries, one);
     }
     const results = (res.body as { results?: { status?: unknown; body?: unknown }[] } | null)?.results;
     if (!Array.isArray(results) || results.length !== entries.length) {
@@ -192,6 +212,16 @@ export class HttpClient {
       const permanent = status >= 400 && status < 500 && status !== 408 && status !== 429;
       return { ok: false, error: new DeliveryError(`${this.name}: ${e.req.method} ${e.req.path} answered ${status} (in a batch)`, { permanent, status, body }) };
     });
+  }
+
+  /** The envelope itself was not answered 2xx: one by one (an endpoint without batches), or every item fails for now. */
+  private async envelopeFailed(err: DeliveryError, entries: BatchEntry[], one: (e: BatchEntry) => Promise<BatchOutcome>): Promise<BatchOutcome[]> {
+    if (err.status !== undefined && NO_BATCH_STATUSES.has(err.status)) {
+      this.noBatchUntil = Date.now() + 600_000;
+      return Promise.all(entries.map(one));
+    }
+    const transient = err.permanent ? new DeliveryError(`${err.message} (batch envelope refused)`, { permanent: false, status: err.status, body: err.body }) : err;
+    return entries.map(() => ({ ok: false, error: transient }));
   }
 
   stats(): BreakerStats {
