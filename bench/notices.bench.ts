@@ -84,6 +84,8 @@ const DRAIN_TIMEOUT_MS = intEnv("BENCH_DRAIN_TIMEOUT_MS", 60_000, 1000);
 const TOTAL_TIMEOUT_MS = intEnv("BENCH_TIMEOUT_MS", 600_000, 10_000);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? "warn";
 const CPU_PROF = process.env.BENCH_CPU_PROF === "1";
+/** BENCH_SIM_PROF=1: CPU profiles of the simulators too (bench/results/prof-notices-<step>-sim-<system>/) */
+const SIM_PROF = process.env.BENCH_SIM_PROF === "1";
 const COUNT_SQL = process.env.BENCH_COUNT_SQL === "1";
 
 const START_TIMEOUT_MS = 60_000;
@@ -178,6 +180,7 @@ async function startSimulators(defer: Defer, phase: string): Promise<{ sims: Map
         "bench/system-simulator.ts",
         { BENCH_SIM_SYSTEM: s.system, ...SIM, ...(SILENT ? { BENCH_SIM_SILENT: "1" } : {}) },
         `notices-${phase}-sim-${s.system}`,
+        SIM_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.join(RESULTS_DIR, `prof-notices-${phase}-sim-${s.system}`)}`] : [],
       ),
     );
   const urls: Record<string, string> = {};
