@@ -31,6 +31,11 @@ interface Vars {
   cities: CityData[];
   pending: { result: AttemptResult; done: () => void; fail: (e: Error) => void }[];
   flushing: boolean;
+  /** attempts under way: stopping waits for them (their results are stored, their log lines written, before stop ends) */
+  inFlight: Set<Promise<void>>;
+  stopping: boolean;
+  /** the waits between report attempts, ended at once when stopping */
+  wakers: Set<() => void>;
 }
 interface Methods {
   deliver(cmd: OutboundCommand): Promise<void>;
@@ -56,9 +61,18 @@ async function reportWithRetry(svc: This, items: AttemptResult[]): Promise<void>
       await svc.broker.call("outbox.results", { items });
       return;
     } catch (e) {
-      // after ~20 s give up: the leases run out and the messages are sent again (same Idempotency-Key)
-      if (waited >= 20_000) throw e;
-      await new Promise((r) => setTimeout(r, delay));
+      // after ~20 s give up (at once while stopping): the leases run out and the messages are sent again (same Idempotency-Key)
+      if (waited >= 20_000 || svc.stopping) throw e;
+      // a wait that stopping cuts short
+      await new Promise<void>((r) => {
+        const wake = () => {
+          clearTimeout(t);
+          svc.wakers.delete(wake);
+          r();
+        };
+        const t = setTimeout(wake, delay);
+        svc.wakers.add(wake);
+      });
       waited += delay;
       delay = Math.min(delay * 2, 4000);
     }
@@ -89,8 +103,16 @@ const DeliveryService: ServiceSchema<ServiceSettingSchema, Methods, Vars> & { ch
 
   methods: {
     async deliver(this: This, cmd: OutboundCommand) {
-      const result = await this.attempt(cmd);
-      await this.report(result);
+      const run = (async () => {
+        const result = await this.attempt(cmd);
+        await this.report(result);
+      })();
+      this.inFlight.add(run);
+      try {
+        await run;
+      } finally {
+        this.inFlight.delete(run);
+      }
     },
 
     deliverAll(this: This, cmds: OutboundCommand[]) {
@@ -187,6 +209,9 @@ const DeliveryService: ServiceSchema<ServiceSettingSchema, Methods, Vars> & { ch
     this.lanes = new Map();
     this.pending = [];
     this.flushing = false;
+    this.inFlight = new Set();
+    this.stopping = false;
+    this.wakers = new Set();
     this.cities = loadCities();
     const cfg = config();
     const problems: string[] = [];
@@ -217,6 +242,12 @@ const DeliveryService: ServiceSchema<ServiceSettingSchema, Methods, Vars> & { ch
   },
 
   async stopped(this: This) {
+    this.stopping = true;
+    for (const wake of [...this.wakers]) wake();
+    // the attempts under way end first (each within its request timeout); what they could not
+    // settle is sent again when its lease runs out
+    const waiting = [...this.inFlight].map((p) => p.catch(() => undefined));
+    await Promise.race([Promise.all(waiting), new Promise((r) => setTimeout(r, 6000).unref())]);
     await this.flush();
     for (const c of this.clients.values()) c.shutdown();
   },
