@@ -10,6 +10,16 @@ import https from "node:https";
 import CircuitBreaker from "opossum";
 import type { OutboundRequest } from "./adapter";
 
+/** An answer's body: its JSON, null when empty, the text itself when it is not JSON. */
+export function answerBody(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** One message of a batch: its request as it would go alone, and its Idempotency-Key. */
 export interface BatchEntry {
   req: OutboundRequest;
@@ -133,13 +143,7 @@ export class HttpClient {
           res.on("data", (c: Buffer) => chunks.push(c));
           res.on("error", (e) => reject(new DeliveryError(`${this.name}: ${req.method} ${req.path} failed: ${e.message}`, { permanent: false })));
           res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            let body: unknown = text;
-            try {
-              body = text ? JSON.parse(text) : null;
-            } catch {
-              /* keep text */
-            }
+            const body = answerBody(Buffer.concat(chunks).toString("utf8"));
             const status = res.statusCode ?? 0;
             if (status >= 200 && status < 300) return resolve({ status, body });
             const permanent = status >= 400 && status < 500 && status !== 408 && status !== 429;

@@ -22,6 +22,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
+import { answerBody } from "./http-client";
 
 /** The hub's batch route (lib/batch.ts HUB_BATCH_PATH). */
 export const HUB_BATCH_PATH = "/api/v1/batch";
@@ -99,14 +100,7 @@ export function postText(url: string, text: string, headers: Record<string, stri
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("error", (e) => finish({ status: 0, body: { error: e.message } }));
       res.on("end", () => {
-        const body = Buffer.concat(chunks).toString("utf8");
-        let parsed: unknown = body;
-        try {
-          parsed = body ? JSON.parse(body) : null;
-        } catch {
-          /* text */
-        }
-        finish({ status: res.statusCode ?? 0, body: parsed });
+        finish({ status: res.statusCode ?? 0, body: answerBody(Buffer.concat(chunks).toString("utf8")) });
       });
     });
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);

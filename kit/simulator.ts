@@ -12,6 +12,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { BATCH_PATH } from "./adapter";
+import { answerBody } from "./http-client";
 
 export interface SimRequest {
   method: string;
@@ -239,14 +240,7 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
 async function postOnce(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: any }> {
   try {
     const res = await fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      /* text */
-    }
-    return { status: res.status, body: parsed };
+    return { status: res.status, body: answerBody(await res.text()) };
   } catch (e) {
     return { status: 0, body: { error: (e as Error).message } };
   }
