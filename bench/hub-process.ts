@@ -31,6 +31,8 @@ function mainThreadCpuMs(): number | undefined {
  * `mark`; `sql` answers them, most frequent first.
  */
 const sqlCounts = new Map<string, number>();
+/** bytes of the parameters sent with each text (what the socket carries besides the text) */
+const sqlBytes = new Map<string, number>();
 function countStatements(): void {
   // required here: only the hub process patches pg, and only when asked
   const pg = require("pg") as { Client: { prototype: { query: (...a: unknown[]) => unknown } } };
@@ -40,6 +42,10 @@ function countStatements(): void {
     const text = typeof q === "string" ? q : (q?.text ?? q?.name ?? "?");
     const k = (text.startsWith("BEGIN;") ? text.replace(/'(?:[^']|'')*'/g, "'…'") : text).replace(/\s+/g, " ").trim().slice(0, 70);
     sqlCounts.set(k, (sqlCounts.get(k) ?? 0) + 1);
+    const values = typeof q === "object" ? (q as { values?: unknown[] }).values : (args[1] as unknown[] | undefined);
+    let bytes = 0;
+    for (const v of values ?? []) bytes += typeof v === "string" ? Buffer.byteLength(v) : 8;
+    sqlBytes.set(k, (sqlBytes.get(k) ?? 0) + bytes);
     return query.apply(this, args);
   };
 }
@@ -54,10 +60,11 @@ async function main(): Promise<void> {
   serveParent(
     {
       sql() {
-        return [...sqlCounts].sort((a, b) => b[1] - a[1]).map(([text, n]) => ({ text, n }));
+        return [...sqlCounts].sort((a, b) => b[1] - a[1]).map(([text, n]) => ({ text, n, kB: Math.round((sqlBytes.get(text) ?? 0) / 1024) }));
       },
       mark() {
         sqlCounts.clear();
+        sqlBytes.clear();
         peak = process.memoryUsage.rss();
         return true;
       },

@@ -516,3 +516,42 @@ export function finishReport(o: { load0: number; file: string; logs: string; set
   console.log(o.resultLine);
   if (o.failures.length) process.exitCode = 1;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The whole box's CPU, by role (Linux /proc; undefined elsewhere)
+
+/** utime + stime of one process, ms (USER_HZ = 100 on Linux); 0 when it is gone */
+function procCpuMs(pid: string | number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU used so far (ms) by each group of pids, and by every PostgreSQL server process (`postgres`). */
+export type BoxCpu = Record<string, number>;
+export function boxCpu(groups: Record<string, Array<number | undefined>>): BoxCpu | undefined {
+  if (!fs.existsSync("/proc/self/stat")) return undefined;
+  const out: BoxCpu = {};
+  for (const [name, pids] of Object.entries(groups)) out[name] = pids.reduce<number>((a, p) => a + (p ? procCpuMs(p) : 0), 0);
+  let pg = 0;
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") pg += procCpuMs(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  out.postgres = pg;
+  return out;
+}
+
+/** The CPU each group used between two readings, ms (a PostgreSQL backend that ended meanwhile is not counted). */
+export function boxCpuUsed(a: BoxCpu | undefined, b: BoxCpu | undefined): BoxCpu | undefined {
+  if (!a || !b) return undefined;
+  return Object.fromEntries(Object.keys(b).map((k) => [k, Math.max(0, b[k] - (a[k] ?? 0))]));
+}

@@ -39,6 +39,8 @@ import { connect } from "nats";
 import { Client } from "pg";
 import { API_KEYS, KEYS, NATS_URL, PG_ADMIN_URL } from "../test/harness";
 import {
+  boxCpu,
+  boxCpuUsed,
   type Child,
   type CpuUse,
   cpuText,
@@ -372,6 +374,12 @@ interface DrainResult {
   complete: boolean;
   cpuPerNotice: CpuUse;
   cpuPerMessage: CpuUse;
+  /**
+   * CPU per delivered message of the whole box from the leases running out to the last message
+   * taken (Linux /proc): hub, simulators, every PostgreSQL process; and what 1,000 notices/s at
+   * this mix leaves per message on this machine's cores (cores ÷ messages per notice)
+   */
+  boxMsPerMessage?: { hub: number; postgres: number; simulators: number; total: number; budgetFor1000NoticesPerS: number };
   memory: { rssPeakMiB: number };
   startupSeconds: number;
   hubLog: { errors: number; warnings: number; file: string };
@@ -428,13 +436,16 @@ async function drainPhase(client: Child): Promise<DrainResult> {
     await b.request("mark", null, 10_000);
     const u0 = await b.request<HubUsage>("usage", null, 10_000);
     const before = w.counts;
+    const roles = { hub: [b.pid], simulators: [...sims.values()].map((c) => c.pid) };
+    const box0 = boxCpu(roles);
     await db.query("UPDATE outbox SET due_at = now() - interval '1 second' WHERE status IN ('inflight', 'pending')");
     const d = await until(sims, (c) => sum(c, (x) => x.taken) - sum(before, (x) => x.taken) >= want, DRAIN_TIMEOUT_MS);
+    const box = boxCpuUsed(box0, boxCpu(roles));
     const u1 = await b.request<HubUsage>("usage", null, 10_000);
     if (COUNT_SQL) {
-      const st = await b.request<{ text: string; n: number }[]>("sql", null, 10_000);
-      say(`  SQL statements in the drain: ${st.reduce((a, x) => a + x.n, 0)}`);
-      for (const x of st.slice(0, 8)) say(`    ${String(x.n).padStart(6)}× ${x.text}`);
+      const st = await b.request<{ text: string; n: number; kB: number }[]>("sql", null, 10_000);
+      say(`  SQL statements in the drain: ${st.reduce((a, x) => a + x.n, 0)}, ${st.reduce((a, x) => a + x.kB, 0)} kB of parameters`);
+      for (const x of st.slice(0, 12)) say(`    ${String(x.n).padStart(6)}× ${String(x.kB).padStart(6)} kB  ${x.text}`);
     }
     const taken: Array<TakenMessage & { system: string }> = [];
     const ofBatch = new Set(accepted);
@@ -466,6 +477,16 @@ async function drainPhase(client: Child): Promise<DrainResult> {
       complete: d.ok,
       cpuPerNotice: cpuUse(u0, u1, notices.length),
       cpuPerMessage: cpuUse(u0, u1, taken.length),
+      boxMsPerMessage:
+        box && taken.length && notices.length
+          ? {
+              hub: round(box.hub / taken.length, 3),
+              postgres: round(box.postgres / taken.length, 3),
+              simulators: round(box.simulators / taken.length, 3),
+              total: round((box.hub + box.postgres + box.simulators) / taken.length, 3),
+              budgetFor1000NoticesPerS: round(os.cpus().length / (taken.length / notices.length), 3),
+            }
+          : undefined,
       memory: { rssPeakMiB: mib(u1.peakRssBytes) },
       startupSeconds,
       hubLog,
@@ -599,6 +620,7 @@ function table(hub: HubResult, bare: BaselineResult | undefined, ratio: number, 
           ],
           ["  ÷ baseline", bare?.perSecond ? `${round(drain.delivered.messagesPerSecond / bare.perSecond, 3)}×` : "—"],
           ["  hub CPU per message", cpuText(drain.cpuPerMessage)],
+          ["  box CPU per message", boxText(drain)],
           ["  hub RSS peak, log ERROR / WARN", `${drain.memory.rssPeakMiB} MiB, ${drain.hubLog.errors} / ${drain.hubLog.warnings}`],
         ]
       : []),
@@ -606,9 +628,14 @@ function table(hub: HubResult, bare: BaselineResult | undefined, ratio: number, 
   return textTable(rows);
 }
 
+function boxText(drain: DrainResult): string {
+  const x = drain.boxMsPerMessage;
+  return x ? `${x.total} ms = hub ${x.hub} + PostgreSQL ${x.postgres} + simulators ${x.simulators} (1,000 notices/s leaves ${x.budgetFor1000NoticesPerS} ms here)` : "—";
+}
+
 function resultLine(hub: HubResult | undefined, bare: BaselineResult | undefined, ratio: number, drain: DrainResult | undefined): string {
   const n = (v: number | undefined, d = 0) => (v === undefined || !Number.isFinite(v) ? "NA" : d ? v.toFixed(d) : String(Math.round(v)));
-  return `RESULT notices_per_s=${n(hub?.delivered.noticesPerSecond)} messages_per_s=${n(hub?.delivered.messagesPerSecond)} sanctions_per_s=${n(hub?.sanctions.perSecond)} p99_ms=${n(hub?.sanctionToLast.p99)} notice_p99_ms=${n(hub?.postToNotice.p99)} cpu_ms_per_notice=${n(hub?.cpuPerNotice.msPerUnit, 2)} rss_mb=${n(hub?.memory.rssPeakMiB)} baseline_msgs_per_s=${n(bare?.perSecond)} drain_notices_per_s=${n(drain?.delivered.noticesPerSecond)} drain_msgs_per_s=${n(drain?.delivered.messagesPerSecond)} ratio_to_baseline=${n(ratio, 2)}`;
+  return `RESULT notices_per_s=${n(hub?.delivered.noticesPerSecond)} messages_per_s=${n(hub?.delivered.messagesPerSecond)} sanctions_per_s=${n(hub?.sanctions.perSecond)} p99_ms=${n(hub?.sanctionToLast.p99)} notice_p99_ms=${n(hub?.postToNotice.p99)} cpu_ms_per_notice=${n(hub?.cpuPerNotice.msPerUnit, 2)} rss_mb=${n(hub?.memory.rssPeakMiB)} baseline_msgs_per_s=${n(bare?.perSecond)} drain_notices_per_s=${n(drain?.delivered.noticesPerSecond)} drain_msgs_per_s=${n(drain?.delivered.messagesPerSecond)} drain_box_ms_per_msg=${n(drain?.boxMsPerMessage?.total, 3)} ratio_to_baseline=${n(ratio, 2)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -654,7 +681,7 @@ async function main(): Promise<void> {
   if (hub) console.log(table(hub, bare, ratio, drain));
   else if (drain)
     console.log(
-      `FAN-OUT ALONE (BENCH_DRAIN=only): ${drain.delivered.noticesPerSecond} notices/s, ${drain.delivered.messagesPerSecond} messages/s, hub CPU per message ${drain.cpuPerMessage.msPerUnit} ms (main thread ${drain.cpuPerMessage.mainThreadMsPerUnit} ms)`,
+      `FAN-OUT ALONE (BENCH_DRAIN=only): ${drain.delivered.noticesPerSecond} notices/s, ${drain.delivered.messagesPerSecond} messages/s, hub CPU per message ${drain.cpuPerMessage.msPerUnit} ms (main thread ${drain.cpuPerMessage.mainThreadMsPerUnit} ms); box CPU per message ${boxText(drain)}`,
     );
   for (const f of failures) console.log(`FAILED — ${f}`);
   finishReport({

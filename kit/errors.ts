@@ -49,6 +49,8 @@ export interface ReadBody {
   raw: string;
   /** the whole body (up to the size limit), parsed when present; `raw` otherwise */
   text?: string;
+  /** `text` already parsed (a batch item: parsed with its envelope, `text` is its JSON again) */
+  parsed?: { value: unknown };
   /** bytes read (reading stops a while after the limit: a lower bound for a body too large) */
   bodyBytes: number;
   tooLarge: boolean;
@@ -98,7 +100,7 @@ function parseJsonBodyAs<T>(b: ReadBody, maxBytes: number, schema: string, mode:
   const text = b.text ?? b.raw;
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = b.parsed ? b.parsed.value : JSON.parse(text);
   } catch (e) {
     throw new HubError(400, "INVALID_JSON", `请求体不是合法的 JSON：${jsonErrorZh((e as Error).message, text.length)}`, `the body is not valid JSON: ${(e as Error).message}`);
   }

@@ -108,8 +108,9 @@ export const noSuchRoute = () => new HubError(404, "NOT_FOUND", "接口不存在
 
 /** Text cut at `keep` bytes, without a character split in two (as the gateway keeps a raw body). */
 function capped(text: string, keep: number): { raw: string; bytes: number; truncated: boolean } {
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes <= keep) return { raw: text, bytes, truncated: false };
   const buf = Buffer.from(text, "utf8");
-  if (buf.length <= keep) return { raw: text, bytes: buf.length, truncated: false };
   return {
     raw: buf
       .subarray(0, keep)
@@ -152,6 +153,8 @@ export function itemRequest(
     contentType: envelope.contentType,
     raw: kept.raw,
     text,
+    // the envelope's parse of it: the item is not parsed twice (`text` is what its key's hash is over)
+    parsed: { value: item.body ?? null },
     bodyBytes: kept.bytes,
     truncated: kept.truncated,
     tooLarge: kept.bytes > limits.maxBodyBytes,

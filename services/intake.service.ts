@@ -10,18 +10,18 @@
  */
 import { createHash } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
-import { and, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
 import { ADAPTERS, adapterBySystem, mayCall } from "../adapters";
 import type { Batch, BatchItem, BatchResult } from "../contracts/types.gen";
 import type { HubPort, InboundResult } from "../kit/adapter";
 import { HubError, forbidden, notFound, parseInboundBody, parseJsonBody } from "../kit/errors";
-import { BATCH_SCHEMA, BATCH_SYSTEM, hubPath, itemRequest, noSuchRoute, resourceOf, routeMatcher, runInOrder } from "../lib/batch";
+import { BATCH_SCHEMA, BATCH_SYSTEM, hubPath, itemRequest, noSuchRoute, resourceOf, type RouteMatch, routeMatcher, runInOrder } from "../lib/batch";
 import { config } from "../lib/config";
 import { toErrorBody } from "../lib/error-body";
 import { isStoreUnavailable, openDb, storeUnavailableError, type Db } from "../lib/db";
 import { newId } from "../lib/ids";
 import { maskText } from "../lib/mask";
-import { inboundMessages, idempotencyKeys } from "../store/intake.tables";
+import { inboundMessages } from "../store/intake.tables";
 import { Coalescer, json, sqlOf, type Sql } from "../store/sql";
 
 /** What the gateway hands over for one request to an adapter route. */
@@ -35,6 +35,7 @@ export interface InboundRequest {
   contentType: string | null;
   raw: string;
   text?: string; // the whole body (up to MAX_BODY_BYTES, absent when larger): what is parsed; `raw` is the capped copy kept
+  parsed?: { value: unknown }; // a batch item: its body as the envelope was parsed (kit/errors ReadBody)
   bodyBytes: number;
   truncated: boolean;
   tooLarge: boolean;
@@ -48,36 +49,28 @@ type This = Vars & { logger: Context["broker"]["logger"] };
 
 type Outcome = "accepted" | "duplicate" | "rejected" | "error";
 
-const INBOUND_COLUMNS = "id, system, kind, method, path, role, headers, content_type, body, body_bytes, truncated, outcome, http_status, error_code, errors, case_id";
+const INBOUND_COLUMNS = "id, system, kind, method, path, role, headers, content_type, body, body_bytes, truncated, outcome, http_status, error_code, errors, case_id, response";
 /**
- * Many kept messages (and the answers stored for their Idempotency-Keys) in one statement:
- * concurrent requests are written together (store/sql Coalescer).
+ * Many kept messages in one statement: concurrent requests are written together (store/sql
+ * Coalescer). A message answered under an Idempotency-Key carries its answer (`response`): its key's
+ * claim names it, so the answer is written once, with the message.
  */
-const KEEP = `WITH a AS (
-    UPDATE idempotency_keys k SET http_status = x.http_status, response = x.response
-    FROM jsonb_to_recordset($2::jsonb) AS x(scope text, key text, http_status integer, response jsonb)
-    WHERE k.scope = x.scope AND k.key = x.key)
-  INSERT INTO inbound_messages (${INBOUND_COLUMNS}) SELECT ${INBOUND_COLUMNS} FROM jsonb_populate_recordset(NULL::inbound_messages, $1::jsonb)`;
+const KEEP = `INSERT INTO inbound_messages (${INBOUND_COLUMNS}) SELECT ${INBOUND_COLUMNS} FROM jsonb_populate_recordset(NULL::inbound_messages, $1::jsonb)`;
 
-interface KeepRow {
-  row: Record<string, unknown>;
-  answer?: { scope: string; key: string; http_status: number; response: unknown };
-}
-
-const keepers = new WeakMap<Sql, Coalescer<KeepRow, void>>();
-function keeperOf(sql: Sql): Coalescer<KeepRow, void> {
+const keepers = new WeakMap<Sql, Coalescer<Record<string, unknown>, void>>();
+function keeperOf(sql: Sql): Coalescer<Record<string, unknown>, void> {
   let k = keepers.get(sql);
   if (!k) {
-    k = new Coalescer<KeepRow, void>(async (items) => {
-      await sql.query(KEEP, [json(items.map((i) => i.row)), json(items.flatMap((i) => (i.answer ? [i.answer] : [])))]);
-      return items.map(() => undefined);
+    k = new Coalescer<Record<string, unknown>, void>(async (rows) => {
+      await sql.query(KEEP, [json(rows)]);
+      return rows.map(() => undefined);
     });
     keepers.set(sql, k);
   }
   return k;
 }
 
-/** Keeps one message as received with its outcome; answers its id. */
+/** Keeps one message as received with its outcome (under `id` when its key's claim named one); answers its id. */
 async function keep(
   sql: Sql,
   r: InboundRequest,
@@ -85,10 +78,10 @@ async function keep(
   role: string | null,
   outcome: Outcome,
   httpStatus: number,
-  extra: { errorCode?: string; errors?: unknown; caseId?: string; answer?: { scope: string; key: string; body: unknown } } = {},
+  extra: { id?: string; errorCode?: string; errors?: unknown; caseId?: string; response?: unknown } = {},
 ): Promise<string> {
-  const id = newId("IN");
-  const row = {
+  const id = extra.id ?? newId("IN");
+  await keeperOf(sql).push({
     id,
     system: r.system,
     kind,
@@ -105,21 +98,21 @@ async function keep(
     error_code: extra.errorCode ?? null,
     errors: extra.errors ?? null,
     case_id: extra.caseId ?? null,
-  };
-  const answer = extra.answer ? { scope: extra.answer.scope, key: extra.answer.key, http_status: httpStatus, response: extra.answer.body ?? null } : undefined;
-  await keeperOf(sql).push({ row, answer });
+    response: extra.response === undefined ? null : { body: extra.response },
+  });
   return id;
 }
 
-const CLAIM = `INSERT INTO idempotency_keys (scope, key, request_hash, http_status, response)
-  SELECT x.scope, x.key, x.request_hash, 0, '{}'::jsonb FROM jsonb_to_recordset($1::jsonb) AS x(scope text, key text, request_hash text)
+const CLAIM = `INSERT INTO idempotency_keys (scope, key, request_hash, inbound_id, http_status, response)
+  SELECT x.scope, x.key, x.request_hash, x.inbound_id, 0, '{}'::jsonb FROM jsonb_to_recordset($1::jsonb) AS x(scope text, key text, request_hash text, inbound_id text)
   ON CONFLICT DO NOTHING RETURNING scope, key`;
 
-const claimers = new WeakMap<Sql, Coalescer<{ scope: string; key: string; request_hash: string }, boolean>>();
+type Claim = { scope: string; key: string; request_hash: string; inbound_id: string };
+const claimers = new WeakMap<Sql, Coalescer<Claim, boolean>>();
 function claimerOf(sql: Sql) {
   let c = claimers.get(sql);
   if (!c) {
-    c = new Coalescer(async (items) => {
+    c = new Coalescer(async (items: Claim[]) => {
       const got = new Set((await sql.query(CLAIM, [json(items)])).map((r) => `${r.scope}\u0000${r.key}`));
       // the same key twice in one batch: only the first may hold the claim
       const seen = new Set<string>();
@@ -138,35 +131,34 @@ function claimerOf(sql: Sql) {
 /** A claim older than this is taken over: its first request died half-way (the case change is all-or-nothing). */
 const CLAIM_STALE_MS = 60_000;
 
+/** An earlier claim of a key and the answer kept with the message it named (or, claimed before 0011, with the key). */
+const CLAIMED = `SELECT k.request_hash, k.created_at, k.inbound_id, k.http_status AS key_status, k.response AS key_response, m.http_status, m.response
+  FROM idempotency_keys k LEFT JOIN inbound_messages m ON m.id = k.inbound_id WHERE k.scope = $1 AND k.key = $2`;
+const TAKE_OVER = `UPDATE idempotency_keys SET created_at = now(), inbound_id = $3
+  WHERE scope = $1 AND key = $2 AND created_at < now() - make_interval(secs => $4::double precision / 1000)
+    AND (inbound_id IS NULL AND http_status = 0 OR inbound_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM inbound_messages m WHERE m.id = inbound_id))
+  RETURNING key`;
+
 /**
  * Claims an Idempotency-Key before the request is handled, so two copies arriving at once
- * change the case once. Returns the stored answer of an earlier request, or undefined when
- * this request holds the claim and must be handled.
+ * change the case once; the claim names `inboundId`, the id the request will be kept under with
+ * its answer. Returns the answer of an earlier request, or undefined when this request holds the
+ * claim and must be handled.
  */
-async function claimKey(db: Db, sql: Sql, scope: string, key: string, hash: string): Promise<{ httpStatus: number; response: unknown } | undefined> {
-  if (await claimerOf(sql).push({ scope, key, request_hash: hash })) return undefined;
-  const prev = (
-    await db
-      .select()
-      .from(idempotencyKeys)
-      .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)))
-  )[0];
-  if (!prev) return claimKey(db, sql, scope, key, hash); // released meanwhile
-  if (prev.requestHash !== hash) throw new HubError(422, "IDEMPOTENCY_KEY_REUSED", "该 Idempotency-Key 已用于另一个不同的请求", "this Idempotency-Key was already used for a different request");
-  if (prev.httpStatus !== 0) return { httpStatus: prev.httpStatus, response: prev.response };
-  if (Date.now() - prev.createdAt.getTime() > CLAIM_STALE_MS) {
-    const taken = await db
-      .update(idempotencyKeys)
-      .set({ createdAt: new Date() })
-      .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key), eq(idempotencyKeys.httpStatus, 0), lt(idempotencyKeys.createdAt, new Date(Date.now() - CLAIM_STALE_MS))))
-      .returning({ key: idempotencyKeys.key });
-    if (taken.length) return undefined;
-  }
+async function claimKey(sql: Sql, scope: string, key: string, hash: string, inboundId: string): Promise<{ httpStatus: number; response: unknown } | undefined> {
+  if (await claimerOf(sql).push({ scope, key, request_hash: hash, inbound_id: inboundId })) return undefined;
+  const prev = (await sql.query(CLAIMED, [scope, key]))[0];
+  if (!prev) return claimKey(sql, scope, key, hash, inboundId); // released meanwhile
+  if (prev.request_hash !== hash) throw new HubError(422, "IDEMPOTENCY_KEY_REUSED", "该 Idempotency-Key 已用于另一个不同的请求", "this Idempotency-Key was already used for a different request");
+  if (prev.inbound_id === null && prev.key_status !== 0) return { httpStatus: prev.key_status, response: prev.key_response };
+  if (prev.inbound_id !== null && prev.http_status !== null) return { httpStatus: prev.http_status, response: (prev.response as { body?: unknown } | null)?.body ?? null };
+  if (Date.now() - new Date(prev.created_at).getTime() > CLAIM_STALE_MS && (await sql.query(TAKE_OVER, [scope, key, inboundId, CLAIM_STALE_MS])).length) return undefined;
   throw new HubError(409, "IDEMPOTENCY_IN_PROGRESS", "相同 Idempotency-Key 的请求正在处理中，请稍后重试", "a request with this Idempotency-Key is still being processed; retry shortly");
 }
 
-async function releaseKey(db: Db, scope: string, key: string): Promise<void> {
-  await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key), eq(idempotencyKeys.httpStatus, 0)));
+/** A claim whose request failed: let a retry with the same key be handled. */
+async function releaseKey(sql: Sql, scope: string, key: string, inboundId: string): Promise<void> {
+  await sql.query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND inbound_id = $3", [scope, key, inboundId]);
 }
 
 /** How one message was answered: the status and body it is answered with and the id it was kept under. */
@@ -202,12 +194,14 @@ async function receiveOne(self: This, ctx: ReceiveCtx, r: InboundRequest, role: 
       .update("\0")
       .update(r.text ?? r.raw)
       .digest("hex");
+    // the id this message will be kept under: a claim of its key names it
+    const inboundId = newId("IN");
     if (idemKey) {
-      const replay = await claimKey(self.db, self.sql, scope, idemKey, hash);
+      const replay = await claimKey(self.sql, scope, idemKey, hash, inboundId);
       if (replay) {
         const caseId = (replay.response as { caseId?: string })?.caseId;
-        const inboundId = await keep(self.sql, r, kind, role, "duplicate", replay.httpStatus, { caseId });
-        return { status: replay.httpStatus, body: replay.response, inboundId, replayed: true };
+        const replayId = await keep(self.sql, r, kind, role, "duplicate", replay.httpStatus, { caseId });
+        return { status: replay.httpStatus, body: replay.response, inboundId: replayId, replayed: true };
       }
     }
 
@@ -216,15 +210,17 @@ async function receiveOne(self: This, ctx: ReceiveCtx, r: InboundRequest, role: 
     try {
       result = await route.handle(body, r.pathParams, hub);
     } catch (e) {
-      if (idemKey) await releaseKey(self.db, scope, idemKey);
+      if (idemKey) await releaseKey(self.sql, scope, idemKey, inboundId);
       throw e;
     }
     const duplicate = (result.body as { duplicate?: boolean } | null)?.duplicate === true;
-    const inboundId = await keep(self.sql, r, kind, role, duplicate ? "duplicate" : "accepted", result.status, {
+    await keep(self.sql, r, kind, role, duplicate ? "duplicate" : "accepted", result.status, {
+      id: inboundId,
       caseId: result.caseId,
       // what was taken as unknown or ignored stays visible to engineers with the raw message
       errors: ignored.length ? ignored : undefined,
-      answer: idemKey ? { scope, key: idemKey, body: result.body } : undefined,
+      // the answer a repeat of this key gets (undefined: the handler answered no body)
+      response: idemKey ? (result.body ?? null) : undefined,
     });
     self.logger.debug(`收到 ${r.system}/${kind} ${r.path} → ${result.status}${result.caseId ? ` 案件 ${result.caseId}` : ""}`);
     return { status: result.status, body: result.body, inboundId, replayed: false };
@@ -275,9 +271,16 @@ const matchRoute = routeMatcher(ADAPTERS);
  * the key may not call 403 (as the gateway answers and keeps them), else `receiveOne`; a refusal
  * becomes the error body the gateway would have sent. Every item is kept.
  */
-async function receiveItem(self: This, ctx: ReceiveCtx, envelope: InboundRequest, item: BatchItem, at: { index: number; count: number }, role: string | null): Promise<BatchResult["results"][number]> {
+async function receiveItem(
+  self: This,
+  ctx: ReceiveCtx,
+  envelope: InboundRequest,
+  item: BatchItem,
+  match: RouteMatch | undefined,
+  at: { index: number; count: number },
+  role: string | null,
+): Promise<BatchResult["results"][number]> {
   const cfg = config();
-  const match = matchRoute(item.method, hubPath(item.path));
   const r = itemRequest(envelope, item, at, match, cfg);
   try {
     if (!match) throw await refused(self, r, "unknown", role, noSuchRoute());
@@ -323,10 +326,11 @@ const IntakeService: ServiceSchema<ServiceSettingSchema, Record<string, never>, 
           throw await refused(this, { ...r, system: BATCH_SYSTEM }, BATCH_SYSTEM, role, e);
         }
         const count = batch.items.length;
+        const matches = batch.items.map((item) => matchRoute(item.method, hubPath(item.path)));
         const results = await runInOrder(
           batch.items,
-          (item, index) => resourceOf(item.path, matchRoute(item.method, hubPath(item.path)), index),
-          (item, index) => receiveItem(this, ctx, r, item, { index, count }, role),
+          (item, index) => resourceOf(item.path, matches[index], index),
+          (item, index) => receiveItem(this, ctx, r, item, matches[index], { index, count }, role),
           BATCH_LANES,
         );
         const failed = results.filter((x) => x.status >= 400).length;

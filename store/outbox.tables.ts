@@ -11,7 +11,7 @@
  * sent and dead rows accumulate.
  */
 import { sql } from "drizzle-orm";
-import { pgTable, text, integer, bigserial, jsonb, timestamp, index, uniqueIndex } from "drizzle-orm/pg-core";
+import { pgTable, text, integer, bigserial, jsonb, timestamp, index } from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -28,6 +28,7 @@ export const outbox = pgTable(
     /** the canonical command (contracts/canonical/command.schema.json) */
     kind: text("kind").notNull(),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    /** `tongguan-<id>`: unique with the id, so it has no index of its own (migration 0011 dropped outbox_idem_uq) */
     idempotencyKey: text("idempotency_key").notNull(),
     /** pending (waiting: for its turn or a retry) | inflight (handed to delivery, leased) | sent | dead */
     status: text("status").notNull().default("pending"),
@@ -40,7 +41,6 @@ export const outbox = pgTable(
     settledAt: ts("settled_at"),
   },
   (t) => [
-    uniqueIndex("outbox_idem_uq").on(t.idempotencyKey),
     index("outbox_live_due_idx").on(t.dueAt).where(sql`status IN ('pending', 'inflight')`),
     index("outbox_live_key_idx").on(t.subjectId, t.system, t.target, t.seq).where(sql`status IN ('pending', 'inflight')`),
     index("outbox_subject_idx").on(t.subjectType, t.subjectId, t.seq),

@@ -5,6 +5,7 @@
  * and leaves no case behind. Idempotency-Key replays, business refusals (404/409) and the
  * published API description are checked here too.
  */
+import { Client } from "pg";
 import { startProductionHub, type TestHub, http, waitFor, KEYS, API_KEYS, type Answer } from "./harness";
 import { loadSamples } from "../adapters/hotline12345/simulator";
 import { fromSample } from "../adapters/hotline12345/mapping";
@@ -324,6 +325,74 @@ describe("Idempotency-Key on 回访 and 催办", () => {
     const c = (await getAs(`/api/v1/cases/${dispatchedCase}`, KEYS.agent)).body;
     expect(c.urgeCount).toBe(before + 1);
     expect(c.timeline.filter((e: { type: string; summary: string }) => e.type === "URGED" && e.summary.includes("督办"))).toHaveLength(1);
+  });
+});
+
+describe("Idempotency-Key: the answer is kept once, with the first request's message", () => {
+  const NO = "CZIDEM000000003";
+  let caseId: string;
+  let pg: Client;
+  const url = () => `${hub.url}${WO}/${NO}/urge`;
+  const urgeCount = async () => (await getAs(`/api/v1/cases/${caseId}`, KEYS.agent)).body.urgeCount as number;
+
+  beforeAll(async () => {
+    const r = await http(hub.url + WO, { key: KEYS.hotline12345, body: order(5, NO) });
+    expect(r.status).toBe(202);
+    acceptedOrderNos.push(NO);
+    caseId = r.body.caseId;
+    pg = new Client({ connectionString: hub.cfg.databaseUrl });
+    await pg.connect();
+    await waitFor("the unit received its task", async () => hub.sims.unit!.tasks().some((t) => t.caseId === caseId), 10_000);
+  });
+  afterAll(async () => {
+    await pg?.end();
+  });
+
+  it("names the kept message in the key's claim; the message holds the answer a repeat gets", async () => {
+    const body = { level: "催办", text: "请尽快签收办理。" };
+    const first = await http(url(), { key: KEYS.hotline12345, body, headers: { "Idempotency-Key": "urge-kept-1" } });
+    expect(first.status).toBe(200);
+    const claim = (await pg.query("SELECT inbound_id FROM idempotency_keys WHERE key = 'urge-kept-1'")).rows[0];
+    const kept = (await engineer(`/api/v1/inbound/${claim.inbound_id}`)).body;
+    expect(kept).toMatchObject({ outcome: "accepted", httpStatus: 200, response: { body: first.body } });
+    const again = await http(url(), { key: KEYS.hotline12345, body, headers: { "Idempotency-Key": "urge-kept-1" } });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(await urgeCount()).toBe(1);
+  });
+
+  it("still replays a key whose answer was kept on the key itself (claimed before migration 0011)", async () => {
+    const body = { level: "催办", text: "再次提醒：请尽快签收。" };
+    expect((await http(url(), { key: KEYS.hotline12345, body, headers: { "Idempotency-Key": "urge-old-1" } })).status).toBe(200);
+    const n = await urgeCount();
+    // the row as the intake wrote it before 0011: no message named, the answer on the key
+    await pg.query(`UPDATE idempotency_keys SET inbound_id = NULL, http_status = 200, response = '{"caseId":"${caseId}","as":"stored before 0011"}' WHERE key = 'urge-old-1'`);
+    const again = await http(url(), { key: KEYS.hotline12345, body, headers: { "Idempotency-Key": "urge-old-1" } });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ caseId, as: "stored before 0011" });
+    expect(await urgeCount()).toBe(n);
+  });
+
+  it("answers 409 while the first request is in progress, and takes over a claim whose request died a minute ago", async () => {
+    const body = { level: "督办", text: "请于今日报送办理情况。" };
+    expect((await http(url(), { key: KEYS.hotline12345, body, headers: { "Idempotency-Key": "urge-died-1" } })).status).toBe(200);
+    const n = await urgeCount();
+    // as if the request had been claimed and its node killed before the message was kept
+    await pg.query("UPDATE idempotency_keys SET inbound_id = 'IN-NEVER-KEPT' WHERE key = 'urge-died-1'");
+    const busy = await http(url(), { key: KEYS.hotline12345, body, headers: { "Idempotency-Key": "urge-died-1" } });
+    expect(busy.status).toBe(409);
+    expect(busy.body.error.code).toBe("IDEMPOTENCY_IN_PROGRESS");
+    expect(await urgeCount()).toBe(n);
+    await pg.query("UPDATE idempotency_keys SET created_at = now() - interval '2 minutes' WHERE key = 'urge-died-1'");
+    const retried = await http(url(), { key: KEYS.hotline12345, body, headers: { "Idempotency-Key": "urge-died-1" } });
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get("idempotent-replayed")).toBeNull();
+    expect(await urgeCount()).toBe(n + 1);
+    // and the retry's answer is the one kept for the key from now on
+    const again = await http(url(), { key: KEYS.hotline12345, body, headers: { "Idempotency-Key": "urge-died-1" } });
+    expect(again.body).toEqual(retried.body);
+    expect(await urgeCount()).toBe(n + 1);
   });
 });
 
