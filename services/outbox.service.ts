@@ -18,6 +18,9 @@ import { handOff } from "../lib/handoff";
 import { notFound } from "../kit/errors";
 import { outbox } from "../store/outbox.tables";
 import { claimDue, settle, type AttemptResult } from "../store/outbox";
+
+/** Messages claimed per recovery statement. */
+const RECOVERY_PASS = 1000;
 import { sqlOf, type Sql } from "../store/sql";
 
 const OUTBOX_STATUSES = ["pending", "inflight", "sent", "dead"] as const;
@@ -165,13 +168,16 @@ const OutboxService: ServiceSchema<ServiceSettingSchema, Methods, Vars> = {
       if (this.recovering) return;
       this.recovering = true;
       try {
-        // a backlog (after an outage, or a node's leases running out) is claimed in passes of 200
-        // (one bus message each, well under NATS's 1 MB) until it is all handed off, up to 20,000
-        // per tick; delivery sends them in batches
-        for (let round = 0; round < 100; round++) {
-          const due = await claimDue(this.sql, 200);
+        // a backlog (after an outage, or a node's leases running out) is claimed in passes of
+        // RECOVERY_PASS until it is all handed off, up to 20,000 per tick; delivery sends them in
+        // batches. Each pass's scan walks past the index entries the passes before it left
+        // behind (the claimed rows' old versions), so fewer, larger passes: on a 13,200-message
+        // backlog PostgreSQL's CPU per delivered message fell from ≈ 0.30 to ≈ 0.23 ms (passes of
+        // 200 → 1000; bench/README, fan-out alone)
+        for (let round = 0; round < 20_000 / RECOVERY_PASS; round++) {
+          const due = await claimDue(this.sql, RECOVERY_PASS);
           handOff(this.broker, due);
-          if (due.length < 200) break;
+          if (due.length < RECOVERY_PASS) break;
         }
       } catch (e) {
         this.logger.warn(`outbox recovery failed (will try again): ${(e as Error).message}`);
