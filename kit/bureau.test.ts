@@ -291,9 +291,13 @@ describe("BureauSimulator (with the police's format)", () => {
     sim.setHub(refusing.url);
     await post(wire(notice({ noticeId: "NT-R" })));
     await until(() => sim.notice("NT-R")?.status === "failed");
+    const before = sim.tally();
+    expect(before.failed).toBe(1);
     await post(reminder("NT-R", "receipt"));
     await until(() => sim.notice("NT-R")?.status === "reported");
     expect(refusing.calls.map((c) => c.status)).toEqual([409, 200, 200]);
+    // the tally follows: no longer failed, its receipt and feedback counted once each
+    expect(sim.tally()).toEqual({ receipts: before.receipts + 1, feedback: before.feedback + 1, failed: 0 });
   });
 
   it("rejects a body that does not match the bureau's contract (400)", async () => {

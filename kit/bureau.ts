@@ -499,7 +499,9 @@ export function reminderText(r: Pick<ReceiptRequest, "noticeId" | "what" | "dueA
 
 /** The object without its undefined fields (a built body carries only what is known). */
 export function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out as Partial<T>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -646,6 +648,9 @@ export class BureauSimulator<N = any> extends SimulatorServer {
   private readonly behaviours: Record<string, BureauBehaviour>;
   private readonly log: (line: string) => void;
   private readonly state = new Map<string, SimNotice & { timers: Set<NodeJS.Timeout> }>();
+  /** call-backs the hub accepted, and the notices whose answering failed: kept as they happen, for `tally` */
+  private readonly accepted = { receipts: 0, feedback: 0 };
+  private readonly failedNotices = new Set<string>();
   /** the units' tasks (the case line) */
   private readonly desk: TaskDesk<SimCaseTask>;
   private stopped = false;
@@ -716,12 +721,7 @@ export class BureauSimulator<N = any> extends SimulatorServer {
 
   /** How many call-backs the hub accepted, and how many notices failed — without copying what is held (cheap enough to poll). */
   tally(): { receipts: number; feedback: number; failed: number } {
-    const out = { receipts: 0, feedback: 0, failed: 0 };
-    for (const n of this.state.values()) {
-      for (const c of n.hubCalls) if (c.status >= 200 && c.status < 300) out[c.kind === "receipt" ? "receipts" : "feedback"]++;
-      if (n.status === "failed") out.failed++;
-    }
-    return out;
+    return { ...this.accepted, failed: this.failedNotices.size };
   }
 
   notice(noticeId: string): SimNotice | undefined {
@@ -797,6 +797,7 @@ export class BureauSimulator<N = any> extends SimulatorServer {
       timers: new Set<NodeJS.Timeout>(),
     } as SimNotice & { timers: Set<NodeJS.Timeout> };
     this.state.set(m.noticeId, s);
+    this.failedNotices.delete(m.noticeId);
     this.log(`[${this.opts.label}] 收到${m.revocation ? `撤销抄告 ${m.noticeId}（撤销 ${m.revokes ?? "？"}）` : `抄告单 ${m.noticeId}`}`);
     if (this.behaviourOf(m.noticeId).silent) this.log(`[${this.opts.label}] ${m.noticeId} 不作应答（silent）`);
     else this.later(s, this.receiptDelayMs, () => this.sign(s));
@@ -829,6 +830,7 @@ export class BureauSimulator<N = any> extends SimulatorServer {
 
   private fail(s: SimNotice, why: string) {
     s.status = "failed";
+    this.failedNotices.add(s.noticeId);
     s.error = why;
     this.log(`[${this.opts.label}] ${s.noticeId} 应答中断：${why}`);
   }
@@ -841,6 +843,7 @@ export class BureauSimulator<N = any> extends SimulatorServer {
     const res = await this.hub.post(`/api/v1/${this.opts.system}/notices/${encodeURIComponent(s.noticeId)}/${kind}`, body, () => !this.stopped);
     s.hubCalls.push({ kind, at: new Date().toISOString(), body, status: res.status, answer: res.body });
     const ok = res.status >= 200 && res.status < 300;
+    if (ok) this.accepted[kind === "receipt" ? "receipts" : "feedback"]++;
     if (!ok) this.fail(s, `${kind === "receipt" ? "签收" : "反馈"}未被中枢接受：HTTP ${res.status}`);
     return ok;
   }
@@ -848,6 +851,7 @@ export class BureauSimulator<N = any> extends SimulatorServer {
   private async sign(s: SimNotice & { timers: Set<NodeJS.Timeout> }) {
     if (!(await this.toHub(s, "receipt", this.opts.receiptBody(s.body as N, new Date().toISOString())))) return;
     s.status = "signed";
+    this.failedNotices.delete(s.noticeId);
     this.log(`[${this.opts.label}] 签收${s.revocation ? "撤销抄告" : "抄告单"} ${s.noticeId}`);
     if (!this.behaviourOf(s.noticeId).noFeedback) this.later(s, this.feedbackDelayMs, () => this.report(s));
   }
@@ -856,6 +860,7 @@ export class BureauSimulator<N = any> extends SimulatorServer {
     const partial = this.behaviourOf(s.noticeId).partial === true;
     if (!(await this.toHub(s, "feedback", this.opts.feedbackBody(s.body as N, new Date().toISOString(), partial)))) return;
     s.status = "reported";
+    this.failedNotices.delete(s.noticeId);
     this.log(`[${this.opts.label}] 反馈 ${s.noticeId} 措施落实情况${partial ? "（部分未落实）" : ""}`);
   }
 
