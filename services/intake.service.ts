@@ -105,7 +105,7 @@ async function keep(
 
 const CLAIM = `INSERT INTO idempotency_keys (scope, key, request_hash, inbound_id, http_status, response)
   SELECT x.scope, x.key, x.request_hash, x.inbound_id, 0, '{}'::jsonb FROM jsonb_to_recordset($1::jsonb) AS x(scope text, key text, request_hash text, inbound_id text)
-  ON CONFLICT DO NOTHING RETURNING scope, key`;
+  ON CONFLICT DO NOTHING RETURNING inbound_id`;
 
 type Claim = { scope: string; key: string; request_hash: string; inbound_id: string };
 const claimers = new WeakMap<Sql, Coalescer<Claim, boolean>>();
@@ -113,15 +113,9 @@ function claimerOf(sql: Sql) {
   let c = claimers.get(sql);
   if (!c) {
     c = new Coalescer(async (items: Claim[]) => {
-      const got = new Set((await sql.query(CLAIM, [json(items)])).map((r) => `${r.scope}\u0000${r.key}`));
-      // the same key twice in one batch: only the first may hold the claim
-      const seen = new Set<string>();
-      return items.map((i) => {
-        const k = `${i.scope}\u0000${i.key}`;
-        const first = !seen.has(k);
-        seen.add(k);
-        return first && got.has(k);
-      });
+      // the claims written name their requests' inbound ids (the same key twice in one statement: only the first is written)
+      const got = new Set((await sql.query(CLAIM, [json(items)])).map((r) => r.inbound_id as string));
+      return items.map((i) => got.has(i.inbound_id));
     });
     claimers.set(sql, c);
   }

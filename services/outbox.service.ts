@@ -59,14 +59,14 @@ const OutboxService: ServiceSchema<ServiceSettingSchema, Methods, Vars> = {
     results: {
       visibility: "public",
       async handler(this: This, ctx: Context<{ items: AttemptResult[] }>) {
-        const { settled, next } = await settle(this.sql, ctx.params.items, config().outboxMaxAttempts);
+        const { sent, settled, next } = await settle(this.sql, ctx.params.items, config().outboxMaxAttempts);
         handOff(this.broker, next);
         const dead = settled.filter((s) => s.status === "dead");
         if (dead.length) {
           for (const d of dead) this.logger.warn(`外发消息 ${d.id}（${d.system}/${d.kind}）已放弃，需人工处理 / dead after ${d.attempts} attempt(s): ${d.lastError ?? ""}`);
           ctx.emit("outbox.dead", { items: dead });
         }
-        return { settled: settled.length, next: next.length };
+        return { settled: sent + settled.length, next: next.length };
       },
     },
 

@@ -170,18 +170,22 @@ export interface Settled {
  * Writes a batch of results and claims what they free, in ONE statement: each result is sent,
  * dead (refused, or out of attempts) or pending again after its backoff; for every key whose
  * message was sent or given up, the next waiting message is claimed (its turn now). A late answer
- * for a message already settled changes nothing.
+ * for a message already settled changes nothing. Answers how many were sent, the rows that were
+ * not (dead, or pending again: what callers act on) and the next messages claimed — the sent
+ * rows themselves are not read back (most of the results: parsing them was a share of the hub's CPU).
  */
-export async function settle(sql: Sql, results: AttemptResult[], maxAttempts: number): Promise<{ settled: Settled[]; next: OutboundCommand[] }> {
-  if (!results.length) return { settled: [], next: [] };
+export async function settle(sql: Sql, results: AttemptResult[], maxAttempts: number): Promise<{ sent: number; settled: Settled[]; next: OutboundCommand[] }> {
+  if (!results.length) return { sent: 0, settled: [], next: [] };
   const rows = await sql.query(SETTLE, [
     JSON.stringify(results.map((r) => ({ id: r.id, ok: r.ok, permanent: r.permanent ?? false, error: r.error ?? null, response: r.response ?? null, retry_ms: r.retryMs ?? null }))),
     maxAttempts,
   ]);
+  let sent = 0;
   const settled: Settled[] = [];
   const next: Row[] = [];
   for (const r of rows) {
-    if (r.next) next.push(r);
+    if (r.part === 0) sent = Number(r.attempts);
+    else if (r.part === 2) next.push(r);
     else
       settled.push({
         id: r.id,
@@ -195,7 +199,7 @@ export async function settle(sql: Sql, results: AttemptResult[], maxAttempts: nu
         lastError: r.last_error,
       });
   }
-  return { settled, next: asCommands(next) };
+  return { sent, settled, next: asCommands(next) };
 }
 
 const FINAL = "(v.ok OR coalesce(v.permanent, false) OR o.attempts >= $2)";
@@ -220,10 +224,12 @@ const SETTLE = `WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id t
       AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.subject_id = o.subject_id AND p.system = o.system AND p.target IS NOT DISTINCT FROM o.target
         AND p.status = 'inflight' AND p.id NOT IN (SELECT id FROM s))
     RETURNING o.id, o.subject_type, o.subject_id, o.system, o.target, o.kind, o.payload, o.idempotency_key, o.attempts)
-  SELECT false AS next, s.id, s.subject_type, s.subject_id, s.system, s.target, s.kind, s.status, s.attempts, s.last_error,
-    NULL::jsonb AS payload, NULL::text AS idempotency_key FROM s
+  SELECT 0 AS part, NULL::text AS id, NULL::text AS subject_type, NULL::text AS subject_id, NULL::text AS system, NULL::text AS target, NULL::text AS kind, NULL::text AS status,
+    (SELECT count(*) FROM s WHERE s.status = 'sent')::integer AS attempts, NULL::text AS last_error, NULL::jsonb AS payload, NULL::text AS idempotency_key
   UNION ALL
-  SELECT true, c.id, c.subject_type, c.subject_id, c.system, c.target, c.kind, 'inflight', c.attempts, NULL, c.payload, c.idempotency_key FROM c`;
+  SELECT 1, s.id, s.subject_type, s.subject_id, s.system, s.target, s.kind, s.status, s.attempts, s.last_error, NULL, NULL FROM s WHERE s.status <> 'sent'
+  UNION ALL
+  SELECT 2, c.id, c.subject_type, c.subject_id, c.system, c.target, c.kind, 'inflight', c.attempts, NULL, c.payload, c.idempotency_key FROM c`;
 
 /** 1 s, 2 s, 4 s … capped at 5 minutes, with ±20 % jitter. */
 export function backoffMs(attempts: number): number {

@@ -95,6 +95,48 @@ describe("outbox for a subject that is not a case", () => {
     expect(retry[1].batch).toBeUndefined();
   }, 40_000);
 
+  it("gives up what the bureau refuses for good (4xx): dead at once, the bureau's answer shown to engineers, the next of the key tried after it; an engineer's retry sends it", async () => {
+    const { db } = await openDb({ databaseUrl: hub.cfg.databaseUrl, dataDir: hub.cfg.dataDir });
+    const sim = hub.sims.police!;
+    for (const id of ["NT-DEAD-1", "NT-DEAD-2"]) sim.setBehaviour(id, { silent: true });
+    const batch = new OutboxBatch({ type: "notice", id: "NT-DEAD" }, new Date());
+    batch.send("notice", { target: "CZ-GAJ-JJZD" }, notice("NT-DEAD-1"));
+    batch.send("notice", { target: "CZ-GAJ-JJZD" }, notice("NT-DEAD-2"));
+    const claimed = await insertBatch(sqlOf(db), batch);
+    expect(claimed.map((c) => c.payload.noticeId)).toEqual(["NT-DEAD-1"]);
+    const rows = async () => {
+      const r = await http(`${hub.url}/api/v1/outbox?limit=500`, { key: KEYS.engineer });
+      return (r.body.items as { id: string; subject: { id: string }; status: string; attempts: number; lastError: string | null }[]).filter((o) => o.subject.id === "NT-DEAD").reverse();
+    };
+    sim.setMode({ failStatus: 422 });
+    try {
+      handOff(hub.broker, claimed);
+      // the first refused and given up (not retried); its turn over, the second is tried — and refused too
+      const both = await waitFor(
+        "both given up",
+        async () => {
+          const r = await rows();
+          return r.length === 2 && r.every((o) => o.status === "dead") && r;
+        },
+        10_000,
+        50,
+      );
+      expect(both.map((o) => o.attempts)).toEqual([1, 1]);
+      for (const o of both) expect(o.lastError).toContain("422");
+      const tried = sim.messages().filter((m) => /NT-DEAD-/.test(JSON.stringify(m.body)));
+      expect(tried.map((m) => [JSON.stringify(m.body).includes("NT-DEAD-1") ? 1 : 2, m.status])).toEqual([
+        [1, 422],
+        [2, 422],
+      ]);
+    } finally {
+      sim.setMode({});
+    }
+    const second = (await rows())[1];
+    expect((await http(`${hub.url}/api/v1/outbox/${second.id}/retry`, { key: KEYS.engineer, body: {} })).status).toBe(200);
+    await waitFor("the second sent on the engineer's retry", async () => (await rows())[1].status === "sent", 10_000, 50);
+    expect(sim.notices().map((n) => n.noticeId)).toContain("NT-DEAD-2");
+  }, 30_000);
+
   it("refuses a malformed command when it is queued, not when it is delivered", () => {
     const batch = new OutboxBatch({ type: "notice", id: "NT-BAD" }, new Date());
     expect(() => batch.send("notice", { target: "CZ-GAJ-JJZD" }, { noticeId: "NT-BAD" })).toThrow(/measures/);
