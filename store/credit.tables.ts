@@ -80,7 +80,8 @@ export const ruleFirings = pgTable(
     firedAt: ts("fired_at").notNull(),
     revokedAt: ts("revoked_at"),
   },
-  (t) => [uniqueIndex("rule_firings_uq").on(t.ruleId, t.subjectKey, t.decisionSet)],
+  // the subject first: every read of firings is by subject (a sanction's read, a repair); the rule within it
+  (t) => [uniqueIndex("rule_firings_subject_uq").on(t.subjectKey, t.ruleId, t.decisionSet)],
 );
 
 export const notices = pgTable(
