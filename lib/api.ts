@@ -185,7 +185,8 @@ export const ANSWERS = {
       caseId: { type: ["string", "null"] },
       response: {
         type: ["object", "null"],
-        description: "带 Idempotency-Key 的请求所得应答（body），相同 Key 的重复请求再得此应答；其他请求为 null / the answer given to a request with an Idempotency-Key, which a repeat of that key gets again",
+        description:
+          "带 Idempotency-Key 的请求所得应答（body），相同 Key 的重复请求再得此应答；其他请求为 null / the answer given to a request with an Idempotency-Key, which a repeat of that key gets again",
         properties: { body: {} },
       },
     },
