@@ -8,7 +8,7 @@
  */
 import type { OutboundRequest } from "../../kit/adapter";
 import type { UnitAcceptParams, UnitExtensionParams, UnitRefuseParams, UnitResultParams, UnitTaskRef } from "../../kit/handler";
-import type { Outcome, UnitAccept, UnitExtension, UnitNotice, UnitRecall, UnitRefuse, UnitResult, UnitTask, UnitUrge } from "../../contracts/types";
+import type { UnitAccept, UnitExtension, UnitNotice, UnitRecall, UnitRefuse, UnitResult, UnitTask, UnitUrge } from "../../contracts/types";
 
 // ---------------------------------------------------------------------------------------------
 // Outbound: hub → unit
