@@ -194,7 +194,7 @@ export class SimulatorServer {
         results.push({ status: 400, body: { error: "batch item: method POST/PUT and a path are required / 条目缺少方法或路径" } });
         continue;
       }
-      const u = path.includes("?") || path.includes("#") || path.includes("%") ? new URL(path, "http://sim") : { pathname: path, searchParams: NO_QUERY };
+      const u = /[?#]/.test(path) ? new URL(path, "http://sim") : { pathname: path, searchParams: NO_QUERY };
       const out = await this.handleOne(method, u.pathname, u.searchParams, headers, it.body ?? null, typeof it.idempotencyKey === "string" ? it.idempotencyKey : undefined, batch);
       results.push({ status: out.status, ...(out.body === undefined ? {} : { body: out.body }) });
     }

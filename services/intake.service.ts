@@ -14,7 +14,7 @@ import { and, count, desc, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
 import { ADAPTERS, adapterBySystem, mayCall } from "../adapters";
 import type { Batch, BatchItem, BatchResult } from "../contracts/types.gen";
 import type { HubPort, InboundResult } from "../kit/adapter";
-import { HubError, forbidden, notFound, parseInboundBody, parseJsonBody } from "../kit/errors";
+import { HubError, forbidden, notFound, parseInboundBody, parseJsonBody, type ReadBody } from "../kit/errors";
 import { BATCH_SCHEMA, BATCH_SYSTEM, hubPath, itemRequest, noSuchRoute, resourceOf, type RouteMatch, routeMatcher, runInOrder } from "../lib/batch";
 import { config } from "../lib/config";
 import { toErrorBody } from "../lib/error-body";
@@ -35,7 +35,7 @@ export interface InboundRequest {
   contentType: string | null;
   raw: string;
   text?: string; // the whole body (up to MAX_BODY_BYTES, absent when larger): what is parsed; `raw` is the capped copy kept
-  parsed?: { value: unknown }; // a batch item: its body as the envelope was parsed (kit/errors ReadBody)
+  parsed?: ReadBody["parsed"]; // a batch item: its body as the envelope was parsed
   bodyBytes: number;
   truncated: boolean;
   tooLarge: boolean;

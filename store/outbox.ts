@@ -184,7 +184,7 @@ export async function settle(sql: Sql, results: AttemptResult[], maxAttempts: nu
   const settled: Settled[] = [];
   const next: Row[] = [];
   for (const r of rows) {
-    if (r.part === 0) sent = Number(r.attempts);
+    if (r.part === 0) sent = Number(r.sent);
     else if (r.part === 2) next.push(r);
     else
       settled.push({
@@ -224,12 +224,12 @@ const SETTLE = `WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id t
       AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.subject_id = o.subject_id AND p.system = o.system AND p.target IS NOT DISTINCT FROM o.target
         AND p.status = 'inflight' AND p.id NOT IN (SELECT id FROM s))
     RETURNING o.id, o.subject_type, o.subject_id, o.system, o.target, o.kind, o.payload, o.idempotency_key, o.attempts)
-  SELECT 0 AS part, NULL::text AS id, NULL::text AS subject_type, NULL::text AS subject_id, NULL::text AS system, NULL::text AS target, NULL::text AS kind, NULL::text AS status,
-    (SELECT count(*) FROM s WHERE s.status = 'sent')::integer AS attempts, NULL::text AS last_error, NULL::jsonb AS payload, NULL::text AS idempotency_key
+  SELECT 0 AS part, (SELECT count(*) FROM s WHERE s.status = 'sent')::integer AS sent, NULL::text AS id, NULL::text AS subject_type, NULL::text AS subject_id,
+    NULL::text AS system, NULL::text AS target, NULL::text AS kind, NULL::text AS status, NULL::integer AS attempts, NULL::text AS last_error, NULL::jsonb AS payload, NULL::text AS idempotency_key
   UNION ALL
-  SELECT 1, s.id, s.subject_type, s.subject_id, s.system, s.target, s.kind, s.status, s.attempts, s.last_error, NULL, NULL FROM s WHERE s.status <> 'sent'
+  SELECT 1, NULL, s.id, s.subject_type, s.subject_id, s.system, s.target, s.kind, s.status, s.attempts, s.last_error, NULL, NULL FROM s WHERE s.status <> 'sent'
   UNION ALL
-  SELECT 2, c.id, c.subject_type, c.subject_id, c.system, c.target, c.kind, 'inflight', c.attempts, NULL, c.payload, c.idempotency_key FROM c`;
+  SELECT 2, NULL, c.id, c.subject_type, c.subject_id, c.system, c.target, c.kind, 'inflight', c.attempts, NULL, c.payload, c.idempotency_key FROM c`;
 
 /** 1 s, 2 s, 4 s … capped at 5 minutes, with ±20 % jitter. */
 export function backoffMs(attempts: number): number {
